@@ -1,0 +1,91 @@
+"""What a user may see and do, computed once per request from their role assignments."""
+
+from functools import cached_property
+
+from branches.models import Branch, Membership, Role
+
+WRITERS = {Role.OUTLET_STAFF, Role.BRANCH_MANAGER, Role.ADMIN}
+SUBMITTERS = {Role.BRANCH_MANAGER, Role.ADMIN}
+APPROVERS = {Role.BRANCH_MANAGER, Role.ANALYST, Role.ADMIN}
+TARGET_SETTERS = {Role.BRANCH_MANAGER, Role.ANALYST, Role.ADMIN}
+
+
+class Access:
+    def __init__(self, user):
+        self.user = user
+        self.active = bool(user is not None and user.is_authenticated and user.is_active)
+        self.sees_everything = self.active and user.is_superuser
+
+    @cached_property
+    def memberships(self) -> list[Membership]:
+        if not self.active:
+            return []
+        return list(
+            Membership.objects.filter(user=self.user, branch__is_active=True)
+            .select_related("branch")
+            .order_by("branch__path")
+        )
+
+    @cached_property
+    def paths(self) -> list[str]:
+        """The roots of the user's scope, nested ones dropped."""
+        roots: list[str] = []
+        for path in sorted({m.branch.path for m in self.memberships}):
+            if not any(path.startswith(r) for r in roots):
+                roots.append(path)
+        return roots
+
+    @cached_property
+    def roots(self) -> list[Branch]:
+        by_path = {m.branch.path: m.branch for m in self.memberships}
+        return [by_path[p] for p in self.paths]
+
+    @property
+    def home_branch(self) -> Branch | None:
+        """The node a user works at: their deepest assignment (an outlet before its sub-branch)."""
+        if not self.memberships:
+            return None
+        return max(self.memberships, key=lambda m: (m.branch.depth, -m.branch.pk)).branch
+
+    def roles_at(self, branch: Branch) -> set[str]:
+        if self.sees_everything:
+            return set(Role.values)
+        return {m.role for m in self.memberships if branch.path.startswith(m.branch.path)}
+
+    def in_scope(self, branch: Branch) -> bool:
+        return self.sees_everything or any(branch.path.startswith(p) for p in self.paths)
+
+    def can_write_records(self, branch: Branch) -> bool:
+        return bool(self.roles_at(branch) & WRITERS)
+
+    def can_submit(self, branch: Branch) -> bool:
+        return bool(self.roles_at(branch) & SUBMITTERS)
+
+    def can_approve(self, branch: Branch) -> bool:
+        """Approval belongs to a parent: a role strictly above the submitting node."""
+        if self.sees_everything:
+            return True
+        return any(
+            m.role in APPROVERS and branch.path.startswith(m.branch.path) and branch.path != m.branch.path
+            for m in self.memberships
+        )
+
+    def can_set_targets(self, branch: Branch) -> bool:
+        return bool(self.roles_at(branch) & TARGET_SETTERS)
+
+    def is_metrics_client_only(self) -> bool:
+        return bool(self.memberships) and all(m.role == Role.METRICS_CLIENT for m in self.memberships)
+
+
+def access_for(user) -> Access:
+    """The user's Access, cached on the user object for the rest of the request."""
+    if user is None:
+        return Access(None)
+    cached = getattr(user, "_portal_access", None)
+    if cached is None:
+        cached = Access(user)
+        try:
+            user._portal_access = cached
+        except AttributeError:  # AnonymousUser is a plain object too, but be safe
+            pass
+    return cached

@@ -1,0 +1,64 @@
+"""Audit entries: who did what to which object, with the fields that changed."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from portal.models import AuditEntry
+
+SKIPPED = {"created_at", "updated_at", "version", "counterparty_key", "follow_up_due"}
+
+
+def _plain(value):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj, m2m: dict | None = None) -> dict:
+    """The object's user-visible fields as JSON-ready values (foreign keys as ids)."""
+    data = {
+        f.name: _plain(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if f.name not in SKIPPED and not f.primary_key
+    }
+    for name, values in (m2m or {}).items():
+        data[name] = sorted(v.pk if isinstance(v, models.Model) else v for v in values)
+    return data
+
+
+def diff(before: dict, after: dict) -> dict:
+    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
+
+
+def audit(*, user, action: str, obj=None, changes: dict | None = None, reason: str = "", branch=None) -> AuditEntry:
+    return AuditEntry.objects.create(**audit_fields(user=user, action=action, obj=obj, changes=changes, reason=reason, branch=branch))
+
+
+def audit_fields(*, user, action, obj=None, changes=None, reason="", branch=None) -> dict:
+    fields = {
+        "user": user if getattr(user, "pk", None) else None,
+        "action": action,
+        "changes": changes or {},
+        "reason": reason,
+        "branch": branch if branch is not None else getattr(obj, "branch", None),
+    }
+    if obj is not None:
+        fields.update(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            object_repr=str(obj)[:200],
+            version=getattr(obj, "version", None),
+        )
+    return fields
+
+
+def history(obj):
+    """Audit entries of one object, newest first."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).select_related("user")

@@ -1,0 +1,123 @@
+"""Photo uploads: only real images, re-encoded so that EXIF (GPS included) is gone.
+
+The capture time is read from EXIF before it is dropped. The pixel limit is checked from the
+header, before any decoding, so a decompression bomb costs nothing.
+"""
+
+import datetime
+import io
+import warnings
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from portal.audit import audit
+from portal.models import AuditEntry, Photo
+from portal.recording import months_touched, check_can_write, check_months_open
+
+Image.MAX_IMAGE_PIXELS = settings.PHOTO_MAX_PIXELS
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+THUMBNAIL_SIZE = (320, 320)
+EXIF_DATETIME_ORIGINAL, EXIF_DATETIME, EXIF_IFD = 36867, 306, 0x8769
+
+
+def _capture_time(img) -> datetime.datetime | None:
+    try:
+        exif = img.getexif()
+    except Exception:  # a broken EXIF block is no reason to refuse the photo
+        return None
+    raw = exif.get_ifd(EXIF_IFD).get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME)
+    if not raw:
+        return None
+    try:
+        naive = datetime.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def clean_image(upload) -> tuple[bytes, bytes, int, int, datetime.datetime | None]:
+    """Decode, verify and re-encode an upload; return (jpeg, thumbnail, width, height, captured_at)."""
+    if upload.size > settings.PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _("The photo is larger than %(mb)s MB.") % {"mb": settings.PHOTO_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+    data = upload.read()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in ACCEPTED_FORMATS:
+                    raise ValidationError(_("Upload a JPEG, PNG or WebP photo."), code="format")
+                width, height = probe.size
+                if width * height > settings.PHOTO_MAX_PIXELS:
+                    raise ValidationError(_("The photo has too many pixels."), code="pixels")
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as img:
+                captured_at = _capture_time(img)
+                img.load()
+                img = ImageOps.exif_transpose(img)
+                if img.mode not in ("RGB", "L"):
+                    background = Image.new("RGB", img.size, "white")
+                    background.paste(img.convert("RGBA"), mask=img.convert("RGBA").split()[-1])
+                    img = background
+                img = img.convert("RGB")
+                out = io.BytesIO()
+                img.save(out, "JPEG", quality=85, optimize=True)
+                img.thumbnail(THUMBNAIL_SIZE)
+                thumb = io.BytesIO()
+                img.save(thumb, "JPEG", quality=80)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(_("The photo has too many pixels."), code="pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(_("The file is not a readable image."), code="invalid_image") from None
+    return out.getvalue(), thumb.getvalue(), width, height, captured_at
+
+
+@transaction.atomic
+def photo_add(record, *, user, upload, caption: str = "") -> Photo:
+    """Attach a photo to a record the user may edit, in a month that is not locked."""
+    check_can_write(user, record.branch)
+    check_months_open(record.branch, months_touched(record))
+    jpeg, thumb, width, height, captured_at = clean_image(upload)
+    photo = Photo(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        width=width,
+        height=height,
+        captured_at=captured_at,
+        caption=caption,
+        uploaded_by=user,
+    )
+    photo.full_clean(exclude=["image", "thumbnail"])
+    stem = f"{record._meta.model_name}-{record.pk}"
+    photo.image.save(f"{stem}.jpg", ContentFile(jpeg), save=False)
+    photo.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(thumb), save=False)
+    try:
+        photo.save()
+    except Exception:
+        photo.image.delete(save=False)
+        photo.thumbnail.delete(save=False)
+        raise
+    audit(user=user, action=AuditEntry.Action.PHOTO_ADD, obj=record, changes={"photo": [None, photo.pk]})
+    return photo
+
+
+@transaction.atomic
+def photo_delete(photo: Photo, *, user) -> None:
+    record = photo.record
+    check_can_write(user, record.branch)
+    check_months_open(record.branch, months_touched(record))
+    audit(user=user, action=AuditEntry.Action.PHOTO_DELETE, obj=record, changes={"photo": [photo.pk, None]})
+    photo.image.delete(save=False)
+    photo.thumbnail.delete(save=False)
+    photo.delete()
