@@ -98,11 +98,7 @@ class Intervention(Record):
             errors["amount_protected"] = _("Only a police-confirmed case has an amount protected.")
         if self.status in (self.Status.POLICE_ATTENDED,) and not self.police_unit:
             errors["police_unit"] = _("Name the police unit that attended.")
-        if (
-            self.amount_protected is not None
-            and self.amount_at_risk
-            and self.amount_protected > self.amount_at_risk
-        ):
+        if self.amount_protected is not None and self.amount_at_risk and self.amount_protected > self.amount_at_risk:
             errors["amount_protected"] = _("The amount protected cannot exceed the amount at risk.")
         if errors:
             raise ValidationError(errors)

@@ -84,8 +84,5 @@ def access_for(user) -> Access:
     cached = getattr(user, "_portal_access", None)
     if cached is None:
         cached = Access(user)
-        try:
-            user._portal_access = cached
-        except AttributeError:  # AnonymousUser is a plain object too, but be safe
-            pass
+        user._portal_access = cached
     return cached

@@ -192,9 +192,7 @@ class Honour(Record):
     star_level = models.PositiveSmallIntegerField(
         _("star level"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    linked_type = models.ForeignKey(
-        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    linked_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     linked_id = models.PositiveBigIntegerField(null=True, blank=True)
     linked_record = GenericForeignKey("linked_type", "linked_id")
 
@@ -211,11 +209,8 @@ class Honour(Record):
         super().clean()
         if self.valid_until and self.occurred_on and self.valid_until < self.occurred_on:
             raise ValidationError({"valid_until": _("The validity cannot end before the award date.")})
-        if self.recipient_staff_id and self.branch_id and self.recipient_staff.branch_id != self.branch_id:
-            if not self.recipient_staff.branch.is_descendant_of(self.branch):
-                raise ValidationError(
-                    {"recipient_staff": _("The staff member does not belong to this branch.")}
-                )
+        if self.recipient_staff_id and self.branch_id and not self.recipient_staff.branch.is_descendant_of(self.branch):
+            raise ValidationError({"recipient_staff": _("The staff member does not belong to this branch.")})
 
 
 class Target(models.Model):
@@ -223,12 +218,8 @@ class Target(models.Model):
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="targets", verbose_name=_("branch"))
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    metric = models.CharField(
-        _("metric"), max_length=50, choices=[(k, m.label) for k, m in METRICS.items()]
-    )
-    value = models.DecimalField(
-        _("target"), max_digits=20, decimal_places=2, validators=[MinValueValidator(0)]
-    )
+    metric = models.CharField(_("metric"), max_length=50, choices=[(k, m.label) for k, m in METRICS.items()])
+    value = models.DecimalField(_("target"), max_digits=20, decimal_places=2, validators=[MinValueValidator(0)])
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -16,8 +16,19 @@ from portal.models import AuditEntry
 from portal.recording import record_create, record_delete, record_update
 
 BRANCH_FIELDS = {
-    "code", "name", "short_name", "level", "parent", "address", "love_station_since", "knowledge_corner_since",
-    "elderly_finance_demo", "inclusive_finance_model", "community_finance", "population_served", "is_active",
+    "code",
+    "name",
+    "short_name",
+    "level",
+    "parent",
+    "address",
+    "love_station_since",
+    "knowledge_corner_since",
+    "elderly_finance_demo",
+    "inclusive_finance_model",
+    "community_finance",
+    "population_served",
+    "is_active",
 }
 
 
@@ -55,9 +66,8 @@ def branch_update(branch: Branch, *, user, **changes) -> Branch:
     old_path, old_parent_id = current.path, current.parent_id
     for name, value in changes.items():
         setattr(current, name, value)
-    if current.parent_id != old_parent_id and current.parent is not None:
-        if current.parent.path.startswith(old_path):
-            raise ValidationError({"parent": _("A branch cannot move under its own subtree.")})
+    if current.parent_id != old_parent_id and current.parent is not None and current.parent.path.startswith(old_path):
+        raise ValidationError({"parent": _("A branch cannot move under its own subtree.")})
     current.full_clean(exclude=["path"])
     moved = current.parent_id != old_parent_id
     if moved:
@@ -106,7 +116,13 @@ def staff_update(staff: Staff, *, user, **changes) -> Staff:
             raise PermissionDenied(_("Your role does not allow managing staff at %(branch)s.") % {"branch": branch})
     current.full_clean()
     current.save()
-    audit(user=user, action=AuditEntry.Action.UPDATE, obj=current, branch=current.branch, changes=diff(before, snapshot(current)))
+    audit(
+        user=user,
+        action=AuditEntry.Action.UPDATE,
+        obj=current,
+        branch=current.branch,
+        changes=diff(before, snapshot(current)),
+    )
     return current
 
 
@@ -116,14 +132,26 @@ def membership_grant(*, user, member, branch: Branch, role: str) -> Membership:
     membership = Membership(user=member, branch=branch, role=role)
     membership.full_clean()
     membership.save()
-    audit(user=user, action=AuditEntry.Action.CREATE, obj=membership, branch=branch, changes={"user": [None, member.username], "role": [None, role]})
+    audit(
+        user=user,
+        action=AuditEntry.Action.CREATE,
+        obj=membership,
+        branch=branch,
+        changes={"user": [None, member.username], "role": [None, role]},
+    )
     return membership
 
 
 @transaction.atomic
 def membership_revoke(membership: Membership, *, user) -> None:
     _require_admin(user)
-    audit(user=user, action=AuditEntry.Action.DELETE, obj=membership, branch=membership.branch, changes={"user": [membership.user.username, None], "role": [membership.role, None]})
+    audit(
+        user=user,
+        action=AuditEntry.Action.DELETE,
+        obj=membership,
+        branch=membership.branch,
+        changes={"user": [membership.user.username, None], "role": [membership.role, None]},
+    )
     membership.delete()
 
 
@@ -188,5 +216,7 @@ def target_delete(target: Target, *, user) -> None:
         raise OutOfScope()
     if not access.can_set_targets(target.branch):
         raise PermissionDenied(_("Your role does not allow setting targets at %(branch)s.") % {"branch": target.branch})
-    audit(user=user, action=AuditEntry.Action.DELETE, obj=target, branch=target.branch, changes=diff(snapshot(target), {}))
+    audit(
+        user=user, action=AuditEntry.Action.DELETE, obj=target, branch=target.branch, changes=diff(snapshot(target), {})
+    )
     target.delete()

@@ -99,9 +99,7 @@ class Measure:
             return False
         if self.when and not all(_lookup_matches(obj, k, v) for k, v in self.when.items()):
             return False
-        if self.unless and all(_lookup_matches(obj, k, v) for k, v in self.unless.items()):
-            return False
-        return True
+        return not (self.unless and all(_lookup_matches(obj, k, v) for k, v in self.unless.items()))
 
 
 def _lookup_matches(obj, lookup: str, expected) -> bool:

@@ -53,6 +53,9 @@ class DistinctMember(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.branch_id} {self.month:%Y-%m} {self.metric} {self.split} {self.member} ×{self.refs}"
+
 
 class SubmissionQuerySet(ScopedQuerySet):
     def approved(self):

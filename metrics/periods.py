@@ -79,8 +79,7 @@ def _single_bounds(text: str) -> tuple[datetime.date, datetime.date]:
         first = last = datetime.date(int(m[1]), int(m[2]), 1)
     else:
         raise PeriodError(
-            _("Unknown period %(period)s: use 2025, 2025Q3, 2025-08 or a range such as 2021..2025.")
-            % {"period": text}
+            _("Unknown period %(period)s: use 2025, 2025Q3, 2025-08 or a range such as 2021..2025.") % {"period": text}
         )
     if not (MIN_YEAR <= first.year <= MAX_YEAR):
         raise PeriodError(_("Period %(period)s is outside the years the portal covers.") % {"period": text})

@@ -106,7 +106,9 @@ def query(*, branch_ids, period: Period, metrics=None, by=(), splits=None) -> li
     for branch_id in branch_ids:
         for metric in keys:
             spec = METRICS[metric]
-            split_values = sorted({k[3] for k in found if k[0] == branch_id and k[1] == metric}) if by_split else [TOTAL]
+            split_values = (
+                sorted({k[3] for k in found if k[0] == branch_id and k[1] == metric}) if by_split else [TOTAL]
+            )
             for split in split_values:
                 for month in months:
                     raw = found.get((branch_id, metric, month, split), 0)

@@ -92,17 +92,18 @@ def add_to_store(sums: Counter, members: Counter) -> None:
     """Upsert the deltas; one statement per table, so concurrent writers add up, never overwrite."""
     sum_rows = [(*key, units) for key, units in sums.items() if units]
     member_rows = [(*key, refs) for key, refs in members.items() if refs]
+    # Table names come from the models, never from input.
     vt, mt = MetricValue._meta.db_table, DistinctMember._meta.db_table
     with connection.cursor() as cursor:
         if sum_rows:
             cursor.executemany(
-                f"INSERT INTO {vt} (branch_id, month, metric, split, value) VALUES (%s, %s, %s, %s, %s) "
+                f"INSERT INTO {vt} (branch_id, month, metric, split, value) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608
                 f"ON CONFLICT (branch_id, month, metric, split) DO UPDATE SET value = {vt}.value + excluded.value",
                 sorted(sum_rows),
             )
         if member_rows:
             cursor.executemany(
-                f"INSERT INTO {mt} (branch_id, month, metric, split, member, refs) VALUES (%s, %s, %s, %s, %s, %s) "
+                f"INSERT INTO {mt} (branch_id, month, metric, split, member, refs) VALUES (%s, %s, %s, %s, %s, %s) "  # noqa: S608
                 f"ON CONFLICT (branch_id, month, metric, split, member) DO UPDATE SET refs = {mt}.refs + excluded.refs",
                 sorted(member_rows),
             )
@@ -219,4 +220,3 @@ def rebuild() -> dict:
         "differences": n_sums + n_members,
         "examples": sum_lines + member_lines,
     }
-

@@ -44,7 +44,10 @@ def submission_submit(*, user, branch, month: datetime.date, nil_return: bool = 
     sub = _locked(branch, month)
     if sub and sub.status in (S.SUBMITTED, S.APPROVED):
         raise ValidationError(
-            {"month": _("%(month)s is already %(status)s.") % {"month": month.strftime("%Y-%m"), "status": sub.get_status_display()}}
+            {
+                "month": _("%(month)s is already %(status)s.")
+                % {"month": month.strftime("%Y-%m"), "status": sub.get_status_display()}
+            }
         )
     if sub is None:
         sub = Submission(branch=branch, month=month)

@@ -36,7 +36,9 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def audit(*, user, action: str, obj=None, changes: dict | None = None, reason: str = "", branch=None) -> AuditEntry:
-    return AuditEntry.objects.create(**audit_fields(user=user, action=action, obj=obj, changes=changes, reason=reason, branch=branch))
+    return AuditEntry.objects.create(
+        **audit_fields(user=user, action=action, obj=obj, changes=changes, reason=reason, branch=branch)
+    )
 
 
 def audit_fields(*, user, action, obj=None, changes=None, reason="", branch=None) -> dict:

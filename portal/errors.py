@@ -35,7 +35,9 @@ class StaleEdit(Exception):
         self.current = current
         self.entries = entries  # audit entries written since the version the user had
         super().__init__(
-            _("Someone else saved this record after you opened it (now version %(version)s). Review their changes and edit again.")
+            _(
+                "Someone else saved this record after you opened it (now version %(version)s). Review their changes and edit again."
+            )
             % {"version": current.version}
         )
 

@@ -56,12 +56,8 @@ class Photo(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
-    caption = models.CharField(
-        _("caption"), max_length=200, blank=True, validators=[validate_no_personal_identifiers]
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True, validators=[validate_no_personal_identifiers])
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,9 +73,7 @@ class Photo(models.Model):
 class Record(models.Model):
     """Common fields of every record kind; writes go through the kind's service functions."""
 
-    branch = models.ForeignKey(
-        "branches.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
-    )
+    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch"))
     occurred_on = models.DateField(_("date"), validators=[validate_not_future])
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
     created_by = models.ForeignKey(
@@ -102,9 +96,7 @@ class Record(models.Model):
     # Text fields that hold codes, not free text, and are not scanned for ID/mobile numbers.
     privacy_exempt: ClassVar[frozenset[str]] = frozenset()
     # Fields a user never sets directly (bookkeeping and workflow).
-    system_fields: ClassVar[frozenset[str]] = frozenset(
-        {"id", "created_by", "created_at", "updated_at", "version"}
-    )
+    system_fields: ClassVar[frozenset[str]] = frozenset({"id", "created_by", "created_at", "updated_at", "version"})
 
     class Meta:
         abstract = True

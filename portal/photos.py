@@ -19,7 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from portal.audit import audit
 from portal.models import AuditEntry, Photo
-from portal.recording import months_touched, check_can_write, check_months_open
+from portal.recording import check_can_write, check_months_open, months_touched
 
 Image.MAX_IMAGE_PIXELS = settings.PHOTO_MAX_PIXELS
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}

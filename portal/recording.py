@@ -58,7 +58,11 @@ def _check_m2m_scope(obj, m2m: dict) -> None:
     for name, values in m2m.items():
         for value in values:
             branch = getattr(value, "branch", None)
-            if branch is not None and not obj.branch.path.startswith(branch.path) and not branch.path.startswith(obj.branch.path):
+            if (
+                branch is not None
+                and not obj.branch.path.startswith(branch.path)
+                and not branch.path.startswith(obj.branch.path)
+            ):
                 raise ValidationError({name: _("%(item)s does not work at this branch.") % {"item": value}})
 
 
@@ -96,13 +100,17 @@ def _locked_current(obj, user, expected_version):
 
 
 @transaction.atomic
-def record_update(obj, *, user, expected_version=None, m2m: dict | None = None, workflow_fields=(), action=None, **changes):
+def record_update(
+    obj, *, user, expected_version=None, m2m: dict | None = None, workflow_fields=(), action=None, **changes
+):
     """Apply `changes` to the record. `expected_version` refuses a stale edit (StaleEdit)."""
     current = _locked_current(obj, user, expected_version)
     model = type(current)
     forbidden = (set(changes) & (model.system_fields - set(workflow_fields))) - {"id"}
     if forbidden or "id" in changes:
-        raise ValidationError({name: _("This field cannot be set directly.") for name in sorted(forbidden | ({"id"} & set(changes)))})
+        raise ValidationError(
+            {name: _("This field cannot be set directly.") for name in sorted(forbidden | ({"id"} & set(changes)))}
+        )
     m2m = m2m or {}
     m2m_names = [f.name for f in model._meta.many_to_many]
     before_m2m = _m2m_values(current, [n for n in m2m_names if n in m2m])
@@ -150,6 +158,15 @@ def record_delete(obj, *, user, expected_version=None) -> None:
     store.apply_change(state, None)
 
 
+def _given_relations(obj) -> list[str]:
+    """Foreign keys given as loaded objects need no existence query per row."""
+    return [
+        f.name
+        for f in obj._meta.concrete_fields
+        if f.is_relation and f.is_cached(obj) and getattr(obj, f.name) is not None and getattr(obj, f.name).pk
+    ]
+
+
 class BulkValidationError(Exception):
     """Rows that failed validation, by row index: nothing was written."""
 
@@ -178,7 +195,7 @@ def record_bulk_create(model, *, user, rows: list[dict], m2m_rows: list[dict] | 
         obj.created_by = created_by
         try:
             check_can_write(user, obj.branch if obj.branch_id else None)
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            obj.full_clean(exclude=_given_relations(obj), validate_unique=False, validate_constraints=False)
         except (ValidationError, OutOfScope, PermissionDenied) as exc:
             errors[index] = _row_errors(exc)
         objs.append(obj)
@@ -205,7 +222,11 @@ def record_bulk_create(model, *, user, rows: list[dict], m2m_rows: list[dict] | 
         _bulk_set_m2m(model, objs, m2m_rows)
     AuditEntry.objects.bulk_create(
         [
-            AuditEntry(**audit_fields(user=user, action=action or AuditEntry.Action.CREATE, obj=obj, changes=diff({}, snapshot(obj))))
+            AuditEntry(
+                **audit_fields(
+                    user=user, action=action or AuditEntry.Action.CREATE, obj=obj, changes=diff({}, snapshot(obj))
+                )
+            )
             for obj in objs
         ],
         batch_size=1000,
@@ -223,7 +244,7 @@ def _bulk_set_m2m(model, objs, m2m_rows) -> None:
         own, other = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
         links = [
             through(**{own: obj.pk, other: value.pk})
-            for obj, m2m in zip(objs, m2m_rows)
+            for obj, m2m in zip(objs, m2m_rows, strict=True)
             for value in (m2m or {}).get(field.name, ())
         ]
         through.objects.bulk_create(links, batch_size=1000)

@@ -4,6 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from branches.access import access_for
+from portal.selectors import latest_records
+
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
@@ -18,4 +21,14 @@ def logout_view(request):
 
 @login_required
 def home(request):
-    return render(request, "home.html", {})
+    access = access_for(request.user)
+    return render(
+        request,
+        "home.html",
+        {
+            "memberships": access.memberships,
+            "sees_everything": access.sees_everything,
+            "home_branch": access.home_branch,
+            "latest": latest_records(request.user),
+        },
+    )

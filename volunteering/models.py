@@ -24,7 +24,9 @@ class VolunteerActivity(Record):
     participants = models.PositiveIntegerField(
         _("staff taking part"), validators=[MinValueValidator(1), MaxValueValidator(10_000)]
     )
-    beneficiaries = models.PositiveIntegerField(_("beneficiaries"), default=0, validators=[MaxValueValidator(1_000_000)])
+    beneficiaries = models.PositiveIntegerField(
+        _("beneficiaries"), default=0, validators=[MaxValueValidator(1_000_000)]
+    )
     hours = models.DecimalField(
         _("volunteer hours (all participants)"),
         max_digits=8,

@@ -8,7 +8,9 @@ def volunteer_activity_create(*, user, **fields) -> VolunteerActivity:
     return record_create(VolunteerActivity, user=user, **fields)
 
 
-def volunteer_activity_update(activity: VolunteerActivity, *, user, expected_version=None, **changes) -> VolunteerActivity:
+def volunteer_activity_update(
+    activity: VolunteerActivity, *, user, expected_version=None, **changes
+) -> VolunteerActivity:
     return record_update(activity, user=user, expected_version=expected_version, **changes)
 
 

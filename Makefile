@@ -1,0 +1,46 @@
+# The two set-up commands of the README: `make run` and `make test`. Each installs what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint deps messages check-migrations lock clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(VENV)/.installed node_modules/.installed
+
+run: deps
+	$(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: deps
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not e2e" $(PYTEST_ARGS)
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations: deps
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+messages: deps
+	cd $(CURDIR) && $(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
+
+lock: deps
+	$(PY) -m pip freeze --exclude-editable | sed '1i # Full pinned lock of requirements.in: install with pip install -r requirements.txt' > requirements.txt
+
+clean:
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles

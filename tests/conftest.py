@@ -1,0 +1,136 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from branches.models import Branch, Membership, Role, Staff
+from branches.services import branch_create
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def root_user(db):
+    return get_user_model().objects.create_superuser("root", password="root-pass-123")
+
+
+class Network:
+    """A small tree: ICBC > WH > {QK > {QK-01, QK-02}, BBT, HY > HY-01 (love station)}."""
+
+    def __init__(self, root_user):
+        self.root_user = root_user
+        self.by_code: dict[str, Branch] = {}
+        add = self.add
+        add("ICBC", None, Branch.Level.HEAD_OFFICE)
+        add("WH", "ICBC", Branch.Level.CITY)
+        add("WH-QK", "WH", Branch.Level.SUB_BRANCH)
+        add("WH-QK-01", "WH-QK", Branch.Level.OUTLET)
+        add("WH-QK-02", "WH-QK", Branch.Level.OUTLET)
+        add("WH-BBT", "WH", Branch.Level.SUB_BRANCH)
+        add("WH-HY", "WH", Branch.Level.SUB_BRANCH)
+        add("WH-HY-01", "WH-HY", Branch.Level.OUTLET, love_station_since=2017)
+
+    def add(self, code, parent, level, **extra):
+        branch = branch_create(
+            user=self.root_user,
+            code=code,
+            name=f"{code} 网点",
+            level=level,
+            parent=self.by_code[parent] if parent else None,
+            **extra,
+        )
+        self.by_code[code] = branch
+        return branch
+
+    def __getitem__(self, code) -> Branch:
+        return self.by_code[code]
+
+    def user(self, username, code, role, **extra):
+        user = get_user_model().objects.create_user(username, password="pw-" + username, **extra)
+        Membership.objects.create(user=user, branch=self[code], role=role)
+        return user
+
+    def staff(self, code, name):
+        return Staff.objects.create(branch=self[code], name=name)
+
+
+@pytest.fixture
+def net(root_user):
+    return Network(root_user)
+
+
+@pytest.fixture
+def staff_qk(net):
+    return net.user("staff_qk", "WH-QK-01", Role.OUTLET_STAFF)
+
+
+@pytest.fixture
+def staff_qk2(net):
+    return net.user("staff_qk2", "WH-QK-02", Role.OUTLET_STAFF)
+
+
+@pytest.fixture
+def manager_qk(net):
+    return net.user("manager_qk", "WH-QK", Role.BRANCH_MANAGER)
+
+
+@pytest.fixture
+def analyst_wh(net):
+    return net.user("analyst_wh", "WH", Role.ANALYST)
+
+
+@pytest.fixture
+def analyst_hq(net):
+    return net.user("analyst_hq", "ICBC", Role.ANALYST)
+
+
+DAY = datetime.date(2025, 8, 14)
+
+
+def record_data(kind: str, net: Network) -> dict:
+    """Valid fields for one record of each kind (the branch included)."""
+    qk01 = net["WH-QK-01"]
+    return {
+        "home_visit": dict(
+            branch=qk01, occurred_on=DAY, customer_group="elderly", customer_name_masked="王**", purpose="pension"
+        ),
+        "outreach_event": dict(branch=qk01, occurred_on=DAY, venue_type="community", theme="anti_fraud", attendees=40),
+        "financing": dict(
+            branch=qk01,
+            occurred_on=DAY,
+            sector="tech",
+            product="kc_yunshandai",
+            counterparty="武汉某科技有限公司",
+            amount=Decimal("1000000.00"),
+        ),
+        "love_station_tally": dict(
+            branch=net["WH-HY-01"], occurred_on=DAY, visitor_group="courier", service="water", count=3
+        ),
+        "cash_service": dict(
+            branch=qk01,
+            occurred_on=DAY,
+            service="coin_counting",
+            customer_type="school",
+            pieces_counted=1200,
+            amount=Decimal("600.00"),
+        ),
+        "intervention": dict(
+            branch=qk01,
+            occurred_on=DAY,
+            channel="counter_cash",
+            fraud_type="high_yield",
+            amount_at_risk=Decimal("200000.00"),
+        ),
+        "awareness_session": dict(branch=qk01, occurred_on=DAY, venue_type="school", audience=80, partner="police"),
+        "volunteer_activity": dict(
+            branch=qk01, occurred_on=DAY, theme="elderly", participants=8, beneficiaries=30, hours=Decimal("16.0")
+        ),
+        "team": dict(branch=qk01, occurred_on=DAY, kind="youth_vanguard", name="青年先锋队一队", members=6),
+        "honour": dict(branch=qk01, occurred_on=DAY, kind="pennant", level="customer", title="服务热情周到"),
+    }[kind]
