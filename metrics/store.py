@@ -22,23 +22,9 @@ Membership = Counter
 
 def record_models() -> list[type]:
     """Every record kind that contributes to the catalogue."""
-    from antifraud.models import AwarenessSession, Intervention
-    from branches.models import Honour
-    from services.models import CashService, Financing, HomeVisit, LoveStationTally, OutreachEvent
-    from volunteering.models import Team, VolunteerActivity
+    from portal.kinds import record_kinds
 
-    return [
-        HomeVisit,
-        OutreachEvent,
-        Financing,
-        LoveStationTally,
-        CashService,
-        Intervention,
-        AwarenessSession,
-        VolunteerActivity,
-        Team,
-        Honour,
-    ]
+    return [k.model for k in record_kinds()]
 
 
 def _splits(measure: Measure, obj) -> list[str]:

@@ -103,6 +103,11 @@ class Record(models.Model):
         ordering = ["-occurred_on", "-id"]
         indexes = [models.Index(fields=["branch", "occurred_on"], name="%(class)s_branch_date")]
 
+    def get_absolute_url(self) -> str:
+        from portal.kinds import kind_for_model
+
+        return kind_for_model(type(self)).url("detail", self.pk)
+
     def clean(self):
         super().clean()
         errors = {}

@@ -8,5 +8,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
+    path("services/", include("services.urls")),
+    path("antifraud/", include("antifraud.urls")),
+    path("volunteering/", include("volunteering.urls")),
+    path("branches/", include("branches.urls")),
+    path("submissions/", include("metrics.urls_submissions")),
+    path("dashboard/", include("metrics.urls")),
+    path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

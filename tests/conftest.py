@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import override_settings
 
 from branches.models import Branch, Membership, Role, Staff
 from branches.services import branch_create
@@ -134,3 +136,19 @@ def record_data(kind: str, net: Network) -> dict:
         "team": dict(branch=qk01, occurred_on=DAY, kind="youth_vanguard", name="青年先锋队一队", members=6),
         "honour": dict(branch=qk01, occurred_on=DAY, kind="pennant", level="customer", title="服务热情周到"),
     }[kind]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The article's demo network and records, loaded once per test module ({code: Branch}).
+
+    The data is committed (tests of the module see it inside their own transactions) and
+    flushed when the module ends, so other modules start from an empty database.
+    """
+    import io
+
+    with django_db_blocker.unblock():
+        with override_settings(PORTAL_DEMO=True):
+            call_command("load_demo", stdout=io.StringIO())
+        yield {b.code: b for b in Branch.objects.all()}
+        call_command("flush", interactive=False, verbosity=0)

@@ -18,15 +18,6 @@ Y2025 = parse_period("2025")
 TO_END_2025 = parse_period("2000..2025")
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with override_settings(PORTAL_DEMO=True):
-            call_command("load_demo", stdout=io.StringIO())
-        yield {b.code: b for b in Branch.objects.all()}
-        call_command("flush", interactive=False, verbosity=0)
-
-
 def figure(demo, code, metric, period=Y2025):
     return totals(demo[code], period, [metric])[metric]
 

@@ -1,0 +1,12 @@
+import django_filters
+
+from branches.models import Honour
+from portal.filtersets import RecordFilterSet
+
+
+class HonourFilterSet(RecordFilterSet):
+    title = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Honour
+        fields = ["branch", "date_from", "date_to", "kind", "level", "title"]

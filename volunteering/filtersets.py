@@ -1,0 +1,18 @@
+import django_filters
+
+from portal.filtersets import RecordFilterSet
+from volunteering.models import Team, VolunteerActivity
+
+
+class VolunteerActivityFilterSet(RecordFilterSet):
+    class Meta:
+        model = VolunteerActivity
+        fields = ["branch", "date_from", "date_to", "theme"]
+
+
+class TeamFilterSet(RecordFilterSet):
+    active = django_filters.BooleanFilter(field_name="disbanded_on", lookup_expr="isnull")
+
+    class Meta:
+        model = Team
+        fields = ["branch", "date_from", "date_to", "kind", "active"]
