@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint deps messages check-migrations lock clean
+.PHONY: run test lint deps messages check-migrations lock clean serve
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ run: deps
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# Production serving: PORTAL_ENV=production, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL from the
+# environment (docs/deploy.md). REDIS_URL turns on the Redis cache.
+serve: deps
+	PORTAL_ENV=production $(PY) manage.py migrate --noinput
+	PORTAL_ENV=production $(PY) manage.py collectstatic --noinput --verbosity 0
+	PORTAL_ENV=production exec $(VENV)/bin/gunicorn portal.wsgi:application -c gunicorn.conf.py
 
 test: deps
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not e2e" $(PYTEST_ARGS)
