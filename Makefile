@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint deps messages check-migrations lock clean serve
+.PHONY: run test lint deps messages check-migrations lock clean serve backup-drill
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,3 +51,12 @@ lock: deps
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles
+
+# Backup drill against a scratch PostgreSQL database holding the demo data (docs/reliability.md).
+PG_ADMIN_URL ?= postgres://root@127.0.0.1:5432/postgres
+DRILL_URL ?= postgres://root@127.0.0.1:5432/portal_drill
+backup-drill: deps
+	psql "$(PG_ADMIN_URL)" -X -q -c 'DROP DATABASE IF EXISTS portal_drill WITH (FORCE)' -c 'CREATE DATABASE portal_drill'
+	DATABASE_URL=$(DRILL_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(DRILL_URL) PORTAL_DEMO=1 $(PY) manage.py load_demo > /dev/null
+	DATABASE_URL=$(DRILL_URL) $(PY) scripts/backup_drill.py
