@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "antifraud",
     "volunteering",
     "metrics",
+    "ledgers",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("branches/", include("branches.urls")),
     path("submissions/", include("metrics.urls_submissions")),
     path("dashboard/", include("metrics.urls")),
+    path("ledgers/", include("ledgers.urls")),
+    path("api/v1/ledgers/", include("ledgers.api.urls")),
     path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]
