@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from branches.access import access_for
 from branches.models import Branch, Honour, Membership, Staff, Target, path_segment
-from metrics import store
+from metrics.rebuild import rebuild
 from portal.audit import audit, diff, snapshot
 from portal.errors import OutOfScope
 from portal.models import AuditEntry
@@ -82,7 +82,7 @@ def branch_update(branch: Branch, *, user, **changes) -> Branch:
     if changed:
         audit(user=user, action=AuditEntry.Action.UPDATE, obj=current, branch=current, changes=changed)
     if moved:
-        store.rebuild()
+        rebuild()
     return current
 
 

@@ -1,16 +1,12 @@
-"""Writes to the roll-up store: incremental deltas from services, and the full rebuild.
-
-Both read the same `measures` declarations of the record kinds.
+"""Writes to the roll-up store: incremental deltas from services (the full rebuild is in
+metrics/rebuild.py). Both read the same `measures` declarations of the record kinds.
 """
 
 from collections import Counter
-from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db import connection
 
-from branches.models import Branch, path_ids
+from branches.models import path_ids
 from metrics.catalogue import DISTINCT, Measure, split_key
 from metrics.models import DistinctMember, MetricValue
 
@@ -100,60 +96,8 @@ def record_state(obj) -> tuple[str, Contribution, Membership]:
     return obj.branch.path, sums, members
 
 
-# --- full rebuild ------------------------------------------------------------------------
-
-
-def _measure_queryset(model, measure: Measure):
-    qs = model.objects.filter(**{f"{measure.date_field}__isnull": False})
-    if measure.when:
-        qs = qs.filter(**measure.when)
-    if measure.unless:
-        qs = qs.exclude(Q(**measure.unless))
-    return qs.annotate(m=TruncMonth(measure.date_field)).order_by()
-
-
-def _as_date(value):
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
-
-
-def compute_from_records(models: Iterable[type] | None = None) -> tuple[Counter, Counter]:
-    """The store's expected content, aggregated by the database from the record tables."""
-    paths = dict(Branch.objects.values_list("id", "path"))
-    own_sums: Counter = Counter()
-    own_members: Counter = Counter()
-    for model in models or record_models():
-        for measure in model.measures:
-            spec = measure.spec
-            qs = _measure_queryset(model, measure)
-            for dim in (None, *spec.split_by):
-                group = ["branch_id", "m"] + ([dim] if dim else [])
-                if spec.aggregation == DISTINCT:
-                    rows = qs.values(*group, measure.member).annotate(n=Count("id"))
-                    for row in rows:
-                        split = split_key(dim, row[dim]) if dim else ""
-                        key = (row["branch_id"], _as_date(row["m"]), spec.key, split, row[measure.member])
-                        own_members[key] += measure.sign * row["n"]
-                    continue
-                agg = Count("id") if measure.value is None else Sum(measure.value)
-                for row in qs.values(*group).annotate(v=agg):
-                    if row["v"] is None:
-                        continue
-                    split = split_key(dim, row[dim]) if dim else ""
-                    own_sums[(row["branch_id"], _as_date(row["m"]), spec.key, split)] += (
-                        spec.to_store(row["v"]) * measure.sign
-                    )
-    return _roll_up(own_sums, paths), _roll_up(own_members, paths)
-
-
-def _roll_up(own: Counter, paths: dict[int, str]) -> Counter:
-    rolled: Counter = Counter()
-    for (branch_id, *rest), value in own.items():
-        for ancestor in path_ids(paths[branch_id]):
-            rolled[(ancestor, *rest)] += value
-    return Counter({k: v for k, v in rolled.items() if v})
-
-
 def current_store() -> tuple[Counter, Counter]:
+    """The store's non-zero rows as Counters (tests compare them with a recomputation)."""
     sums = Counter(
         {
             (b, m, metric, split): v
@@ -171,38 +115,3 @@ def current_store() -> tuple[Counter, Counter]:
         }
     )
     return sums, members
-
-
-def differences(expected: Counter, actual: Counter, limit: int = 20) -> tuple[int, list[str]]:
-    keys = set(expected) | set(actual)
-    diffs = sorted(k for k in keys if expected.get(k, 0) != actual.get(k, 0))
-    lines = [f"{k}: store {actual.get(k, 0)}, records {expected.get(k, 0)}" for k in diffs[:limit]]
-    return len(diffs), lines
-
-
-@transaction.atomic
-def rebuild() -> dict:
-    """Replace the store with a recomputation from the records; report how it differed."""
-    expected_sums, expected_members = compute_from_records()
-    actual_sums, actual_members = current_store()
-    n_sums, sum_lines = differences(expected_sums, actual_sums)
-    n_members, member_lines = differences(expected_members, actual_members)
-    MetricValue.objects.all().delete()
-    DistinctMember.objects.all().delete()
-    MetricValue.objects.bulk_create(
-        (MetricValue(branch_id=b, month=m, metric=k, split=s, value=v) for (b, m, k, s), v in expected_sums.items()),
-        batch_size=5000,
-    )
-    DistinctMember.objects.bulk_create(
-        (
-            DistinctMember(branch_id=b, month=m, metric=k, split=s, member=mem, refs=r)
-            for (b, m, k, s, mem), r in expected_members.items()
-        ),
-        batch_size=5000,
-    )
-    return {
-        "rows": len(expected_sums),
-        "member_rows": len(expected_members),
-        "differences": n_sums + n_members,
-        "examples": sum_lines + member_lines,
-    }

@@ -8,8 +8,9 @@ from django.core.management.base import CommandError
 
 from branches.models import Branch
 from metrics.periods import parse_period
+from metrics.rebuild import compute_from_records
 from metrics.selectors import totals
-from metrics.store import compute_from_records, current_store
+from metrics.store import current_store
 from services.models import HomeVisit, LoveStationTally
 
 pytestmark = pytest.mark.django_db

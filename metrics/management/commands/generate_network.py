@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from metrics.periods import PeriodError, parse_period
-from metrics.store import rebuild
+from metrics.rebuild import rebuild
 from metrics.synthetic import generate
 
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from metrics.store import rebuild
+from metrics.rebuild import rebuild
 
 
 class Command(BaseCommand):
