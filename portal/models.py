@@ -178,3 +178,7 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+
+# The API's idempotency keys live with the API code; imported here so Django registers the model.
+from portal.api.models import IdempotencyKey  # noqa: E402, F401

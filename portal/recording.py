@@ -183,11 +183,9 @@ def _row_errors(exc: Exception) -> dict:
     return {"__all__": [str(exc)]}
 
 
-@transaction.atomic
-def record_bulk_create(model, *, user, rows: list[dict], m2m_rows: list[dict] | None = None, action=None):
-    """Create many records of one kind: every row is checked as a single create would be,
-    then all are written together (all or none), with one audit entry per record and one
-    batched roll-up update. Raises BulkValidationError listing every bad row."""
+def record_bulk_check(model, *, user, rows: list[dict]) -> list:
+    """Check rows as record_bulk_create does, writing nothing (an import's dry run): the
+    unsaved records, or BulkValidationError listing every bad row."""
     objs, errors = [], {}
     created_by = user if getattr(user, "pk", None) else None
     for index, fields in enumerate(rows):
@@ -216,7 +214,15 @@ def record_bulk_create(model, *, user, rows: list[dict], m2m_rows: list[dict] | 
                 break
     if errors:
         raise BulkValidationError(errors)
+    return objs
 
+
+@transaction.atomic
+def record_bulk_create(model, *, user, rows: list[dict], m2m_rows: list[dict] | None = None, action=None):
+    """Create many records of one kind: every row is checked as a single create would be,
+    then all are written together (all or none), with one audit entry per record and one
+    batched roll-up update. Raises BulkValidationError listing every bad row."""
+    objs = record_bulk_check(model, user=user, rows=rows)
     model.objects.bulk_create(objs, batch_size=1000)
     if m2m_rows:
         _bulk_set_m2m(model, objs, m2m_rows)

@@ -1,0 +1,21 @@
+"""Entry form of honours (a commendation linked to a case uses the same form)."""
+
+from branches.models import Honour
+from portal.entry.forms import RecordForm
+
+
+class HonourForm(RecordForm):
+    class Meta:
+        model = Honour
+        fields = [
+            "branch",
+            "occurred_on",
+            "kind",
+            "level",
+            "title",
+            "issuer",
+            "recipient_staff",
+            "valid_until",
+            "star_level",
+            "notes",
+        ]

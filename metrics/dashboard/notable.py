@@ -1,0 +1,105 @@
+"""Notable recent records of a subtree: police-attended or confirmed interventions and honours.
+
+The one part of a dashboard that reads record tables: two queries for the records and one for
+their photos, whatever the number of rows, and never more than NOTABLE_LIMIT of each.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import NoReverseMatch
+
+from antifraud.models import Intervention
+from branches.models import Honour
+from metrics.periods import Period
+from portal.entry.photos import photo_url
+from portal.kinds import kind_for_model
+from portal.models import Photo
+
+NOTABLE_LIMIT = 8
+NOTABLE_STATUSES = (Intervention.Status.POLICE_ATTENDED, Intervention.Status.CONFIRMED)
+# Honours by standing, so a national title is not buried under the month's praise tickets.
+HONOUR_RANK = [
+    Honour.Level.NATIONAL,
+    Honour.Level.PROVINCIAL,
+    Honour.Level.BANK_HEAD_OFFICE,
+    Honour.Level.CITY,
+    Honour.Level.BANK_PROVINCIAL,
+    Honour.Level.DISTRICT,
+    Honour.Level.BANK_BRANCH,
+    Honour.Level.COMMUNITY,
+    Honour.Level.CUSTOMER,
+]
+
+
+@dataclass
+class Notable:
+    record: object
+    photos: list = field(default_factory=list)
+
+    @property
+    def photo_count(self) -> int:
+        return len(self.photos)
+
+    @property
+    def url(self) -> str | None:
+        """The record's page, once the entry pages provide one."""
+        try:
+            return self.record.get_absolute_url()
+        except NoReverseMatch:
+            return None
+
+    @property
+    def thumbnail_url(self) -> str | None:
+        """The first photo's thumbnail, served (scope-checked) by the record pages."""
+        if not self.photos:
+            return None
+        try:
+            return photo_url(kind_for_model(type(self.record)), self.record.pk, self.photos[0].pk, "thumb")
+        except NoReverseMatch:
+            return None
+
+
+def _in_period(qs, branch, period: Period):
+    return qs.in_subtree(branch).filter(occurred_on__gte=period.first, occurred_on__lte=period.end_date)
+
+
+def notable_records(user, branch, period: Period) -> dict[str, list[Notable]]:
+    interventions = list(
+        _in_period(Intervention.objects.for_user(user), branch, period)
+        .filter(status__in=NOTABLE_STATUSES)
+        .select_related("branch")
+        .order_by("-occurred_on", "-id")[:NOTABLE_LIMIT]
+    )
+    rank = Case(
+        *(When(level=level, then=Value(i)) for i, level in enumerate(HONOUR_RANK)),
+        default=Value(len(HONOUR_RANK)),
+        output_field=IntegerField(),
+    )
+    honours = list(
+        _in_period(Honour.objects.for_user(user), branch, period)
+        .select_related("branch", "recipient_staff")
+        .annotate(rank=rank)
+        .order_by("rank", "-occurred_on", "-id")[:NOTABLE_LIMIT]
+    )
+    photos = _photos_of(interventions + honours)
+    return {
+        "interventions": [Notable(r, photos.get((Intervention, r.pk), [])) for r in interventions],
+        "honours": [Notable(r, photos.get((Honour, r.pk), [])) for r in honours],
+    }
+
+
+def _photos_of(records: list) -> dict[tuple[type, int], list]:
+    """Photos of several records of any kinds in one query, keyed by (model, pk)."""
+    if not records:
+        return {}
+    types = ContentType.objects.get_for_models(*{type(r) for r in records})
+    model_of = {ct.pk: model for model, ct in types.items()}
+    q = Q()
+    for model, ct in types.items():
+        q |= Q(content_type=ct, object_id__in=[r.pk for r in records if type(r) is model])
+    out: dict[tuple[type, int], list] = {}
+    for photo in Photo.objects.filter(q).order_by("captured_at", "id"):
+        out.setdefault((model_of[photo.content_type_id], photo.object_id), []).append(photo)
+    return out

@@ -1,0 +1,105 @@
+// Dashboard charts (Apache ECharts) and the print button. The data comes from the
+// json_script element "dashboard-data"; no inline script or style (Content-Security-Policy).
+(function () {
+  "use strict";
+
+  const BRAND = "#c7000b";
+  const PALETTE = [BRAND, "#5470c6", "#91cc75", "#fac858", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc", "#8c8c8c"];
+
+  function trimmed(value) {
+    return value.toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+  }
+
+  // The same rule as the figures template filter: 元 below 10,000, then 万元, then 亿元.
+  function yuan(value) {
+    const amount = Math.abs(Number(value) || 0);
+    const sign = value < 0 ? "-" : "";
+    if (amount >= 1e8 || Math.round(amount / 100) / 100 >= 1e4) return sign + trimmed(amount / 1e8) + "亿元";
+    if (amount >= 1e4) return sign + trimmed(amount / 1e4) + "万元";
+    return sign + amount.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + "元";
+  }
+
+  function formatterFor(unit) {
+    return unit === "cny" ? yuan : (value) => trimmed(Number(value) || 0);
+  }
+
+  function trendOption(data, key) {
+    const metric = data.metrics[key];
+    const format = formatterFor(metric.unit);
+    const series = [{ name: data.currentLabel, type: "bar", data: metric.current, itemStyle: { color: BRAND } }];
+    if (data.previousLabel && metric.previous.length) {
+      series.push({
+        name: data.previousLabel,
+        type: "line",
+        data: metric.previous,
+        symbolSize: 4,
+        itemStyle: { color: "#8c8c8c" },
+        lineStyle: { type: "dashed" },
+      });
+    }
+    return {
+      animation: false,
+      color: PALETTE,
+      tooltip: { trigger: "axis", valueFormatter: format },
+      legend: { bottom: 0, textStyle: { fontSize: 11 } },
+      grid: { left: 8, right: 12, top: 16, bottom: 36, containLabel: true },
+      xAxis: { type: "category", data: data.months, axisLabel: { fontSize: 10 } },
+      yAxis: { type: "value", axisLabel: { formatter: format, fontSize: 10 } },
+      series: series,
+    };
+  }
+
+  function splitOption(split) {
+    const format = formatterFor(split.unit);
+    return {
+      animation: false,
+      color: PALETTE,
+      tooltip: { trigger: "item", valueFormatter: format },
+      series: [
+        {
+          type: "pie",
+          radius: ["35%", "65%"],
+          center: ["50%", "52%"],
+          data: split.items,
+          label: { formatter: "{b}\n{d}%", fontSize: 10 },
+        },
+      ],
+    };
+  }
+
+  function draw(el, option, charts) {
+    const chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el);
+    chart.setOption(option, true);
+    if (!charts.includes(chart)) charts.push(chart);
+    return chart;
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const button of document.querySelectorAll("[data-print]")) {
+      button.addEventListener("click", () => window.print());
+    }
+    const source = document.getElementById("dashboard-data");
+    if (!source || !window.echarts) return;
+    const data = JSON.parse(source.textContent);
+    const charts = [];
+    for (const el of document.querySelectorAll("[data-trend]")) {
+      if (data.metrics[el.dataset.trend]) draw(el, trendOption(data, el.dataset.trend), charts);
+    }
+    const splits = Object.fromEntries(data.splits.map((split) => [split.id, split]));
+    for (const el of document.querySelectorAll("[data-split]")) {
+      if (splits[el.dataset.split]) draw(el, splitOption(splits[el.dataset.split]), charts);
+    }
+    for (const select of document.querySelectorAll("[data-trend-select]")) {
+      const target = document.getElementById(select.dataset.trendSelect);
+      select.value = target.dataset.trend;
+      select.addEventListener("change", () => {
+        target.dataset.trend = select.value;
+        draw(target, trendOption(data, select.value), charts);
+      });
+    }
+    const resize = () => charts.forEach((chart) => chart.resize());
+    window.addEventListener("resize", resize);
+    window.addEventListener("beforeprint", resize);
+    window.addEventListener("afterprint", resize);
+  });
+})();

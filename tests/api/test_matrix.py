@@ -1,0 +1,265 @@
+"""Every API route × method × role × an object in and out of the role's scope: the status the
+matrix (tests/api/matrix.py) expects, the database unchanged after every refusal, and lists that
+never show the other branch's rows."""
+
+import datetime
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from branches.models import Branch, Membership, Role, Staff, Target
+from branches.services import branch_update, target_set
+from metrics.models import DistinctMember, MetricValue, Submission
+from metrics.submissions import submission_approve, submission_return, submission_submit
+from portal.api import urls as api_urls
+from portal.api.models import IdempotencyKey
+from portal.kinds import kind_for_slug
+from portal.models import AuditEntry
+from tests.api.conftest import payload
+from tests.api.matrix import MATRIX, METHODS, ROLES
+from tests.conftest import record_data
+from tests.kinds import EDITS
+
+pytestmark = pytest.mark.django_db
+
+MONTH = datetime.date(2025, 8, 1)
+CREATE_DAY = datetime.date(2025, 8, 13)  # not the day of the existing rows (love-station rows are unique per day)
+
+
+class World:
+    """The test network plus an outside branch SH, one user per role, and objects on demand."""
+
+    def __init__(self, net, root_user):
+        self.net, self.root = net, root_user
+        net.add("SH", "ICBC", Branch.Level.CITY)
+        net.add("SH-01", "SH", Branch.Level.OUTLET, love_station_since=2019)
+        branch_update(net["WH-QK-01"], user=root_user, love_station_since=2020)
+        net.by_code["WH-QK-01"] = Branch.objects.get(code="WH-QK-01")
+        self.second_root = get_user_model().objects.create_superuser("root2", password="root-pass-456")
+        self.users = {
+            "outlet_staff": net.user("staff_qk", "WH-QK-01", Role.OUTLET_STAFF),
+            "manager": net.user("manager_qk", "WH-QK", Role.BRANCH_MANAGER),
+            "analyst": net.user("analyst_wh", "WH", Role.ANALYST),
+            "metrics": net.user("bi_wh", "WH", Role.METRICS_CLIENT),
+            "outsider": net.user("manager_sh", "SH", Role.BRANCH_MANAGER),
+            "inactive": net.user("gone_qk", "WH-QK-01", Role.OUTLET_STAFF, is_active=False),
+        }
+        self.tokens = {}
+        for role, user in self.users.items():
+            instance, token = AuthToken.objects.create(user=user)
+            self.tokens[role] = (instance, token)
+        self._objects: dict = {}
+
+    def code(self, role: str, target: str) -> str:
+        own, other = ("SH-01", "WH-QK-01") if role == "outsider" else ("WH-QK-01", "SH-01")
+        return own if target == "own" else other
+
+    def api(self, role: str) -> APIClient:
+        client = APIClient()
+        if role in self.tokens:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {self.tokens[role][1]}")
+        return client
+
+    def browser(self, role: str) -> Client:
+        """A logged-in browser session (made once: logging in writes to the database)."""
+
+        def make():
+            client = Client()
+            if role in self.users:
+                client.force_login(self.users[role])
+            return client
+
+        return self._once(("browser", role), make)
+
+    def _once(self, key, make):
+        if key not in self._objects:
+            self._objects[key] = make()
+        return self._objects[key]
+
+    def record(self, slug: str, code: str):
+        kind = kind_for_slug(slug)
+        fields = record_data(EDITS[slug][0], self.net) | {"branch": self.net[code]}
+        return self._once(("record", slug, code), lambda: kind.create(user=self.root, **fields))
+
+    def target(self, code: str) -> Target:
+        return self._once(
+            ("target", code),
+            lambda: target_set(user=self.root, branch=self.net[code], year=2025, metric="home_visits", value=100),
+        )
+
+    def submission(self, code: str, state: str) -> Submission:
+        def make():
+            sub = submission_submit(user=self.root, branch=self.net[code], month=MONTH)
+            if state == "approved":
+                sub = submission_approve(sub, user=self.second_root)
+            elif state == "returned":
+                sub = submission_return(sub, user=self.second_root, reason="请补充")
+            return sub
+
+        return self._once(("submission", code), make)
+
+
+@pytest.fixture
+def world(net, root_user):
+    return World(net, root_user)
+
+
+SUBMISSION_STATES = {
+    "submission-submit": "returned",
+    "submission-nil-return": "returned",
+    "submission-approve": "submitted",
+    "submission-return": "submitted",
+    "submission-reopen": "approved",
+    "submission-detail": "submitted",
+}
+
+
+def request_for(world: World, route: str, method: str, role: str, target: str) -> tuple[str, dict | None]:
+    """The path and JSON body of one case."""
+    code = world.code(role, target)
+    user = world.users.get(role)
+    slug, _sep, suffix = route.rpartition("-")
+    if route.endswith("-list") and kind_for_slug(slug):
+        body = payload(EDITS[slug][0], world.net, branch=world.net[code], occurred_on=CREATE_DAY)
+        return reverse(f"api:{route}"), body
+    if route.endswith("-detail") and kind_for_slug(slug):
+        obj = world.record(slug, code)
+        full = payload(EDITS[slug][0], world.net, branch=world.net[code]) | EDITS[slug][1]
+        return reverse(f"api:{route}", args=[obj.pk]), full if method == "PUT" else EDITS[slug][1]
+    if route == "interventions-transition":
+        obj = world.record("interventions", code)
+        return reverse(f"api:{route}", args=[obj.pk]), {"status": "police_notified"}
+    if route == "branch-list":
+        return reverse("api:branch-list"), None
+    if route == "branch-detail":
+        return reverse("api:branch-detail", args=[code]), None
+    if route == "target-list":
+        return reverse("api:target-list"), {"branch": code, "year": 2025, "metric": "outreach_events", "value": "80"}
+    if route == "target-detail":
+        return reverse("api:target-detail", args=[world.target(code).pk]), {"value": "150"}
+    if route == "submission-list":
+        return reverse("api:submission-list"), {"branch": code, "month": "2025-07"}
+    if route in SUBMISSION_STATES:
+        sub = world.submission(code, SUBMISSION_STATES[route])
+        return reverse(f"api:{route}", args=[sub.pk]), {"reason": "请更正", "note": ""}
+    if route == "metrics":
+        return f"{reverse('api:metrics')}?branch={code}&period=2025", None
+    if route == "login":
+        if user is None:
+            return reverse("api:login"), {"username": "nobody", "password": "wrong-password"}
+        return reverse("api:login"), {"username": user.username, "password": f"pw-{user.username}"}
+    if route == "token-revoke":
+        owner = role if target == "own" else ("manager" if role != "manager" else "analyst")
+        digest = world.tokens[owner if owner in world.tokens else "manager"][0].digest
+        return reverse("api:token-revoke"), {"token": digest}
+    return reverse(f"api:{route}"), None
+
+
+HTML_ROUTES = {"tokens", "token-revoke"}
+ALL_TABLES = [
+    get_user_model(),
+    Branch,
+    Staff,
+    Membership,
+    Target,
+    Submission,
+    AuditEntry,
+    MetricValue,
+    DistinctMember,
+    IdempotencyKey,
+    AuthToken,
+    *[kind_for_slug(slug).model for slug in EDITS],
+]
+
+
+def snapshot() -> dict:
+    return {model._meta.label: list(model.objects.order_by("pk").values_list()) for model in ALL_TABLES}
+
+
+def send(world: World, route: str, method: str, role: str, path: str, body):
+    if route in HTML_ROUTES:
+        client = world.browser(role)
+        return client.generic(method, path, data=_form(body), content_type="application/x-www-form-urlencoded")
+    client = world.api(role)
+    return client.generic(method, path, data=json.dumps(body or {}), content_type="application/json")
+
+
+def _sent_to_login(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def _form(body) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(body or {})
+
+
+def _other_rows_shown(world: World, route: str, role: str, response) -> list:
+    """On a list, the rows that belong to the branch outside the role's scope."""
+    if not route.endswith("-list") or response.status_code != 200 or role not in world.users:
+        return []
+    other = world.code(role, "other")
+    results = response.json()["results"]
+    if route == "branch-list":
+        return [r for r in results if r["code"] in ("SH", "SH-01") and other == "SH-01"]
+    return [r for r in results if r.get("branch") == other]
+
+
+def _prepare_lists(world: World, route: str) -> None:
+    """Rows on both sides, so that a list that leaks shows it."""
+    slug = route.removesuffix("-list")
+    for code in ("WH-QK-01", "SH-01"):
+        if kind_for_slug(slug):
+            world.record(slug, code)
+        elif route == "target-list":
+            world.target(code)
+        elif route == "submission-list":
+            world.submission(code, "submitted")
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_route_permissions(world, route):
+    _prepare_lists(world, route)
+    wrong = []
+    for method, expected in MATRIX[route].items():
+        for role in ROLES:
+            own, other = expected[role]
+            for target, status in (("own", own), ("other", other)):
+                if target == "other" and own == other and route != "token-revoke":
+                    continue
+                path, body = request_for(world, route, method, role, target)
+                if route in HTML_ROUTES:
+                    world.browser(role)
+                before = snapshot()
+                with transaction.atomic():
+                    response = send(world, route, method, role, path, body)
+                    refused = response.status_code >= 400 or target == "other" or _sent_to_login(response)
+                    changed = refused and route != "login" and snapshot() != before
+                    leaked = _other_rows_shown(world, route, role, response)
+                    transaction.set_rollback(True)
+                if response.status_code != status or changed or leaked:
+                    wrong.append(
+                        f"{method} {path} as {role} ({target}): {response.status_code} (expected {status})"
+                        + (" and the database changed" if changed else "")
+                        + (f" and showed {len(leaked)} rows of the other branch" if leaked else "")
+                        + f" {response.content[:200]!r}"
+                    )
+    assert not wrong, "\n".join(wrong)
+
+
+def api_route_names() -> set[str]:
+    return {pattern.name for pattern in api_urls.urlpatterns}
+
+
+def test_every_route_and_method_is_in_the_matrix():
+    missing = sorted(
+        f"{name} {method}" for name in api_route_names() for method in METHODS if method not in MATRIX.get(name, {})
+    )
+    assert not missing, f"routes missing from tests/api/matrix.py: {missing}"
+    assert set(MATRIX) == api_route_names(), f"stale matrix entries: {set(MATRIX) - api_route_names()}"

@@ -1,0 +1,17 @@
+"""API endpoints of volunteer activities and teams."""
+
+from portal.api.records import RecordViewSet
+from volunteering.api import serializers
+
+
+class VolunteerActivityViewSet(RecordViewSet):
+    kind_slug = "volunteer-activities"
+    serializer_class = serializers.VolunteerActivitySerializer
+
+
+class TeamViewSet(RecordViewSet):
+    kind_slug = "teams"
+    serializer_class = serializers.TeamSerializer
+
+
+VIEWSETS = (VolunteerActivityViewSet, TeamViewSet)

@@ -1,0 +1,16 @@
+"""Entry forms of volunteer activities and teams."""
+
+from portal.entry.forms import RecordForm
+from volunteering.models import Team, VolunteerActivity
+
+
+class VolunteerActivityForm(RecordForm):
+    class Meta:
+        model = VolunteerActivity
+        fields = ["branch", "occurred_on", "theme", "place", "participants", "beneficiaries", "hours", "notes"]
+
+
+class TeamForm(RecordForm):
+    class Meta:
+        model = Team
+        fields = ["branch", "occurred_on", "kind", "name", "members", "disbanded_on", "notes"]
