@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint deps messages check-migrations lock clean serve backup-drill
+.PHONY: run test lint deps messages check-migrations lock clean serve backup-drill e2e bench bench-smoke load-test
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,3 +60,18 @@ backup-drill: deps
 	DATABASE_URL=$(DRILL_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(DRILL_URL) PORTAL_DEMO=1 $(PY) manage.py load_demo > /dev/null
 	DATABASE_URL=$(DRILL_URL) $(PY) scripts/backup_drill.py
+
+# Browser journeys: Playwright driving Debian's Chromium (apt-get install chromium).
+e2e: deps
+	$(PY) -m pytest -m e2e tests/e2e -p no:xdist $(PYTEST_ARGS)
+
+# Scale benchmarks against a generated network (docs/performance.md); bench-smoke is CI's small run.
+bench: deps
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+bench-smoke: deps
+	$(PY) benchmarks/run.py --smoke
+
+# Load and fault test: gunicorn and PostgreSQL on loopback, 120 s of mixed traffic (docs/reliability.md).
+load-test: deps
+	$(PY) scripts/load_fault.py $(LOAD_ARGS)
