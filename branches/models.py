@@ -174,6 +174,12 @@ class Honour(Record):
         BANK_PROVINCIAL = "bank_provincial", _("bank: provincial branch")
         BANK_HEAD_OFFICE = "bank_head_office", _("bank: head office")
 
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        WARNED = "warned", _("warned")
+        DOWNGRADED = "downgraded", _("downgraded")
+        REVOKED = "revoked", _("revoked")
+
     occurred_on = models.DateField(_("awarded on"), validators=[validate_not_future])
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=30, choices=Level.choices)
@@ -192,11 +198,19 @@ class Honour(Record):
     star_level = models.PositiveSmallIntegerField(
         _("star level"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    # The lifecycle of a title with a validity (青年文明号 runs in two-year cycles): set only by
+    # honour_warn / honour_downgrade / honour_revoke / honour_renew, never by an edit form.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
     linked_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     linked_id = models.PositiveBigIntegerField(null=True, blank=True)
     linked_record = GenericForeignKey("linked_type", "linked_id")
 
+    # Honours count by award date whatever their later status: a title revoked in 2026 was
+    # still awarded in 2025, and an approved month's figures do not change afterwards.
     measures = (Measure("honours"),)
+    system_fields = Record.system_fields | {"status", "status_since", "status_reason"}
 
     class Meta(Record.Meta):
         verbose_name = _("honour")
@@ -211,6 +225,12 @@ class Honour(Record):
             raise ValidationError({"valid_until": _("The validity cannot end before the award date.")})
         if self.recipient_staff_id and self.branch_id and not self.recipient_staff.branch.is_descendant_of(self.branch):
             raise ValidationError({"recipient_staff": _("The staff member does not belong to this branch.")})
+        if self.status != self.Status.ACTIVE and self.kind != self.Kind.TITLE:
+            raise ValidationError({"status": _("Only an honorary title can be warned, downgraded or revoked.")})
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status != self.Status.REVOKED
 
 
 class Target(models.Model):

@@ -17,5 +17,5 @@ class HonourDetailView(RecordDetailView):
 HONOURS = {
     "kind": "honours",
     "form_class": forms.HonourForm,
-    "columns": ("kind", "level", "title", "recipient_staff"),
+    "columns": ("kind", "level", "title", "recipient_staff", "status"),
 }

@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import ScopedQuerySet
 
+MONTH_FIELDS = tuple(f"m{i}" for i in range(1, 13))
+QUARTER_FIELDS = tuple(f"q{i}" for i in range(1, 5))
+
 
 class MetricValue(models.Model):
     """Total of one metric and split for one node's subtree and one month.
@@ -16,9 +19,16 @@ class MetricValue(models.Model):
     Rows exist for the node a record is attached to and for every ancestor, so a roll-up is
     a lookup, never a walk of the tree or a scan of the record tables. For `last` metrics
     (stocks) a row holds the month's change; the level at a month's end is the running sum.
+
+    The unique index leads with (branch, metric, split) so that every selector query is a
+    handful of short index ranges (it also serves lookups by branch: no index of its own). The
+    store is derived data (rebuild_metrics verifies it), so its branch key carries no database
+    constraint: checking one per row would double the cost of bulk imports and rebuilds.
     """
 
-    branch = models.ForeignKey("branches.Branch", on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     month = models.DateField()
     metric = models.CharField(max_length=50)
     split = models.CharField(max_length=100, blank=True, default="")
@@ -26,35 +36,88 @@ class MetricValue(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["branch", "month", "metric", "split"], name="metricvalue_unique")
+            models.UniqueConstraint(fields=["branch", "metric", "split", "month"], name="metricvalue_unique")
         ]
-        indexes = [models.Index(fields=["metric", "split", "month"], name="metricvalue_metric_month")]
 
     def __str__(self):
         return f"{self.branch_id} {self.month:%Y-%m} {self.metric} {self.split} = {self.value}"
 
 
 class DistinctMember(models.Model):
-    """An entity counted by a distinct metric (an enterprise for financing_enterprises):
-    `refs` records of this node's subtree, month and split name it. Distinct counts over any
-    period are COUNT(DISTINCT member) over these rows, never over the record tables."""
+    """An entity counted by a distinct metric (an enterprise for financing_enterprises) in one
+    node's subtree, split and year: m1..m12 count the records naming it in each month.
 
-    branch = models.ForeignKey("branches.Branch", on_delete=models.CASCADE, related_name="+")
-    month = models.DateField()
+    One row per member and year (not per month) keeps the table small; whether the member
+    counts in a month, quarter or the year is read off the month counters. The precomputed
+    counts in DistinctCount change exactly when a counter crosses zero.
+    """
+
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     metric = models.CharField(max_length=50)
     split = models.CharField(max_length=100, blank=True, default="")
+    year = models.PositiveSmallIntegerField()
     member = models.CharField(max_length=250)
-    refs = models.IntegerField(default=0)
+    m1 = models.IntegerField(default=0)
+    m2 = models.IntegerField(default=0)
+    m3 = models.IntegerField(default=0)
+    m4 = models.IntegerField(default=0)
+    m5 = models.IntegerField(default=0)
+    m6 = models.IntegerField(default=0)
+    m7 = models.IntegerField(default=0)
+    m8 = models.IntegerField(default=0)
+    m9 = models.IntegerField(default=0)
+    m10 = models.IntegerField(default=0)
+    m11 = models.IntegerField(default=0)
+    m12 = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["branch", "month", "metric", "split", "member"], name="distinctmember_unique"
+                fields=["branch", "metric", "split", "year", "member"], name="distinctmember_unique"
             )
         ]
 
     def __str__(self):
-        return f"{self.branch_id} {self.month:%Y-%m} {self.metric} {self.split} {self.member} ×{self.refs}"
+        return f"{self.branch_id} {self.year} {self.metric} {self.split} {self.member}"
+
+
+class DistinctCount(models.Model):
+    """How many distinct members one node's subtree has in each month (m1..m12), quarter
+    (q1..q4) and the whole year: a distinct count over a calendar period is one lookup."""
+
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    metric = models.CharField(max_length=50)
+    split = models.CharField(max_length=100, blank=True, default="")
+    year = models.PositiveSmallIntegerField()
+    m1 = models.IntegerField(default=0)
+    m2 = models.IntegerField(default=0)
+    m3 = models.IntegerField(default=0)
+    m4 = models.IntegerField(default=0)
+    m5 = models.IntegerField(default=0)
+    m6 = models.IntegerField(default=0)
+    m7 = models.IntegerField(default=0)
+    m8 = models.IntegerField(default=0)
+    m9 = models.IntegerField(default=0)
+    m10 = models.IntegerField(default=0)
+    m11 = models.IntegerField(default=0)
+    m12 = models.IntegerField(default=0)
+    q1 = models.IntegerField(default=0)
+    q2 = models.IntegerField(default=0)
+    q3 = models.IntegerField(default=0)
+    q4 = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "metric", "split", "year"], name="distinctcount_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.branch_id} {self.year} {self.metric} {self.split} = {self.total}"
 
 
 class SubmissionQuerySet(ScopedQuerySet):

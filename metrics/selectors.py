@@ -1,16 +1,19 @@
 """Reads of the roll-up store: the only way dashboards, exports, the API and the CLI get numbers.
 
-Whatever the tree's size, a call issues at most one query per aggregation kind (sum, last,
-distinct) and never touches the record tables.
+Whatever the tree's size, a call issues two queries (one for sums and stocks, one for distinct
+counts) and never touches the record tables. The SQL is written out rather than built by the
+ORM: these are the hottest queries of the portal, and building them costs more than running them.
+Both go down the leading columns of the store's unique indexes (branch, metric, split, ...).
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db import connection
 
 from metrics.catalogue import DISTINCT, LAST, METRICS, SUM
-from metrics.models import DistinctMember, MetricValue
+from metrics.models import DistinctCount, DistinctMember, MetricValue
 from metrics.periods import Period
 
 TOTAL = ""
@@ -39,13 +42,165 @@ def check_metrics(keys) -> list[str]:
     return keys
 
 
-def _split_filter(qs, splits):
-    """splits: None for totals only; "*" for every split; or a dimension name."""
+def _in(column: str, values, params: list) -> str:
+    values = list(values)
+    if not values:
+        return "1 = 0"
+    params.extend(values)
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _split_condition(splits, params: list) -> str:
+    """splits: None for totals only; "*" for every split; or a dimension name (a key range, so
+    the index serves it whatever the collation)."""
     if splits is None:
-        return qs.filter(split=TOTAL)
+        return "split = ''"
     if splits == "*":
-        return qs.exclude(split=TOTAL)
-    return qs.filter(split__startswith=f"{splits}:")
+        return "split <> ''"
+    params.extend([f"{splits}:", f"{splits};"])  # ";" sorts right after ":"
+    return "split >= %s AND split < %s"
+
+
+def _day(value):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
+
+
+def calendar_slot(period: Period) -> str | None:
+    """The precomputed distinct count that answers the period ("m8", "q3", "total"), if any."""
+    first, last = period.first, period.last
+    if first.year != last.year:
+        return None
+    if first == last:
+        return f"m{first.month}"
+    if first.month % 3 == 1 and last.month == first.month + 2:
+        return f"q{(first.month + 2) // 3}"
+    if first.month == 1 and last.month == 12:
+        return "total"
+    return None
+
+
+def _any_month(months) -> str:
+    return "(" + " OR ".join(f"m{m} > 0" for m in months) + ")"
+
+
+def present_in(period: Period, params: list) -> str:
+    """SQL: DistinctMember rows whose member counts somewhere in the period."""
+    first, last = period.first, period.last
+    if first.year == last.year:
+        params.append(first.year)
+        return f"(year = %s AND {_any_month(range(first.month, last.month + 1))})"
+    params.extend([first.year, first.year, last.year, last.year])
+    return (
+        f"((year = %s AND {_any_month(range(first.month, 13))}) "
+        f"OR (year > %s AND year < %s AND {_any_month(range(1, 13))}) "
+        f"OR (year = %s AND {_any_month(range(1, last.month + 1))}))"
+    )
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _values(found, branch_ids, sum_keys, last_keys, period: Period, splits, by_month: bool, by_split: bool) -> None:
+    """Sums over the period and stocks (running sums of monthly changes) in one statement."""
+    table = MetricValue._meta.db_table
+    split_col = "split" if by_split else "''"
+    parts, params = [], []
+    if sum_keys:
+        month_col = "month" if by_month else "NULL"
+        where = [
+            _in("branch_id", branch_ids, params),
+            _in("metric", sum_keys, params),
+            _split_condition(splits, params),
+            "month >= %s AND month <= %s",
+        ]
+        params += [_day(period.first), _day(period.last)]
+        group = "branch_id, metric" + (", month" if by_month else "") + (", split" if by_split else "")
+        parts.append(
+            f"SELECT branch_id, metric, {month_col}, {split_col}, SUM(value) FROM {table} "  # noqa: S608
+            f"WHERE {' AND '.join(where)} GROUP BY {group}"
+        )
+    if last_keys:
+        where = [
+            _in("branch_id", branch_ids, params),
+            _in("metric", last_keys, params),
+            _split_condition(splits, params),
+            "month <= %s",
+        ]
+        params.append(_day(period.last))
+        group = "branch_id, metric, month" + (", split" if by_split else "")
+        parts.append(
+            f"SELECT branch_id, metric, month, {split_col}, SUM(value) FROM {table} "  # noqa: S608
+            f"WHERE {' AND '.join(where)} GROUP BY {group}"
+        )
+    running: dict[tuple, dict] = defaultdict(dict)
+    for branch_id, metric, month, split, value in _fetch(" UNION ALL ".join(parts), params):
+        if METRICS[metric].aggregation == LAST:
+            running[(branch_id, metric, split)][_as_date(month)] = int(value)
+        else:
+            found[(branch_id, metric, _as_date(month) if month is not None else None, split)] += int(value)
+    # A stock: the running sum of monthly changes from the beginning up to each month.
+    for (branch_id, metric, split), changes in running.items():
+        level = sum(v for m, v in changes.items() if m < period.first)
+        for month in period.months:
+            level += changes.get(month, 0)
+            if by_month:
+                found[(branch_id, metric, month, split)] += level
+        if not by_month:
+            found[(branch_id, metric, None, split)] += level
+
+
+def _distinct(found, branch_ids, keys, period: Period, splits, by_month: bool, by_split: bool) -> None:
+    """Distinct counts: precomputed for months, quarters and years; counted off the member rows
+    for any other span."""
+    slot = calendar_slot(period)
+    split_col = "split" if by_split else "''"
+    params: list = []
+    if by_month or slot:
+        years = sorted({m.year for m in period.months})
+        columns = [f"m{m}" for m in range(1, 13)] if by_month else [slot]
+        where = [
+            _in("branch_id", branch_ids, params),
+            _in("metric", keys, params),
+            _split_condition(splits, params),
+            _in("year", years, params),
+        ]
+        sql = (
+            f"SELECT branch_id, metric, {split_col}, year, {', '.join(columns)} "  # noqa: S608
+            f"FROM {DistinctCount._meta.db_table} WHERE {' AND '.join(where)}"
+        )
+        for branch_id, metric, split, year, *values in _fetch(sql, params):
+            if not by_month:
+                found[(branch_id, metric, None, split)] += values[0]
+                continue
+            for index, value in enumerate(values):
+                month = datetime.date(year, index + 1, 1)
+                if value and period.first <= month <= period.last:
+                    found[(branch_id, metric, month, split)] += value
+        return
+    where = [
+        _in("branch_id", branch_ids, params),
+        _in("metric", keys, params),
+        _split_condition(splits, params),
+    ]
+    where.append(present_in(period, params))
+    group = "branch_id, metric" + (", split" if by_split else "")
+    sql = (
+        f"SELECT branch_id, metric, {split_col}, COUNT(DISTINCT member) "  # noqa: S608
+        f"FROM {DistinctMember._meta.db_table} WHERE {' AND '.join(where)} GROUP BY {group}"
+    )
+    for branch_id, metric, split, value in _fetch(sql, params):
+        found[(branch_id, metric, None, split)] += value
 
 
 def query(*, branch_ids, period: Period, metrics=None, by=(), splits=None) -> list[Row]:
@@ -57,59 +212,25 @@ def query(*, branch_ids, period: Period, metrics=None, by=(), splits=None) -> li
     keys = check_metrics(metrics)
     branch_ids = list(branch_ids)
     by_month, by_split = "month" in by, "split" in by or splits is not None
-    groups = ["branch_id", "metric"] + (["month"] if by_month else []) + (["split"] if by_split else [])
     found: dict[tuple, int] = defaultdict(int)
-
-    def key_of(row):
-        return (row["branch_id"], row["metric"], row.get("month"), row.get("split", TOTAL))
-
     sum_keys = [k for k in keys if METRICS[k].aggregation == SUM]
     last_keys = [k for k in keys if METRICS[k].aggregation == LAST]
     distinct_keys = [k for k in keys if METRICS[k].aggregation == DISTINCT]
+    if branch_ids and (sum_keys or last_keys):
+        _values(found, branch_ids, sum_keys, last_keys, period, splits, by_month, by_split)
+    if branch_ids and distinct_keys:
+        _distinct(found, branch_ids, distinct_keys, period, splits, by_month, by_split)
 
-    if sum_keys:
-        qs = MetricValue.objects.filter(
-            branch_id__in=branch_ids, metric__in=sum_keys, month__gte=period.first, month__lte=period.last
-        )
-        for row in _split_filter(qs, splits).values(*groups).annotate(v=Sum("value")).order_by():
-            found[key_of(row)] += row["v"]
-
-    if last_keys:
-        # A stock: the running sum of monthly changes from the beginning up to each month.
-        qs = MetricValue.objects.filter(branch_id__in=branch_ids, metric__in=last_keys, month__lte=period.last)
-        last_groups = ["branch_id", "metric", "month"] + (["split"] if by_split else [])
-        running: dict[tuple, dict] = defaultdict(dict)
-        for row in _split_filter(qs, splits).values(*last_groups).annotate(v=Sum("value")).order_by():
-            running[(row["branch_id"], row["metric"], row.get("split", TOTAL))][row["month"]] = row["v"]
-        for (branch_id, metric, split), changes in running.items():
-            level = sum(v for m, v in changes.items() if m < period.first)
-            for month in period.months:
-                level += changes.get(month, 0)
-                if by_month:
-                    found[(branch_id, metric, month, split)] += level
-            if not by_month:
-                found[(branch_id, metric, None, split)] += level
-
-    if distinct_keys:
-        qs = DistinctMember.objects.filter(
-            branch_id__in=branch_ids,
-            metric__in=distinct_keys,
-            month__gte=period.first,
-            month__lte=period.last,
-            refs__gt=0,
-        )
-        for row in _split_filter(qs, splits).values(*groups).annotate(v=Count("member", distinct=True)).order_by():
-            found[key_of(row)] += row["v"]
-
+    split_values: dict[tuple, set] = defaultdict(set)
+    if by_split:
+        for branch_id, metric, _month, split in found:
+            split_values[(branch_id, metric)].add(split)
     rows = []
     months = period.months if by_month else [None]
     for branch_id in branch_ids:
         for metric in keys:
             spec = METRICS[metric]
-            split_values = (
-                sorted({k[3] for k in found if k[0] == branch_id and k[1] == metric}) if by_split else [TOTAL]
-            )
-            for split in split_values:
+            for split in sorted(split_values[(branch_id, metric)]) if by_split else [TOTAL]:
                 for month in months:
                     raw = found.get((branch_id, metric, month, split), 0)
                     rows.append(Row(branch_id, metric, month, split, spec.from_store(raw)))
@@ -143,16 +264,10 @@ def split_totals(branch, period: Period, metric: str, dimension: str | None = No
 
 def distinct_over_splits(branch, period: Period, metric: str, split_keys: list[str]) -> int:
     """Distinct members across several splits together (e.g. enterprises across three products)."""
-    return (
-        DistinctMember.objects.filter(
-            branch=branch,
-            metric=metric,
-            split__in=split_keys,
-            month__gte=period.first,
-            month__lte=period.last,
-            refs__gt=0,
-        )
-        .values("member")
-        .distinct()
-        .count()
+    params: list = [branch.pk, metric]
+    where = ["branch_id = %s", "metric = %s", _in("split", split_keys, params), present_in(period, params)]
+    sql = (
+        f"SELECT COUNT(DISTINCT member) FROM {DistinctMember._meta.db_table} "  # noqa: S608
+        f"WHERE {' AND '.join(where)}"
     )
+    return _fetch(sql, params)[0][0]

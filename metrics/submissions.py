@@ -14,8 +14,17 @@ from metrics.store import record_models
 from portal.audit import audit
 from portal.errors import OutOfScope
 from portal.models import AuditEntry
+from portal.privacy import validate_no_personal_identifiers
 
 S = Submission.Status
+
+
+def _free_text(field: str, text: str) -> None:
+    """A note or reason is free text: a full ID or mobile number in it is refused, as in records."""
+    try:
+        validate_no_personal_identifiers(text or "")
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 def _scope(user, branch) -> None:
@@ -41,6 +50,7 @@ def submission_submit(*, user, branch, month: datetime.date, nil_return: bool = 
     if not access_for(user).can_submit(branch):
         raise PermissionDenied(_("Only a branch manager submits the month."))
     month = _check_month(month)
+    _free_text("note", note)
     sub = _locked(branch, month)
     if sub and sub.status in (S.SUBMITTED, S.APPROVED):
         raise ValidationError(
@@ -104,6 +114,7 @@ def submission_return(submission: Submission, *, user, reason: str) -> Submissio
         raise ValidationError({"status": _("Only a submitted month can be returned.")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the month is returned.")})
+    _free_text("reason", reason)
     sub.status, sub.decided_by, sub.decided_at, sub.reason = S.RETURNED, user, timezone.now(), reason.strip()[:500]
     sub.version += 1
     sub.save()
@@ -120,6 +131,7 @@ def submission_reopen(submission: Submission, *, user, reason: str) -> Submissio
         raise ValidationError({"status": _("Only an approved month can be reopened.")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the month is reopened.")})
+    _free_text("reason", reason)
     sub.status, sub.decided_by, sub.decided_at, sub.reason = S.REOPENED, user, timezone.now(), reason.strip()[:500]
     sub.version += 1
     sub.save()

@@ -38,7 +38,7 @@ KIND_SHARES = {
 MONTH_WEIGHTS = [0.7, 0.6, 1.0, 1.0, 1.0, 1.1, 1.2, 1.2, 1.0, 1.0, 1.1, 1.3]
 
 
-def build_network(outlets: int, rng: random.Random) -> list[Branch]:
+def build_network(outlets: int, rng: random.Random, prefix: str = CODE_PREFIX) -> list[Branch]:
     """Create the tree with bulk inserts; returns the outlets."""
     provinces = max(1, round(outlets / 450)) if outlets >= 450 else max(1, outlets // 8 or 1)
     provinces = min(provinces, 36)
@@ -59,8 +59,8 @@ def build_network(outlets: int, rng: random.Random) -> list[Branch]:
         Branch.objects.bulk_update(created, ["path", "depth", "love_station_since"], batch_size=2000)
         return created
 
-    head = make(Branch.Level.HEAD_OFFICE, [], 1, lambda i, p: CODE_PREFIX)
-    prov = make(Branch.Level.PROVINCE, head, provinces, lambda i, p: f"{CODE_PREFIX}-P{i + 1:02d}")
+    head = make(Branch.Level.HEAD_OFFICE, [], 1, lambda i, p: prefix)
+    prov = make(Branch.Level.PROVINCE, head, provinces, lambda i, p: f"{prefix}-P{i + 1:02d}")
     city = make(Branch.Level.CITY, prov, cities, lambda i, p: f"{p.code}-C{i + 1:03d}")
     sub = make(Branch.Level.SUB_BRANCH, city, subs, lambda i, p: f"{p.code}-S{i + 1:04d}")
     return make(Branch.Level.OUTLET, sub, outlets, lambda i, p: f"{p.code}-O{i + 1:05d}")
@@ -274,9 +274,19 @@ def _columns(model) -> list[str]:
     return [f.column for f in model._meta.concrete_fields if not f.primary_key]
 
 
+def _defaults(model) -> dict:
+    """Values of the columns a generator does not set (fields added later keep their default)."""
+    return {
+        f.column: f.get_db_prep_save(f.get_default(), connection)
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+    }
+
+
 def _load(model, rows: Iterator[dict]) -> int:
     columns = _columns(model)
     table = model._meta.db_table
+    defaults = _defaults(model)
     total = 0
     batch: list[dict] = []
 
@@ -305,7 +315,7 @@ def _load(model, rows: Iterator[dict]) -> int:
         batch.clear()
 
     for row in rows:
-        batch.append(row)
+        batch.append(row if len(row) == len(columns) else defaults | row)
         if len(batch) >= 50_000:
             flush()
     flush()
@@ -313,11 +323,12 @@ def _load(model, rows: Iterator[dict]) -> int:
 
 
 @transaction.atomic
-def generate(outlets: int, records: int, seed: int, years: range) -> dict:
+def generate(outlets: int, records: int, seed: int, years: range, prefix: str = CODE_PREFIX) -> dict:
+    """Build a network whose root is coded `prefix` (codes below start with it) and its records."""
     rng = random.Random(seed)
-    if Branch.objects.filter(code=CODE_PREFIX).exists():
-        raise ValueError(f"A synthetic network ({CODE_PREFIX}) is already in this database.")
-    outlet_rows = build_network(outlets, rng)
+    if Branch.objects.filter(code=prefix).exists():
+        raise ValueError(f"A synthetic network ({prefix}) is already in this database.")
+    outlet_rows = build_network(outlets, rng, prefix)
     generator = RecordGenerator(outlet_rows, years, rng)
     counts = {}
     models = {k.model._meta.model_name: k.model for k in record_kinds()}

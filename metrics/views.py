@@ -20,6 +20,7 @@ from branches.models import Branch, Target
 from metrics.catalogue import METRICS
 from metrics.dashboard.charts import HEADLINE_TRENDS, chart_data
 from metrics.dashboard.context import completeness, dashboard_period, period_choices, sort_columns
+from metrics.dashboard.lapsing import LAPSE_WARNING_DAYS, lapsing_titles
 from metrics.dashboard.notable import notable_records
 from metrics.dashboard.summary import Figure, build_summary
 from metrics.exports import csv_text, tables, workbook_bytes
@@ -100,6 +101,8 @@ def dashboard(request, code: str):
             "metrics": list(METRICS.values()),
             "completeness": completeness(branch, period),
             "notable": notable_records(request.user, branch, period),
+            "lapsing": lapsing_titles(request.user, branch),
+            "lapse_days": LAPSE_WARNING_DAYS,
             "export_query": urlencode({"period": period.text}),
             "code_label": Branch._meta.get_field("code").verbose_name,
             "name_label": Branch._meta.get_field("name").verbose_name,

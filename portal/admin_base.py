@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from branches.access import access_for
 from branches.models import Branch
+from portal.entry.forms import mask_refused_input
 from portal.errors import OutOfScope, PeriodLocked, StaleEdit
 from portal.recording import check_can_write, check_months_open, months_touched
 
@@ -15,6 +16,10 @@ class RecordAdminForm(forms.ModelForm):
     """Refuses what the service would refuse, so the admin shows it as a form error."""
 
     user = None
+
+    def full_clean(self):
+        super().full_clean()
+        mask_refused_input(self)  # a refused ID or mobile number is not shown back
 
     def clean(self):
         cleaned = super().clean()

@@ -19,7 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from portal.audit import audit
 from portal.models import AuditEntry, Photo
-from portal.recording import check_can_write, check_months_open, months_touched
+from portal.recording import check_can_write, check_months_open, delete_photo_files_on_commit, months_touched
 
 Image.MAX_IMAGE_PIXELS = settings.PHOTO_MAX_PIXELS
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -118,6 +118,5 @@ def photo_delete(photo: Photo, *, user) -> None:
     check_can_write(user, record.branch)
     check_months_open(record.branch, months_touched(record))
     audit(user=user, action=AuditEntry.Action.PHOTO_DELETE, obj=record, changes={"photo": [photo.pk, None]})
-    photo.image.delete(save=False)
-    photo.thumbnail.delete(save=False)
+    delete_photo_files_on_commit([photo])
     photo.delete()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "volunteering",
     "metrics",
     "ledgers",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,10 @@ STATICFILES_DIRS = [
     ("vendor/echarts", BASE_DIR / "node_modules/echarts/dist"),
 ]
 STATICFILES_DIRS = [d for d in STATICFILES_DIRS if Path(d if isinstance(d, Path) else d[1]).is_dir()]
+STATICFILES_FINDERS = [
+    "portal.static_assets.NpmAwareFileSystemFinder",  # skips the npm builds no page loads
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -282,6 +287,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.api.schema.add_links"],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "InterventionStatusEnum": "antifraud.models.Intervention.Status",

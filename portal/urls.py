@@ -17,6 +17,7 @@ urlpatterns = [
     path("submissions/", include("metrics.urls_submissions")),
     path("dashboard/", include("metrics.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/ledgers/", include("ledgers.api.urls")),
     path("api/v1/", include("portal.api.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,27 @@ from django.utils.translation import gettext_lazy as _
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
+# Fields the portal sets itself (bookkeeping and workflow): a form or API body that sends one
+# which it does not offer is refused (mass assignment), never silently dropped.
+SET_BY_THE_PORTAL = frozenset(
+    {
+        "id",
+        "branch",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "version",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "decided_by",
+        "decided_at",
+        "approved_by",
+        "approved_at",
+        "set_by",
+    }
+)
+
 # Beyond this a figure is a typing error, not a loan: ten thousand 亿元.
 MAX_AMOUNT = Decimal("1000000000000.00")
 

@@ -2,7 +2,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.access import access_for
 from portal.selectors import latest_records
@@ -11,6 +11,7 @@ from portal.selectors import latest_records
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    http_method_names = ["get", "post", "head", "options"]  # Django's form views treat PUT as POST
 
 
 @require_POST
@@ -20,6 +21,7 @@ def logout_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD"])
 def home(request):
     access = access_for(request.user)
     return render(

@@ -27,7 +27,11 @@ urlpatterns = [
     path("home-visits/<entry_id:pk>/", Detail.as_view(**HV), name="home-visits-detail"),
     path("home-visits/<entry_id:pk>/edit/", Edit.as_view(**HV), name="home-visits-edit"),
     path("home-visits/<entry_id:pk>/delete/", Delete.as_view(**HV), name="home-visits-delete"),
-    path("home-visits/follow-ups/", views.FollowUpsView.as_view(), name="home-visit-follow-ups"),
+    path(
+        "home-visits/follow-ups/",
+        views.FollowUpsView.as_view(http_method_names=["get", "head"]),
+        name="home-visit-follow-ups",
+    ),
     path(
         "home-visits/<entry_id:pk>/follow-up-done/",
         views.FollowUpsView.as_view(http_method_names=["post"]),

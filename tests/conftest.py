@@ -1,4 +1,6 @@
 import datetime
+import logging
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,6 +10,7 @@ from django.test import override_settings
 
 from branches.models import Branch, Membership, Role, Staff
 from branches.services import branch_create
+from portal.privacy import contains_mobile, contains_resident_id
 
 
 @pytest.fixture(autouse=True)
@@ -152,3 +155,73 @@ def demo(django_db_setup, django_db_blocker):
             call_command("load_demo", stdout=io.StringIO())
         yield {b.code: b for b in Branch.objects.all()}
         call_command("flush", interactive=False, verbosity=0)
+
+
+# ---- Privacy plugin (issue 6): no full 18-digit resident ID or 11-digit mobile number in any
+# response body (HTML, JSON, CSV, text; files such as XLSX and images are not text) or log line
+# of the whole suite. A middleware (outermost, added at start-up, so the test client, the WSGI
+# handler of the fuzz test and live servers all pass through it) and a handler on the root
+# logger record each offending answer or line; the test that produced it fails, naming the URL.
+# Tests may SEND such numbers (hostile input): the answers must not echo them back.
+PRIVACY_FINDINGS: list[str] = []
+# Long random runs (tokens, digests, CSRF values) can hold 11 digits by chance: not phone numbers.
+_TOKENISH = re.compile(r"[A-Za-z0-9_\-]{32,}")
+
+
+def holds_personal_number(text: str) -> bool:
+    text = _TOKENISH.sub(" ", text)
+    return contains_resident_id(text) or contains_mobile(text)
+
+
+def _check(data: bytes, where: str) -> None:
+    if holds_personal_number(data.decode("utf-8", "replace")):
+        PRIVACY_FINDINGS.append(f"response to {where}")
+
+
+def _checked_stream(chunks, where: str):
+    seen = []
+    for chunk in chunks:
+        seen.append(chunk)
+        yield chunk
+    _check(b"".join(seen), where)
+
+
+class PrivacyScanMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith("text/") or "json" in content_type:
+            where = f"{request.method} {request.get_full_path()} ({response.status_code})"
+            if response.streaming:
+                response.streaming_content = _checked_stream(response.streaming_content, where)
+            else:
+                _check(response.content, where)
+        return response
+
+
+class _PrivacyLogHandler(logging.Handler):
+    def emit(self, record):
+        text = " ".join([record.getMessage(), *(str(v) for v in vars(record).values() if isinstance(v, str))])
+        if record.exc_info:
+            text += logging.Formatter().formatException(record.exc_info)
+        if holds_personal_number(text):
+            PRIVACY_FINDINGS.append(f"log line of {record.name}: {record.getMessage()[:200]}")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.MIDDLEWARE = ["tests.conftest.PrivacyScanMiddleware", *settings.MIDDLEWARE]
+    logging.getLogger().addHandler(_PrivacyLogHandler())
+
+
+@pytest.fixture(autouse=True)
+def _no_personal_numbers_leak():
+    PRIVACY_FINDINGS.clear()
+    yield
+    found, PRIVACY_FINDINGS[:] = list(PRIVACY_FINDINGS), []
+    if found:
+        pytest.fail("a full ID or mobile number left the app in:\n" + "\n".join(found), pytrace=False)

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from branches.access import access_for
 from branches.models import Branch, Honour, Target
 from metrics.catalogue import METRICS
-from portal.api.records import BranchCodeField, RecordSerializer, StaffField
+from portal.api.records import BranchCodeField, RecordSerializer, RefuseMassAssignment, StaffField
 from portal.kinds import kind_for_model, kind_for_slug, record_kinds
 
 
@@ -95,7 +95,7 @@ class HonourSerializer(RecordSerializer):
         return attrs
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(RefuseMassAssignment, serializers.ModelSerializer):
     branch = BranchCodeField()
     metric = serializers.ChoiceField(choices=list(METRICS))
     set_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
@@ -109,7 +109,7 @@ class TargetSerializer(serializers.ModelSerializer):
         return []  # target_set creates or changes the one target per branch, year and metric
 
 
-class TargetValueSerializer(serializers.ModelSerializer):
+class TargetValueSerializer(RefuseMassAssignment, serializers.ModelSerializer):
     """A change of an existing target: only its value."""
 
     class Meta:

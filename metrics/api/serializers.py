@@ -13,7 +13,7 @@ from metrics.catalogue import METRICS
 from metrics.models import Submission
 from metrics.periods import MAX_YEAR, MIN_YEAR, PeriodError, parse_period
 from metrics.selectors import UnknownMetric, check_metrics
-from portal.api.records import BranchCodeField
+from portal.api.records import BranchCodeField, RefuseMassAssignment
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 BREAKDOWNS = ("children", "month", "split")
@@ -63,7 +63,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(RefuseMassAssignment, serializers.Serializer):
     """Submit a branch's month, or file a nil return ("nothing to report")."""
 
     branch = BranchCodeField()

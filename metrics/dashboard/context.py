@@ -65,14 +65,33 @@ def sort_columns(period_text: str, sort: str | None) -> dict:
     return columns
 
 
+def _grid(row) -> list[dict]:
+    """What each cell of a completeness row shows, worked out once per status and month (the
+    grid of a head office is hundreds of cells; the template only places the strings)."""
+    approved = _("approved")
+    labels: dict[str, str] = {}
+    out = []
+    for cell in row:
+        label = labels.get(cell.status) or labels.setdefault(cell.status, str(cell.label))
+        text = f"{cell.month:%Y-%m}: {label}"
+        if cell.is_approved:
+            out.append({"css": f"status-{cell.status} is-approved", "title": f"{text} · {approved}", "text": text})
+        else:
+            out.append({"css": f"status-{cell.status}", "title": text, "text": text})
+        out[-1]["status"] = cell.status
+    return out
+
+
 def completeness(branch, period: Period) -> dict:
     rows = children_completeness(branch, period.months)
     complete, expected = completeness_rate(rows)
+    grid = len(period.months) <= GRID_MONTHS
     return {
         "rows": [
             {
                 "branch": row[0].branch,
                 "cells": row,
+                "grid": _grid(row) if grid else [],
                 "complete": sum(1 for c in row if c.is_complete),
                 "counts": {status: sum(1 for c in row if c.status == status) for status in STATUS_LABELS},
             }
@@ -80,7 +99,7 @@ def completeness(branch, period: Period) -> dict:
             if row
         ],
         "months": period.months,
-        "grid": len(period.months) <= GRID_MONTHS,
+        "grid": grid,
         "complete": complete,
         "expected": expected,
         "rate": (complete / expected) if expected else None,

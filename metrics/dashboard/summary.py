@@ -6,11 +6,17 @@ tables: a fixed number of queries whatever the size of the tree, never the recor
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from urllib.parse import quote
+
+from django.urls import reverse
+from django.utils.formats import localize
 
 from branches.models import Branch, Target
 from metrics.catalogue import METRICS, Metric
 from metrics.periods import Period, PeriodError
 from metrics.selectors import totals_by_branch
+from metrics.templatetags.figures import format_figure, format_percent
 
 SORT_FIELDS = ("code", "name")
 
@@ -46,13 +52,36 @@ class Figure:
         return Decimal(self.value) / self.target
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A figure of the children table as the page writes it (formatted once, in Python)."""
+
+    key: str
+    raw: str  # the value unlocalized, for sorting and scripts
+    shown: str  # in its unit: 元/万元/亿元, separators
+    progress: str | None  # against the target, when there is one
+
+
 @dataclass
 class ChildRow:
     branch: Branch
     figures: list[Figure]
+    link: str = ""  # the child's dashboard for the same period
 
     def value(self, key: str):
         return next(f.value for f in self.figures if f.key == key)
+
+    @cached_property
+    def cells(self) -> list[Cell]:
+        return [
+            Cell(
+                f.key,
+                str(localize(f.value, use_l10n=False)),
+                format_figure(f.value, f.key),
+                None if (progress := f.progress) is None else format_percent(progress),
+            )
+            for f in self.figures
+        ]
 
 
 @dataclass
@@ -107,10 +136,14 @@ def build_summary(branch: Branch, period: Period, *, sort: str | None = None) ->
         previous_period=previous_period,
         target_year=year,
         figures=figures_of(branch.pk, before.get(branch.pk) if previous_period else None),
-        children=[ChildRow(c, figures_of(c.pk, None)) for c in children],
+        children=[ChildRow(c, figures_of(c.pk, None), _link(c, period)) for c in children],
     )
     summary.children = sort_children(summary.children, sort)
     return summary
+
+
+def _link(branch: Branch, period: Period) -> str:
+    return f"{reverse('dashboard:node', args=[branch.code])}?period={quote(period.text, safe='/')}"
 
 
 def parse_sort(sort: str | None) -> tuple[str | None, bool]:

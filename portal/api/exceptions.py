@@ -11,11 +11,13 @@ from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from portal.errors import OutOfScope, PeriodLocked, StaleEdit
+from portal.privacy import redact
 
 
 class Conflict(exceptions.APIException):
@@ -86,6 +88,17 @@ def as_api_exception(exc: Exception) -> Exception:
     return exc
 
 
+def masked(data):
+    """Error messages with any ID or mobile number masked: a refusal never echoes the input's number."""
+    if isinstance(data, dict):
+        return {key: masked(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [masked(value) for value in data]
+    if isinstance(data, str) and redact(data) != data:
+        return type(data)(redact(data), code=data.code) if isinstance(data, ErrorDetail) else redact(data)
+    return data
+
+
 def api_exception_handler(exc, context):
     exc = as_api_exception(exc)
     response = exception_handler(exc, context)
@@ -93,6 +106,7 @@ def api_exception_handler(exc, context):
         return None
     if isinstance(response.data, list):
         response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
+    response.data = masked(response.data)
     if getattr(exc, "extra", None) and isinstance(response.data, dict):
         response.data.update(exc.extra)
     request = context.get("request")

@@ -5,6 +5,8 @@ everything else comes from portal.kinds: the model, the UI's FilterSet and the s
 functions that every write goes through (never serializer.save()).
 """
 
+from collections.abc import Mapping
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -18,6 +20,7 @@ from portal.api.formats import CSVRenderer
 from portal.api.idempotency import run_once
 from portal.kinds import kind_for_slug
 from portal.models import Photo
+from portal.validators import SET_BY_THE_PORTAL
 
 
 def _user(field):
@@ -55,7 +58,28 @@ class PhotoSerializer(serializers.ModelSerializer):
         fields = ("id", "caption", "captured_at", "width", "height")
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class RefuseMassAssignment:
+    """A body naming a field the client may not write (read-only here, a field of the model this
+    serializer does not take, or one the portal sets itself) is refused with 400: nothing is
+    written, rather than the name being silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            meta = getattr(self, "Meta", None)
+            model = getattr(meta, "model", None)
+            protected = SET_BY_THE_PORTAL | ({f.name for f in model._meta.concrete_fields} if model else set())
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            refused = sorted(
+                name for name in data if name not in writable and (name in self.fields or name in protected)
+            )
+            if refused:
+                raise serializers.ValidationError(
+                    {name: [_("This field is set by the portal; leave it out of the request.")] for name in refused}
+                )
+        return super().to_internal_value(data)
+
+
+class RecordSerializer(RefuseMassAssignment, serializers.ModelSerializer):
     """Fields every record has; bookkeeping and workflow fields are read-only."""
 
     branch = BranchCodeField(help_text="The branch's code, such as WH-QK-01.")

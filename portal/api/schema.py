@@ -6,6 +6,8 @@ the rest follows from the operation: a body can be invalid (400), too large (413
 (415); an {id} can be unknown or out of scope (404); a list's filters can be invalid (400).
 """
 
+import re
+
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter
@@ -101,3 +103,42 @@ class PortalAutoSchema(AutoSchema):
         if action in getattr(self.view, "etag_actions", ()):
             parameters.append(ETAG_HEADER)
         return parameters
+
+
+LINKED_METHODS = ("get", "put", "patch", "delete", "post")
+# Links the paths do not show: a ledger import answers with the job its status URL reads.
+EXTRA_LINKS = {"ledgers_import_create": ("ledgers_jobs_retrieve", "token")}
+
+
+def add_links(result, generator, request, public):
+    """OpenAPI links (drf-spectacular post-processing hook), for clients and stateful fuzzing: the
+    `id` a create answers with is what the new object's own operations take (read, change,
+    delete and its actions such as /submissions/{id}/approve/)."""
+    paths = result.get("paths", {})
+    operations = {op["operationId"]: op for ops in paths.values() for op in ops.values() if isinstance(op, dict)}
+    for collection, ops in paths.items():
+        create = ops.get("post")
+        item = next((p for p in paths if re.fullmatch(re.escape(collection) + r"\{\w+\}/", p)), None)
+        if create is None or item is None:
+            continue
+        parameter = item[len(collection) + 1 : -2]
+        links = {
+            op["operationId"]: {"operationId": op["operationId"], "parameters": {parameter: "$response.body#/id"}}
+            for path, item_ops in paths.items()
+            if path.startswith(item)
+            for method, op in item_ops.items()
+            if method in LINKED_METHODS
+        }
+        _link(create, links)
+    for source, (target, parameter) in EXTRA_LINKS.items():
+        if source in operations and target in operations:
+            _link(
+                operations[source], {target: {"operationId": target, "parameters": {parameter: "$response.body#/id"}}}
+            )
+    return result
+
+
+def _link(operation: dict, links: dict) -> None:
+    for status, response in operation.get("responses", {}).items():
+        if status.startswith("2") and "content" in response:
+            response["links"] = links

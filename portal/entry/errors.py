@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Permiss
 from django.http import Http404
 from django.shortcuts import render
 
+from portal.entry.forms import mask_refused_input
 from portal.errors import OutOfScope
 
 
@@ -23,6 +24,7 @@ def add_validation_error(form, exc: ValidationError) -> None:
             form.add_error(target, errors)
     else:
         form.add_error(None, exc.messages)
+    mask_refused_input(form)
 
 
 def _field_label(form, name: str) -> str:

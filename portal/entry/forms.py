@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from branches.access import WRITERS, access_for
 from branches.models import Branch, Staff
 from portal.entry.ids import parse_id
-from portal.validators import validate_not_future
+from portal.privacy import redact
+from portal.validators import SET_BY_THE_PORTAL, validate_not_future
 
 MAX_PHOTOS_PER_UPLOAD = 10
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
@@ -157,11 +158,58 @@ def style_fields(form) -> None:
             widget.attrs.setdefault("rows", 3)
 
 
+def mask_refused_input(form) -> None:
+    """A refused value holding a full ID or mobile number comes back masked (and so does an error
+    message quoting it): the page that shows the error never echoes the number."""
+    if not form.is_bound or not form._errors:
+        return
+    data = None
+    for name in form._errors:
+        key = form.add_prefix(name)
+        value = form.data.get(key) if name in form.fields else None
+        if isinstance(value, str) and redact(value) != value:
+            data = data if data is not None else form.data.copy()
+            data[key] = redact(value)
+    if data is not None:
+        form.data = data
+    for errors in form._errors.values():
+        if any(redact(message) != message for message in errors):
+            errors.data[:] = [redact(message) for message in errors]
+
+
 class EntryFormMixin:
     """Error rendering shared by every entry form."""
 
     error_css_class = "is-invalid"
     required_css_class = "required"
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            self.refuse_fields_not_offered()
+        mask_refused_input(self)
+
+    def refuse_fields_not_offered(self) -> None:
+        """A post naming a field the portal sets, or a field of the model this form does not
+        offer, was not typed into this form (mass assignment): refused, unless it only repeats
+        the record's current value."""
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        model_fields = {f.name: f for f in model._meta.concrete_fields} if model else {}
+        instance = getattr(self, "instance", None)
+        tampered = []
+        for name in sorted((SET_BY_THE_PORTAL | set(model_fields)) - set(self.fields)):
+            key = self.add_prefix(name)
+            if key not in self.data:
+                continue
+            if name in model_fields and instance is not None and instance.pk is not None:
+                current = model_fields[name].value_from_object(instance)
+                if str("" if current is None else current) == str(self.data.get(key)):
+                    continue
+            tampered.append(name)
+        if tampered:
+            self.add_error(
+                None, _("This form cannot set %(fields)s; nothing was saved.") % {"fields": ", ".join(tampered)}
+            )
 
 
 class RecordForm(EntryFormMixin, forms.ModelForm):

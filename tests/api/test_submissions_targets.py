@@ -121,9 +121,11 @@ class TestTargets:
         again = manager.post("/api/v1/targets/", body | {"value": "70"}, format="json")
         assert again.status_code == 200 and again.json()["id"] == created.json()["id"]
         pk = created.json()["id"]
-        changed = manager.patch(
+        moved = manager.patch(
             f"/api/v1/targets/{pk}/", {"value": "80", "branch": "WH-BBT", "year": 2030}, format="json"
         )
+        assert moved.status_code == 400 and set(moved.json()) == {"branch", "year"}  # mass assignment is refused
+        changed = manager.patch(f"/api/v1/targets/{pk}/", {"value": "80"}, format="json")
         assert changed.status_code == 200
         target = Target.objects.get()
         assert (target.value, target.branch.code, target.year) == (80, "WH-QK-01", 2025)

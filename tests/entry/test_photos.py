@@ -139,9 +139,10 @@ def test_photo_is_not_on_a_public_media_url_nor_under_another_kind(client, net, 
 
 
 @pytest.mark.parametrize("role, status", [("staff_qk", 302), ("analyst_wh", 403), ("staff_qk2", 404)])
-def test_photo_delete(client, request, settings, photo, visit, role, status):
+def test_photo_delete(client, request, settings, django_capture_on_commit_callbacks, photo, visit, role, status):
     client.force_login(request.getfixturevalue(role))
-    response = client.post(f"/services/home-visits/{visit.pk}/photos/{photo.pk}/delete/")
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the delete is committed
+        response = client.post(f"/services/home-visits/{visit.pk}/photos/{photo.pk}/delete/")
     assert response.status_code == status
     assert Photo.objects.exists() is (status != 302)
     assert (media_files(settings) == []) is (status == 302)

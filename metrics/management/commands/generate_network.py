@@ -15,8 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--records", type=int, default=10_000_000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--years", default="2021..2025", help="years of records, e.g. 2021..2025")
+        parser.add_argument(
+            "--skip-store", action="store_true", help="load records only; build the store later with rebuild_metrics"
+        )
 
-    def handle(self, *args, outlets, records, seed, years, **options):
+    def handle(self, *args, outlets, records, seed, years, skip_store=False, **options):
         if outlets < 1 or records < 0:
             raise CommandError("--outlets must be at least 1 and --records at least 0.")
         try:
@@ -35,6 +38,8 @@ class Command(BaseCommand):
         )
         for name, count in report["records"].items():
             self.stdout.write(f"  {name:<20} {count}")
+        if skip_store:
+            return
         store = rebuild()
         self.stdout.write(
             f"Roll-up store: {store['rows']} rows, {store['member_rows']} distinct-member rows in {time.monotonic() - loaded:.1f} s"

@@ -1,0 +1,208 @@
+"""The benchmark itself, shared by the full run, the smoke run and its test.
+
+measure() takes the network to time (its root code) and the small network whose query counts
+it is compared with; it returns the figures, each beside the limit it is held to (the goals of
+issue 7; a smoke run reports the same figures without limits).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from benchmarks import pages as page_module
+from benchmarks import raw_sql, writes
+from benchmarks.report import Figure, ms, sec
+from branches.models import Branch, Membership, Role
+from metrics import store
+from metrics.periods import parse_period
+from metrics.synthetic import generate
+
+SMALL_PREFIX = "S16"  # 16 outlets: the query counts of the big network are compared with it
+IMPORT_KIND = "home visits"
+
+
+@dataclass
+class Options:
+    root: str = "SYN"
+    small_root: str = SMALL_PREFIX
+    period: str = "2025"
+    requests: int = 40
+    import_rows: int = 100_000
+    raw_runs: int = 3
+    goals: bool = True  # False in a smoke run: same figures, no limits
+    skip: set = field(default_factory=set)
+
+
+@dataclass
+class Results:
+    figures: list[Figure]
+    counts: dict  # page key -> (small network, measured network)
+    notes: list[str]
+
+    @property
+    def counts_equal(self) -> bool:
+        return all(small == big for small, big in self.counts.values())
+
+
+def add_network(prefix: str, outlets: int, records: int, seed: int = 1, years: range = range(2021, 2026)) -> None:
+    """A generated network plus its records' contributions to the roll-up store, added through
+    the incremental path (so the store of a big network next to it needs no rebuild)."""
+    from portal.kinds import record_kinds
+
+    with transaction.atomic():
+        generate(outlets, records, seed, years, prefix=prefix)
+        root = Branch.objects.get(code=prefix)
+        for kind in record_kinds():
+            states = [
+                store.record_state(obj)
+                for obj in kind.model.objects.filter(branch__path__startswith=root.path).select_related("branch")
+            ]
+            store.add_to_store(*store.accumulate_many(states))
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def _raw(fn, runs: int) -> float:
+    return _median([fn() for _ in range(max(1, runs))])
+
+
+def measure(options: Options) -> Results:
+    period = parse_period(options.period)
+    previous = period.previous_year
+    root, sub = page_module.network(options.root)
+    small_root, small_sub = page_module.network(options.small_root)
+    measured = page_module.pages(root, sub, period)
+    small = {p.key: p for p in page_module.pages(small_root, small_sub, period)}
+    goals = options.goals
+    figures: list[Figure] = []
+    notes: list[str] = []
+    outlets = Branch.objects.filter(path__startswith=root.path, level=Branch.Level.OUTLET).count()
+    small_outlets = Branch.objects.filter(path__startswith=small_root.path, level=Branch.Level.OUTLET).count()
+
+    timings = {p.key: page_module.time_page(p, options.requests) for p in measured}
+    raw = {}
+    if "raw" not in options.skip:
+        raw["head"] = _raw(lambda: raw_sql.dashboard_seconds(root, period, previous), options.raw_runs)
+        raw["sub"] = _raw(lambda: raw_sql.dashboard_seconds(sub, period, previous), options.raw_runs)
+        raw["api"] = _raw(lambda: raw_sql.api_seconds(root, period, page_module.API_METRIC), options.raw_runs)
+
+    head, sub_t, api = timings["head"], timings["sub"], timings["api"]
+    n = head.requests
+    if "head" in raw:
+        ratio = raw["head"] / head.p50
+        figures.append(
+            Figure(
+                f"Head-office dashboard p50 ({n} warm requests) vs raw SQL {sec(raw['head'])}",
+                ms(head.p50),
+                f"≤ raw/30 = {ms(raw['head'] / 30)}" if goals else "—",
+                f"raw is {ratio:.0f}× slower",
+                (ratio >= 30) if goals else None,
+            )
+        )
+    figures.append(
+        Figure(
+            "Head-office dashboard p95",
+            ms(head.p95),
+            "< 150 ms" if goals else "—",
+            "—",
+            (head.p95 < 0.150) if goals else None,
+        )
+    )
+    figures.append(
+        Figure(
+            f"Sub-branch dashboard ({sub.code}) p50",
+            ms(sub_t.p50),
+            "< 50 ms" if goals else "—",
+            f"raw SQL {ms(raw['sub'])}: {raw['sub'] / sub_t.p50:.1f}×" if "sub" in raw else "—",
+            (sub_t.p50 < 0.050) if goals else None,
+        )
+    )
+    figures.append(Figure("Sub-branch dashboard p95", ms(sub_t.p95)))
+    figures.append(
+        Figure(
+            "Metrics API p50 (1 metric, by children, 12 months)",
+            ms(api.p50),
+            "< 40 ms" if goals else "—",
+            f"raw SQL {ms(raw['api'])}: {raw['api'] / api.p50:.1f}×" if "api" in raw else "—",
+            (api.p50 < 0.040) if goals else None,
+        )
+    )
+    figures.append(Figure("Metrics API p95", ms(api.p95)))
+
+    if "import" not in options.skip:
+        province = (
+            Branch.objects.filter(path__startswith=root.path, level=Branch.Level.PROVINCE).order_by("code").first()
+            or root
+        )
+        importer = _importer(province)
+        result = writes.measure_import(importer, province, options.import_rows, period.first.year)
+        rate, copy_rate = result.rows / result.seconds, result.rows / result.copy_seconds
+        figures.append(
+            Figure(
+                f"Import of {result.rows:,} {IMPORT_KIND} (record_bulk_create, {province.code}) vs {result.copy_method} "
+                f"{sec(result.copy_seconds)} ({copy_rate:,.0f} rows/s)",
+                f"{sec(result.seconds)} ({rate:,.0f} rows/s)",
+                "≥ 0.2 × COPY" if goals else "—",
+                f"{rate / copy_rate:.2f} × COPY",
+                (rate / copy_rate >= 0.2) if goals else None,
+            )
+        )
+
+    if "rebuild" not in options.skip:
+        rebuilt = writes.measure_rebuild()
+        ratio = rebuilt.seconds / rebuilt.node_month_seconds
+        figures.append(
+            Figure(
+                f"rebuild_metrics --verify vs raw GROUP BY per node (every ancestor) and month, with splits "
+                f"{sec(rebuilt.node_month_seconds)}",
+                sec(rebuilt.seconds),
+                "≤ 2 × raw" if goals else "—",
+                f"{ratio:.2f} × raw",
+                (ratio <= 2 and "Verified" in rebuilt.output) if goals else None,
+            )
+        )
+        figures.append(
+            Figure(
+                f"(for comparison) one scan per table grouped by own node, month and splits {sec(rebuilt.own_month_seconds)}",
+                "—",
+                "—",
+                f"rebuild is {rebuilt.seconds / rebuilt.own_month_seconds:.2f} × this",
+            )
+        )
+        notes.append(rebuilt.output.splitlines()[0] if rebuilt.output else "")
+        notes.append(rebuilt.output.splitlines()[-1] if rebuilt.output else "")
+
+    counts = {}
+    for page in measured:
+        counts[page.key] = (page_module.count_queries(small[page.key]), page_module.count_queries(page))
+        small_count, big_count = counts[page.key]
+        figures.append(
+            Figure(
+                f"Queries: {page.label} at {small_outlets:,} / {outlets:,} outlets",
+                f"{small_count} / {big_count}",
+                "equal",
+                "—",
+                small_count == big_count,
+            )
+        )
+    return Results(figures, counts, notes)
+
+
+def _importer(branch: Branch):
+    """A branch manager of `branch`: the import runs in their scope."""
+    from django.contrib.auth import get_user_model
+
+    user, _created = get_user_model().objects.get_or_create(username=f"bench-importer-{branch.code}")
+    Membership.objects.get_or_create(user=user, branch=branch, role=Role.BRANCH_MANAGER)
+    return user
+
+
+def smoke(requests: int = 3, import_rows: int = 300) -> Results:
+    """The whole benchmark at a small size in the current (throw-away) database: networks of
+    16 and 64 outlets, no limits. Query counts must still be equal and the rebuild must verify."""
+    add_network(SMALL_PREFIX, 16, 1500, seed=2)
+    add_network("SYN", 64, 6000, seed=1)
+    return measure(Options(requests=requests, import_rows=import_rows, raw_runs=1, goals=False))

@@ -1,0 +1,140 @@
+"""Writes measured: a bulk import through the real import path, against PostgreSQL COPY of the
+same rows, and `rebuild_metrics --verify`, against the raw GROUP BY of the same question."""
+
+import csv
+import datetime
+import io
+import time
+from dataclasses import dataclass
+
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+from benchmarks import raw_sql
+from branches.models import Branch
+from metrics.rebuild import PG_SETTINGS
+from portal.models import AuditEntry
+from portal.recording import record_bulk_create
+from services.models import HomeVisit
+
+GROUPS = ["elderly", "disabled", "ill", "other"]
+PURPOSES = ["pension", "account", "id_check", "card", "other"]
+
+
+@dataclass
+class ImportResult:
+    rows: int
+    seconds: float
+    copy_seconds: float
+    copy_method: str
+
+
+def import_rows(branch: Branch, n: int, year: int) -> list[dict]:
+    """A ledger of `n` home visits at the outlets below `branch`, spread over `year`."""
+    outlets = list(Branch.objects.filter(path__startswith=branch.path, level=Branch.Level.OUTLET).order_by("code"))
+    outlets = outlets or [branch]
+    today = timezone.localdate()
+    rows = []
+    for i in range(n):
+        day = datetime.date(year, 1 + i % 12, 1 + (i // 12) % 28)
+        rows.append(
+            {
+                "branch": outlets[i % len(outlets)],
+                "occurred_on": min(day, today),
+                "customer_group": GROUPS[i % 4],
+                "customer_name_masked": "王**",
+                "customer_age_band": "80_plus",
+                "purpose": PURPOSES[i % 5],
+                "duration_minutes": 20 + i % 90,
+                "notes": f"第{i}次上门",
+            }
+        )
+    return rows
+
+
+def import_seconds(user, rows: list[dict]) -> float:
+    """record_bulk_create of the rows (scope, validation, audit, roll-up), then rolled back so
+    the benchmark database stays as generated. Deferred constraint checks run immediately, so
+    the time includes them."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        started = time.perf_counter()
+        created = record_bulk_create(HomeVisit, user=user, rows=rows, action=AuditEntry.Action.IMPORT)
+        seconds = time.perf_counter() - started
+        if len(created) != len(rows):
+            raise RuntimeError(f"imported {len(created)} of {len(rows)} rows")
+        transaction.set_rollback(True)
+    return seconds
+
+
+def _values(rows: list[dict]) -> tuple[list[str], list[list]]:
+    """The columns and database values of the rows as HomeVisit records would store them."""
+    fields = [f for f in HomeVisit._meta.concrete_fields if not f.primary_key]
+    out = []
+    for fields_given in rows:
+        obj = HomeVisit(**fields_given)
+        obj.full_clean(validate_unique=False, validate_constraints=False)  # sets derived fields
+        out.append([f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields])
+    return [f.column for f in fields], out
+
+
+def copy_seconds(rows: list[dict]) -> tuple[float, str]:
+    """Seconds to load the same rows into a scratch table shaped like the record table (its
+    indexes included): COPY on PostgreSQL; on SQLite, which has no COPY, one executemany."""
+    columns, values = _values(rows)
+    table = HomeVisit._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for row in values:
+                writer.writerow(["\\N" if v is None else v for v in row])
+            buffer.seek(0)
+            cursor.execute(f"CREATE TABLE bench_copy_scratch (LIKE {table} INCLUDING ALL)")
+            started = time.perf_counter()
+            cursor.cursor.copy_expert(
+                f"COPY bench_copy_scratch ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+            )
+            seconds = time.perf_counter() - started
+            method = "COPY"
+        else:
+            cursor.execute(f"CREATE TABLE bench_copy_scratch AS SELECT * FROM {table} WHERE 0")
+            started = time.perf_counter()
+            cursor.executemany(
+                f"INSERT INTO bench_copy_scratch ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
+                values,
+            )
+            seconds = time.perf_counter() - started
+            method = "executemany (SQLite has no COPY)"
+        transaction.set_rollback(True)
+    return seconds, method
+
+
+def measure_import(user, branch: Branch, n: int, year: int) -> ImportResult:
+    rows = import_rows(branch, n, year)
+    seconds = import_seconds(user, rows)
+    copy, method = copy_seconds(rows)
+    return ImportResult(n, seconds, copy, method)
+
+
+@dataclass
+class RebuildResult:
+    seconds: float
+    output: str
+    node_month_seconds: float
+    own_month_seconds: float
+
+
+def measure_rebuild() -> RebuildResult:
+    """rebuild_metrics --verify (raises CommandError when the store differed), then the raw
+    GROUP BYs with the same session settings."""
+    out = io.StringIO()
+    started = time.perf_counter()
+    call_command("rebuild_metrics", "--verify", stdout=out)
+    seconds = time.perf_counter() - started
+    node_month = raw_sql.group_by_seconds(raw_sql.node_month_statements(), closure=True, settings=PG_SETTINGS)
+    own_month = raw_sql.group_by_seconds(raw_sql.own_month_statements(), closure=False, settings=PG_SETTINGS)
+    return RebuildResult(seconds, out.getvalue().strip(), node_month, own_month)

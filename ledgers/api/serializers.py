@@ -1,0 +1,44 @@
+"""The API's view of an import job (for the answer and for the OpenAPI schema)."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from ledgers.models import ImportJob
+
+
+class ProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Row number in the sheet (the header is row 1).")
+    column = serializers.CharField(help_text="Column letter, empty for the row as a whole.")
+    header = serializers.CharField()
+    message = serializers.CharField()
+    duplicate = serializers.BooleanField(help_text="A likely duplicate (let through with allow_duplicates=1).")
+
+
+class ImportJobSerializer(serializers.Serializer):
+    id = serializers.CharField(source="token")
+    kind = serializers.CharField()
+    state = serializers.ChoiceField(choices=ImportJob.State.choices)
+    dry_run = serializers.SerializerMethodField()
+    rows = serializers.SerializerMethodField()
+    rows_done = serializers.IntegerField()
+    good_rows = serializers.IntegerField()
+    created = serializers.IntegerField(source="created_count")
+    problem_count = serializers.IntegerField()
+    duplicate_count = serializers.IntegerField()
+    problems = ProblemSerializer(many=True)
+    file_error = serializers.CharField()
+    seconds = serializers.FloatField(allow_null=True)
+    status_url = serializers.SerializerMethodField()
+
+    def get_dry_run(self, job) -> bool:
+        return job.state in (ImportJob.State.CHECKING, ImportJob.State.CHECKED)
+
+    def get_rows(self, job) -> int:
+        return job.rows_total or 0
+
+    def get_status_url(self, job) -> str:
+        return self.context["request"].build_absolute_uri(reverse("ledgers-api:job", args=[job.token]))
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The ledger (.xlsx) filled in from the kind's template.")

@@ -1,0 +1,150 @@
+"""The ledger API: import a ledger file (a dry run, or a commit of all rows or none) and export
+a filtered list in the ledger's columns."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ledgers import jobs
+from ledgers.api.serializers import ImportJobSerializer, UploadSerializer
+from ledgers.files import max_upload_bytes
+from ledgers.models import ImportJob
+from ledgers.specs import spec_for
+from ledgers.uploads import limit_uploads
+from ledgers.views import XLSX, can_record_somewhere, export_response
+from portal.api.permissions import ReadOnlyForMetricsClients
+
+TRUE = {"1", "true", "yes", "on"}
+
+
+def job_data(request, job: ImportJob) -> dict:
+    return dict(ImportJobSerializer(job, context={"request": request}).data)
+
+
+def flag(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.BOOL, OpenApiParameter.QUERY, description=description)
+
+
+class LedgerImportView(APIView):
+    """POST a multipart `file` (.xlsx from the kind's template). `?dry_run=1` (the default) only
+    checks and lists every problem; `?dry_run=0` writes all rows or none (201 when written,
+    400 with the problems otherwise). `?allow_duplicates=1` imports rows that only look like
+    duplicates; `?background=1` answers 202 at once with a status URL to poll."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [IsAuthenticated, ReadOnlyForMetricsClients]
+
+    def initial(self, request, *args, **kwargs):
+        # Before authentication reads the body (session CSRF check): limit the upload's size.
+        limit_uploads(request._request)
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=["ledgers"],
+        request={"multipart/form-data": UploadSerializer},
+        parameters=[
+            flag("dry_run", "1 (the default): only check and list every problem; 0: write all rows or none."),
+            flag("allow_duplicates", "1: import rows that only look like duplicates of others."),
+            flag("background", "1: answer 202 at once; poll status_url."),
+        ],
+        responses={
+            200: ImportJobSerializer,
+            201: ImportJobSerializer,
+            202: ImportJobSerializer,
+            400: OpenApiResponse(description="The file is refused ({file: [message]}) or rows have problems."),
+            413: OpenApiResponse(description="The file is larger than the limit."),
+        },
+    )
+    def post(self, request, slug):
+        spec = spec_for(slug)
+        if spec is None:
+            raise Http404()
+        if not can_record_somewhere(request.user):
+            return Response(
+                {"detail": _("Your role does not allow recording, so you cannot import ledgers.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        upload = request.FILES.get("file")
+        if getattr(request._request, "ledger_upload_too_large", False):
+            message = _("The file is larger than %(mb)s MB. Split the ledger into several files.") % {
+                "mb": max_upload_bytes() // (1024 * 1024)
+            }
+            return Response({"file": [message]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        if upload is None:
+            return Response({"file": [_("Attach the ledger as the multipart field “file”.")]}, status=400)
+        dry_run = request.query_params.get("dry_run", "1").lower() in TRUE
+        job = jobs.create_job(user=request.user, kind=spec.slug, uploaded=upload)
+        job.allow_duplicates = request.query_params.get("allow_duplicates", "").lower() in TRUE
+        job.save(update_fields=["allow_duplicates"])
+        background = request.query_params.get("background", "").lower() in TRUE
+        jobs.start(job, commit=not dry_run, background=background)
+        if background:
+            return Response(job_data(request, job), status=status.HTTP_202_ACCEPTED)
+        job.refresh_from_db()
+        data = job_data(request, job)
+        if job.file_error:
+            return Response({"file": [job.file_error], **data}, status=400)
+        if not dry_run and job.state != ImportJob.State.COMMITTED:
+            data["detail"] = _("%(n)s problems; nothing was written.") % {"n": job.problem_count}
+            return Response(data, status=400)
+        return Response(data, status=status.HTTP_201_CREATED if not dry_run else status.HTTP_200_OK)
+
+
+class LedgerJobView(APIView):
+    """The state of an import started with `?background=1`."""
+
+    @extend_schema(tags=["ledgers"], responses={200: ImportJobSerializer})
+    def get(self, request, token):
+        job = jobs.mark_if_stalled(get_object_or_404(ImportJob, token=token, user=request.user))
+        data = job_data(request, job)
+        if job.is_running:
+            data.update(jobs.live(job))
+        return Response(data)
+
+
+class LedgerExportView(APIView):
+    """The kind's records in the ledger's columns, filtered like the list endpoint."""
+
+    fmt = "xlsx"
+
+    def perform_content_negotiation(self, request, force=False):
+        # The file is the answer whatever the Accept header says; errors are JSON.
+        return JSONRenderer(), JSONRenderer.media_type
+
+    def export(self, request, slug):
+        spec = spec_for(slug)
+        if spec is None:
+            raise Http404()
+        response, errors = export_response(request._request, spec, self.fmt, request.query_params)
+        if response is None:
+            raise ValidationError(errors)
+        return response
+
+
+FILTERS = "Query parameters are the filters of the kind's list endpoint (branch, date_from, date_to, ...)."
+BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="A filter is not valid: {filter: [messages]}.")
+
+
+class LedgerExportXlsxView(LedgerExportView):
+    @extend_schema(tags=["ledgers"], description=FILTERS, responses={(200, XLSX): OpenApiTypes.BINARY, 400: BAD_FILTER})
+    def get(self, request, slug):
+        return self.export(request, slug)
+
+
+class LedgerExportCsvView(LedgerExportView):
+    fmt = "csv"
+
+    @extend_schema(
+        tags=["ledgers"], description=FILTERS, responses={(200, "text/csv"): OpenApiTypes.STR, 400: BAD_FILTER}
+    )
+    def get(self, request, slug):
+        return self.export(request, slug)

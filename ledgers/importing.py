@@ -1,0 +1,377 @@
+"""Import of one ledger file: a dry run that lists every problem by row and column, or a commit
+that writes all rows or none through portal.recording (scope, lock, privacy, audit, roll-up).
+
+Rows stream from the file in chunks of CHUNK_ROWS; each chunk is parsed and checked for
+duplicates (within the file, and against the database in one query). A dry run then has the
+record service check the chunk. A commit spools the parsed chunks to disk and, once the whole
+file has been read, writes them in one transaction through the record service, which checks
+every row again as it writes: the transaction is rolled back whole when any row is refused, so
+nothing is written unless everything is, and the write lock is held only while writing.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from ledgers.columns import OMIT, CellError, StaffColumn, StaffListColumn, shown
+from ledgers.files import FileRefused, open_ledger
+from ledgers.lookups import Lookups
+from ledgers.sheet import ERROR, FORMULA, VALUE, iter_rows
+from ledgers.specs import LedgerSpec, example_marker
+from ledgers.spool import Spool
+from portal.models import AuditEntry
+from portal.recording import BulkValidationError, record_bulk_check, record_bulk_create
+
+CHUNK_ROWS = 2000
+PROBLEM_CAP = 2000
+
+
+@dataclass
+class Problem:
+    row: int
+    column: int | None  # 1-based column index in the file, None for the row as a whole
+    header: str
+    message: str
+    duplicate: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "column": get_column_letter(self.column) if self.column else "",
+            "header": self.header,
+            "message": self.message,
+            "duplicate": self.duplicate,
+        }
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    good_rows: int = 0
+    created: int = 0
+    problem_count: int = 0
+    duplicate_count: int = 0
+    problems: list = field(default_factory=list)
+    file_error: str = ""
+    seconds: float = 0.0
+    committed: bool = False
+
+    def add(self, problem: Problem) -> None:
+        self.problem_count += 1
+        self.duplicate_count += problem.duplicate
+        if len(self.problems) < PROBLEM_CAP:
+            self.problems.append(problem.as_dict())
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _normal(header) -> str:
+    return "".join(str(header or "").split()).rstrip("*＊").casefold()
+
+
+class LedgerImport:
+    def __init__(self, spec: LedgerSpec, user, *, allow_duplicates=False, progress: Callable | None = None):
+        self.spec, self.user = spec, user
+        self.allow_duplicates = allow_duplicates and not spec.strict_duplicates
+        self.progress = progress or (lambda done, total, writing: None)
+        self.spool: Spool | None = None
+        self.lookups = Lookups(user)
+        self.outcome = Outcome()
+        self.seen: dict[tuple, int] = {}  # duplicate key -> first row holding it
+        self.bad_rows: set[int] = set()  # rows with a problem other than a likely duplicate
+        self.duplicate_rows: set[int] = set()
+        self.blocked = False  # a problem that stops the commit: nothing more is written
+        self.markers = set()
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                self.markers.add(example_marker())
+
+    # --- the file ----------------------------------------------------------------------
+
+    def run(self, path, *, commit: bool) -> Outcome:
+        started = time.monotonic()
+        try:
+            workbook = open_ledger(path)
+        except FileRefused as exc:
+            self.outcome.file_error = str(exc)
+            return self.outcome
+        try:
+            with Spool(self.lookups) as spool:
+                self.spool = spool if commit else None
+                self._check_rows(workbook)
+                workbook.close()
+                if commit:
+                    self._write()
+            unusable = self.bad_rows if self.allow_duplicates else self.bad_rows | self.duplicate_rows
+            self.outcome.good_rows = self.outcome.rows - len(unusable)
+        except FileRefused as exc:
+            self.outcome = Outcome(file_error=str(exc))
+        except IntegrityError:
+            self.outcome = Outcome(
+                file_error=_(
+                    "Someone saved a conflicting record while this file was imported; nothing was written. "
+                    "Check the file again."
+                )
+            )
+        finally:
+            workbook.close()
+        self.outcome.problems.sort(key=lambda p: (p["row"], len(p["column"]), p["column"]))
+        self.outcome.seconds = time.monotonic() - started
+        return self.outcome
+
+    def _check_rows(self, workbook) -> None:
+        """Every row parsed and checked; in a commit the good ones are spooled for _write."""
+        if workbook.merged:
+            self._refuse_merged(workbook.merged)
+        rows = iter_rows(workbook)
+        first = next(rows, None)
+        if first is None or first[0] != 1:
+            raise FileRefused(_("The first row must hold the column headers of the template."))
+        self.index = self._read_headers(first[1])
+        total = workbook.data_rows
+        chunk: list = []
+        for number, cells in rows:
+            parsed = self._parse(number, cells)
+            if parsed is not None:
+                chunk.append(parsed)
+            if len(chunk) >= CHUNK_ROWS:
+                self._check_chunk(chunk)
+                chunk = []
+                self.progress(self.outcome.rows, total, False)
+        if chunk:
+            self._check_chunk(chunk)
+        self.progress(self.outcome.rows, total, False)
+        if self.outcome.rows == 0:
+            raise FileRefused(_("The sheet has headers but no rows to import."))
+
+    def _write(self) -> None:
+        """All spooled rows in one transaction, through the record service (which checks scope,
+        locks and privacy as it writes); rolled back whole if any row is refused."""
+        if self.blocked:
+            for chunk in self.spool.chunks():
+                self._service(chunk, write=False)
+            return
+        try:
+            with transaction.atomic():
+                for chunk in self.spool.chunks():
+                    self._service(chunk, write=not self.blocked)
+                    self.progress(self.outcome.created, self.spool.rows, True)
+                if self.blocked:
+                    raise _Rollback
+                self.outcome.committed = True
+        except _Rollback:
+            self.outcome.created = 0
+
+    def _refuse_merged(self, merged: list[str]) -> None:
+        header = [ref for ref in merged if ref.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "1"]
+        if header:
+            raise FileRefused(
+                _("The header row has merged cells (%(cells)s). Unmerge them: each column needs its own header.")
+                % {"cells": ", ".join(header[:5])}
+            )
+        raise FileRefused(
+            _("The sheet has merged cells (%(cells)s). Unmerge them and fill in every cell of every row.")
+            % {"cells": ", ".join(merged[:5])}
+        )
+
+    def _read_headers(self, cells: dict) -> dict[str, int]:
+        names = {}
+        for column in self.spec.columns:
+            names[_normal(column.name)] = column.name
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    names[_normal(column.header)] = column.name
+        index: dict[str, int] = {}
+        problems = []
+        for position, (kind, value) in sorted(cells.items()):
+            letter = get_column_letter(position)
+            if kind == VALUE and _blank(value):
+                continue
+            if kind != VALUE or not isinstance(value, str):
+                problems.append(_("column %(col)s: the header must be text") % {"col": letter})
+                continue
+            name = names.get(_normal(value))
+            if name is None:
+                problems.append(
+                    _("column %(col)s “%(header)s” is not a column of this ledger")
+                    % {"col": letter, "header": shown(value)}
+                )
+            elif name in index:
+                problems.append(_("column %(col)s repeats “%(header)s”") % {"col": letter, "header": shown(value)})
+            else:
+                index[name] = position
+        with translation.override("zh-hans"):
+            missing = [c.header for c in self.spec.columns if c.name not in index]
+        if missing:
+            problems.append(_("missing columns: %(headers)s") % {"headers": "、".join(missing)})
+        if problems:
+            raise FileRefused(
+                _(
+                    "The headers do not match the template of %(kind)s: %(problems)s. Download the template and copy the rows into it."
+                )
+                % {"kind": self.spec.kind.label_plural, "problems": "; ".join(problems)}
+            )
+        self.headers = {position: name for name, position in index.items()}
+        return index
+
+    # --- one row -----------------------------------------------------------------------
+
+    def _problem(self, row: int, message: str, column_name: str | None = None, *, duplicate=False) -> None:
+        position = self.index.get(column_name) if column_name else None
+        self.outcome.add(Problem(row, position, self._header_of(column_name), message, duplicate))
+        if duplicate:
+            self.duplicate_rows.add(row)
+            if self.allow_duplicates:
+                return
+        else:
+            self.bad_rows.add(row)
+        self.blocked = True
+
+    def _cell_problem(self, row: int, position: int, message: str) -> None:
+        self.outcome.add(Problem(row, position, self._header_of(self.headers.get(position)), message))
+        self.bad_rows.add(row)
+        self.blocked = True
+
+    def _header_of(self, name) -> str:
+        if not name:
+            return ""
+        column = next((c for c in self.spec.columns if c.name == name), None)
+        if column is not None:
+            return column.header
+        try:
+            return str(self.spec.model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            return name
+
+    def _parse(self, number: int, cells: dict):
+        """The row's field values and staff, or None when a cell has a problem (reported)."""
+        if all(kind == VALUE and _blank(value) for kind, value in cells.values()):
+            return None  # an empty row (or spaces only) is no record
+        self.outcome.rows += 1
+        raw, unreadable = {}, set()
+        for position, (kind, value) in cells.items():
+            name = self.headers.get(position)
+            ref = f"{get_column_letter(position)}{number}"
+            if kind == FORMULA:
+                message = _(
+                    "Cell %(cell)s holds a formula (%(formula)s); paste the value instead (Paste Special → Values)."
+                )
+                self._cell_problem(number, position, message % {"cell": ref, "formula": shown(value)})
+            elif kind == ERROR:
+                message = _("Cell %(cell)s holds an error value (%(value)s).")
+                self._cell_problem(number, position, message % {"cell": ref, "value": shown(value)})
+            elif name is None:
+                if not _blank(value):
+                    message = _("Cell %(cell)s is outside the ledger's columns (no header above it).")
+                    self._cell_problem(number, position, message % {"cell": ref})
+                continue
+            else:
+                raw[name] = value
+                continue
+            unreadable.add(name)
+        fields, m2m = {}, {}
+        for column in self.spec.columns:
+            if column.name in unreadable or (isinstance(column, StaffColumn) and "branch" not in fields):
+                continue  # the cell's or the branch's own problem is reported already
+            try:
+                value = column.parse(raw.get(column.name), fields, self.lookups)
+            except CellError as exc:
+                self._problem(number, str(exc), column.name)
+                continue
+            if value is not OMIT:
+                (m2m if isinstance(column, StaffListColumn) else fields)[column.name] = value
+        if fields.get("notes") in self.markers:
+            self._problem(number, _("This is the template's example row: delete it before importing."), "notes")
+        if number in self.bad_rows:
+            return None
+        return number, fields, m2m
+
+    # --- a chunk of rows ---------------------------------------------------------------
+
+    def _key(self, fields: dict) -> tuple:
+        key = []
+        for name in self.spec.duplicate_key:
+            value = fields.get(name)
+            if hasattr(value, "pk"):
+                value = value.pk
+            elif isinstance(value, str):
+                value = value.strip()
+            key.append(value if value != "" else None)
+        return tuple(key)
+
+    def _check_duplicates(self, chunk: list) -> None:
+        fresh: dict[tuple, list[int]] = {}
+        for number, fields, _m2m in chunk:
+            key = self._key(fields)
+            first = self.seen.get(key)
+            if first is not None:
+                self._problem(
+                    number, _("Likely a duplicate of row %(row)s of this file.") % {"row": first}, duplicate=True
+                )
+            else:
+                self.seen[key] = number
+                fresh.setdefault(key, []).append(number)
+        if not fresh:
+            return
+        model = self.spec.model
+        attnames = [model._meta.get_field(n).attname for n in self.spec.duplicate_key]
+        existing = model.objects.filter(
+            branch_id__in={k[0] for k in fresh},
+            occurred_on__range=(min(k[1] for k in fresh), max(k[1] for k in fresh)),
+        ).values_list(*attnames)
+        for values in existing.iterator(chunk_size=2000):
+            key = tuple(v.strip() or None if isinstance(v, str) else v for v in values)
+            for number in fresh.get(key, ()):
+                self._problem(number, _("Likely a duplicate of a record already in the portal."), duplicate=True)
+            fresh.pop(key, None)
+
+    def _check_chunk(self, chunk: list) -> None:
+        """A dry run has the service check the rows now; a commit spools them, and the
+        service checks them as it writes them (or, once a problem stops the commit, checks
+        the rest without writing, so that the answer still lists every problem)."""
+        self._check_duplicates(chunk)
+        usable = [row for row in chunk if row[0] not in self.bad_rows]
+        if not usable:
+            return
+        if self.spool is None:
+            self._service(usable, write=False)
+        else:
+            self.spool.add(usable)
+
+    def _service(self, rows: list, *, write: bool) -> None:
+        """The record service checks (and, when writing, creates) the rows."""
+        fields = [f for _n, f, _m in rows]
+        try:
+            if write:
+                m2m_rows = [m for _n, _f, m in rows] if self.spec.m2m else None
+                created = record_bulk_create(
+                    self.spec.model, user=self.user, rows=fields, m2m_rows=m2m_rows, action=AuditEntry.Action.IMPORT
+                )
+                self.outcome.created += len(created)
+            else:
+                record_bulk_check(self.spec.model, user=self.user, rows=fields)
+        except BulkValidationError as exc:
+            for index, errors in sorted(exc.errors.items()):
+                number = rows[index][0]
+                for name, messages in errors.items():
+                    column = name if name in self.index else None
+                    for message in messages:
+                        if column is None and name != "__all__":
+                            message = f"{self._header_of(name)}: {message}"
+                        self._problem(number, message, column)
+
+
+def import_ledger(spec: LedgerSpec, path, user, *, commit: bool, allow_duplicates=False, progress=None) -> Outcome:
+    return LedgerImport(spec, user, allow_duplicates=allow_duplicates, progress=progress).run(path, commit=commit)

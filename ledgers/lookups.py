@@ -1,0 +1,82 @@
+"""Branches and staff as the importing (or exporting) user may name them in a ledger.
+
+Loaded once per file (one query each), so a 50,000-row ledger costs no query per row.
+"""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+
+from branches.access import access_for
+from branches.models import Branch, Staff
+from ledgers.columns import QUALIFIED_NAME, CellError, shown
+
+
+def _reaches(staff: Staff, branch: Branch) -> bool:
+    """The rule of the record services: staff work at, below or above the record's branch."""
+    return branch.path.startswith(staff.branch.path) or staff.branch.path.startswith(branch.path)
+
+
+class Lookups:
+    def __init__(self, user):
+        self.user = user
+        self.access = access_for(user)
+        self._branches: dict[str, Branch] | None = None
+        self._writable: dict[str, Branch | None] = {}
+        self._staff: dict[str, list[Staff]] | None = None
+
+    @property
+    def branches(self) -> dict[str, Branch]:
+        if self._branches is None:
+            self._branches = {b.code.upper(): b for b in Branch.objects.for_user(self.user)}
+        return self._branches
+
+    def writable_branch(self, code: str) -> Branch | None:
+        key = code.strip().upper()
+        if key not in self._writable:
+            branch = self.branches.get(key)
+            ok = branch is not None and self.access.can_write_records(branch)
+            self._writable[key] = branch if ok else None
+        return self._writable[key]
+
+    def writable_codes(self) -> list[str]:
+        return [b.code for b in self.branches.values() if self.writable_branch(b.code) is not None]
+
+    @property
+    def staff(self) -> dict[str, list[Staff]]:
+        if self._staff is None:
+            index = defaultdict(list)
+            for member in Staff.objects.for_user(self.user).select_related("branch"):
+                index[member.name.strip()].append(member)
+            self._staff = dict(index)
+        return self._staff
+
+    def staff_named(self, text: str, branch: Branch) -> Staff:
+        name, code = text, None
+        match = QUALIFIED_NAME.match(text)
+        if match and match.group("code").upper() in self.branches:
+            name, code = match.group("name"), match.group("code").upper()
+        candidates = [
+            s
+            for s in self.staff.get(name.strip(), ())
+            if _reaches(s, branch) and (code is None or s.branch.code.upper() == code)
+        ]
+        if not candidates:
+            raise CellError(
+                _("No staff member named “%(name)s” works at %(branch)s or above or below it.")
+                % {"name": shown(text), "branch": branch.code}
+            )
+        if len(candidates) > 1:
+            codes = "、".join(f"{s.name}({s.branch.code})" for s in candidates)
+            raise CellError(
+                _("“%(name)s” could be any of %(codes)s: write the name with its branch code.")
+                % {"name": shown(text), "codes": codes}
+            )
+        return candidates[0]
+
+    def staff_label(self, staff: Staff, branch: Branch) -> str:
+        """The name, with the branch code when a namesake is reachable from the same record."""
+        namesakes = [s for s in self.staff.get(staff.name.strip(), ()) if _reaches(s, branch)]
+        if len(namesakes) > 1:
+            return f"{staff.name}({staff.branch.code})"
+        return staff.name

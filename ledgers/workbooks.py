@@ -1,0 +1,187 @@
+"""XLSX files in the ledger's own layout: the blank template (with an example row) and exports.
+
+Both have the same first sheet (Chinese headers, dropdowns for choices and branch codes, real
+dates, numbers with their decimals), an instructions sheet and a hidden sheet of the lists the
+dropdowns read, so an exported file can be edited and imported again as it is.
+"""
+
+import tempfile
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ledgers.columns import BranchColumn, ChoiceColumn, DateColumn, DecimalColumn, TextColumn, TimeColumn
+from ledgers.files import max_rows
+from ledgers.specs import LedgerSpec
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+REQUIRED_FONT = Font(bold=True, color="FFFF00")
+HEADER_FILL = PatternFill("solid", fgColor="9C1C1C")
+EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")
+EXAMPLE_FONT = Font(italic=True, color="7F6000")
+TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _lists_title() -> str:
+    return _("Lists")[:31]
+
+
+def _instructions_title() -> str:
+    return _("Instructions")[:31]
+
+
+def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], write_only: bool):
+    """The first sheet with its headers, widths, formats and dropdowns (rows come after)."""
+    ws = wb.create_sheet(spec.sheet_title())
+    lists = []  # (column index in the data sheet, values)
+    for position, column in enumerate(spec.columns, 1):
+        letter = get_column_letter(position)
+        ws.column_dimensions[letter].width = column.width
+        if column.number_format:
+            ws.column_dimensions[letter].number_format = column.number_format
+        if isinstance(column, ChoiceColumn):
+            lists.append((position, column.labels(), "stop"))
+        elif isinstance(column, BranchColumn) and branch_codes:
+            lists.append((position, branch_codes, "warning"))
+    ws.freeze_panes = "A2"
+    last_row = max_rows() + 1
+    list_sheet = wb.create_sheet(_lists_title())
+    list_sheet.sheet_state = "hidden"
+    longest = max((len(values) for _p, values, _s in lists), default=0)
+    for index in range(longest + 1):
+        list_sheet.append(
+            [
+                (spec.columns[p - 1].header if index == 0 else (values[index - 1] if index <= len(values) else None))
+                for p, values, _s in lists
+            ]
+        )
+    for list_index, (position, values, style) in enumerate(lists, 1):
+        source = get_column_letter(list_index)
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{list_sheet.title}'!${source}$2:${source}${len(values) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle=style,
+            errorTitle=_("Not in the list"),
+            error=_("Pick a value from the dropdown list."),
+        )
+        letter = get_column_letter(position)
+        validation.add(f"{letter}2:{letter}{last_row}")
+        ws.data_validations.append(validation)
+    header = []
+    for column in spec.columns:
+        cell = WriteOnlyCell(ws, value=column.header) if write_only else None
+        if cell is None:
+            header.append(column.header)
+            continue
+        cell.font, cell.fill = (REQUIRED_FONT if column.required else HEADER_FONT), HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    if not write_only:
+        for position, column in enumerate(spec.columns, 1):
+            cell = ws.cell(row=1, column=position)
+            cell.font, cell.fill = (REQUIRED_FONT if column.required else HEADER_FONT), HEADER_FILL
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            cell.comment = Comment(column.hint(), "")
+    return ws
+
+
+def _styled(ws, column, value):
+    """A cell value as written: dates and numbers keep their format, text stays text."""
+    value = column.to_cell(value)
+    if value is None:
+        return None
+    if isinstance(column, (DecimalColumn, DateColumn, TimeColumn)):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = column.number_format
+        return cell
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # text that looks like a formula stays text
+        return cell
+    return value
+
+
+def _instructions(wb: Workbook, spec: LedgerSpec) -> None:
+    ws = wb.create_sheet(_instructions_title())
+    for letter, width in (("A", 22), ("B", 10), ("C", 90)):
+        ws.column_dimensions[letter].width = width
+
+    def cell(value, **style):
+        written = WriteOnlyCell(ws, value=value)
+        for name, setting in style.items():
+            setattr(written, name, setting)
+        return written
+
+    ws.append([cell(_("How to fill in the ledger of %(kind)s") % {"kind": spec.kind.label_plural}, font=TITLE_FONT)])
+    for line in (
+        _("1. Fill in one record per row of the first sheet, below the header row; keep the headers as they are."),
+        _("2. The yellow row is an example: delete it before importing."),
+        _("3. Columns with yellow headers are required. Pick values from the dropdown lists."),
+        _("4. Dates are real dates (2025-08-14); amounts are numbers with at most 2 decimal places."),
+        _("5. Enter values, not formulas; do not merge cells."),
+        _("6. Never write a full resident ID number or mobile number, not even in the notes: such rows are refused."),
+        _("7. Months approved by the parent branch are locked: rows in them are refused until the month is reopened."),
+        _("8. At most %(n)s rows per file. Upload the file on the import page: a check lists every problem first.")
+        % {"n": f"{max_rows():,}"},
+    ):
+        ws.append([line])
+    ws.append([])
+    ws.append([cell(text, font=BOLD) for text in (_("Column"), _("Required"), _("How to fill it in"))])
+    for column in spec.columns:
+        ws.append([column.header, _("yes") if column.required else "", cell(column.hint(), alignment=WRAP)])
+
+
+def _save(wb: Workbook) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as fh:
+        wb.save(fh)
+        return fh.name
+
+
+def template_file(spec: LedgerSpec, branch_codes: list[str], example_branch: str, staff_names=()) -> str:
+    """Path of a new blank template (the caller removes it)."""
+    with translation.override("zh-hans"):
+        wb = Workbook()
+        wb.remove(wb.active)
+        ws = _data_sheet(wb, spec, branch_codes, write_only=False)
+        day = timezone.localdate()
+        ws.append(spec.example_cells(example_branch, day, staff_names))
+        for position, column in enumerate(spec.columns, 1):
+            cell = ws.cell(row=2, column=position)
+            cell.fill, cell.font = EXAMPLE_FILL, EXAMPLE_FONT
+            if column.number_format:
+                cell.number_format = column.number_format
+        _instructions(wb, spec)
+        wb.move_sheet(_instructions_title(), offset=-1)
+        return _save(wb)
+
+
+def export_file(spec: LedgerSpec, branch_codes: list[str], rows) -> str:
+    """Path of an XLSX of `rows` (lists of column values), written in constant memory."""
+    with translation.override("zh-hans"):
+        wb = Workbook(write_only=True)
+        ws = _data_sheet(wb, spec, branch_codes, write_only=True)
+        _instructions(wb, spec)
+        for values in rows:
+            ws.append([_styled(ws, column, value) for column, value in zip(spec.columns, values, strict=True)])
+        return _save(wb)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(column, value) -> str:
+    """A CSV field; text a spreadsheet would run as a formula is kept text with a leading '."""
+    text = column.to_text(value)
+    if isinstance(column, TextColumn) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text

@@ -1,0 +1,130 @@
+"""The records a report tells as stories: police-attended or confirmed interventions, honours
+(titles, commendation letters), large cash services for schools and institutions, and photos.
+
+A fixed number of queries whatever the subtree's size; each list is capped.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from antifraud.models import Intervention
+from branches.models import Honour
+from metrics.periods import Period
+from portal.entry.photos import photo_url
+from portal.kinds import kind_for_model, record_kinds
+from portal.models import Photo
+from services.models import CashService
+
+CASE_LIMIT = 30
+PHOTO_LIMIT = 60
+PHOTOS_PER_SECTION = 6
+LARGE_CASH_PIECES = 1000
+CASE_STATUSES = (Intervention.Status.POLICE_ATTENDED, Intervention.Status.CONFIRMED)
+
+
+@dataclass
+class ReportPhoto:
+    photo: Photo
+    record: object
+
+    @property
+    def kind(self):
+        return kind_for_model(type(self.record))
+
+    @property
+    def thumbnail_url(self) -> str:
+        return photo_url(self.kind, self.record.pk, self.photo.pk, "thumb")
+
+    @property
+    def file_url(self) -> str:
+        return photo_url(self.kind, self.record.pk, self.photo.pk, "file")
+
+    @property
+    def taken_on(self):
+        """The capture date (EXIF), else None."""
+        from django.utils import timezone
+
+        return timezone.localdate(self.photo.captured_at) if self.photo.captured_at else None
+
+
+@dataclass
+class Cases:
+    interventions: dict = field(default_factory=lambda: defaultdict(list))
+    letters: dict = field(default_factory=lambda: defaultdict(list))
+    titles: dict = field(default_factory=lambda: defaultdict(list))
+    cash: dict = field(default_factory=lambda: defaultdict(list))
+    photos: dict = field(default_factory=lambda: defaultdict(list))
+
+    def of(self, branch) -> bool:
+        return any(branch.pk in d for d in (self.interventions, self.letters, self.titles, self.cash))
+
+
+def _in_period(qs, branch, period: Period):
+    return qs.in_subtree(branch).filter(occurred_on__gte=period.first, occurred_on__lte=period.end_date)
+
+
+def load_cases(user, node, period: Period) -> Cases:
+    cases = Cases()
+    for case in (
+        _in_period(Intervention.objects.for_user(user), node, period)
+        .filter(status__in=CASE_STATUSES)
+        .select_related("branch")
+        .order_by("occurred_on", "id")[:CASE_LIMIT]
+    ):
+        cases.interventions[case.branch_id].append(case)
+    for honour in (
+        _in_period(Honour.objects.for_user(user), node, period)
+        .filter(kind__in=(Honour.Kind.TITLE, Honour.Kind.COMMENDATION_LETTER))
+        .exclude(status=Honour.Status.REVOKED)
+        .select_related("branch", "linked_type")
+        .order_by("occurred_on", "id")[:CASE_LIMIT]
+    ):
+        target = cases.titles if honour.kind == Honour.Kind.TITLE else cases.letters
+        target[honour.branch_id].append(honour)
+    for service in (
+        _in_period(CashService.objects.for_user(user), node, period)
+        .filter(
+            customer_type__in=(CashService.CustomerType.SCHOOL, CashService.CustomerType.INSTITUTION),
+            pieces_counted__gte=LARGE_CASH_PIECES,
+        )
+        .select_related("branch")
+        .order_by("-pieces_counted", "id")[:CASE_LIMIT]
+    ):
+        cases.cash[service.branch_id].append(service)
+    for item in load_photos(user, node, period):
+        if len(cases.photos[item.record.branch_id]) < PHOTOS_PER_SECTION:
+            cases.photos[item.record.branch_id].append(item)
+    return cases
+
+
+def load_photos(user, node, period: Period, *, limit: int = PHOTO_LIMIT) -> list[ReportPhoto]:
+    """Photos of the records of the subtree in the period: one query for the photos, then one
+    per record kind that has any."""
+    kinds = record_kinds()
+    types = ContentType.objects.get_for_models(*[k.model for k in kinds])
+    q = Q()
+    for kind in kinds:
+        records = _in_period(kind.model.objects.for_user(user), node, period).values("pk")
+        q |= Q(content_type=types[kind.model], object_id__in=records)
+    photos = list(Photo.objects.filter(q).order_by("captured_at", "id")[:limit])
+    return attach_records(photos, types)
+
+
+def attach_records(photos: list, types: dict) -> list[ReportPhoto]:
+    model_of = {ct.pk: model for model, ct in types.items()}
+    wanted = defaultdict(set)
+    for photo in photos:
+        wanted[model_of[photo.content_type_id]].add(photo.object_id)
+    records = {}
+    for model, pks in wanted.items():
+        for record in model.objects.filter(pk__in=pks).select_related("branch"):
+            records[(model, record.pk)] = record
+    out = []
+    for photo in photos:
+        record = records.get((model_of[photo.content_type_id], photo.object_id))
+        if record is not None:
+            out.append(ReportPhoto(photo, record))
+    return out

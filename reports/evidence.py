@@ -1,0 +1,177 @@
+"""Evidence packs: for a node and year, each item of an evaluation scheme with its figures (from
+the roll-up store), a short statement, the dated photos and the records behind it.
+
+Queries: the scheme and its items, the figures (a fixed number), per item and record kind one
+query for its records, one for all their photos, and one for the saved statements.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import translation
+
+from branches.models import Branch
+from metrics.catalogue import METRICS
+from metrics.periods import Period, parse_period
+from portal.kinds import kind_for_slug
+from portal.models import Photo
+from reports.cases import ReportPhoto
+from reports.figures import FigureBook, kind_for_metric, zh_period
+from reports.models import STATEMENT_MAX, EvaluationItem, EvaluationScheme, EvidenceStatement
+
+RECORD_LIMIT = 200
+METRIC_UNITS = {"count": "", "person_times": "", "hours": ""}  # the label names the unit
+
+
+def schemes() -> list[EvaluationScheme]:
+    return list(EvaluationScheme.objects.prefetch_related("items"))
+
+
+@dataclass
+class ItemEvidence:
+    item: EvaluationItem
+    figures: list = field(default_factory=list)
+    records: list = field(default_factory=list)  # (RecordKind, record), newest first, at most RECORD_LIMIT
+    record_count: int = 0
+    record_lists: list = field(default_factory=list)  # (kind label, entry list URL)
+    photos: list[ReportPhoto] = field(default_factory=list)
+    statement: str = ""
+    generated_statement: str = ""
+    saved: EvidenceStatement | None = None
+    errors: list = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        """No record backs the item: the portal holds no evidence for it."""
+        return self.record_count == 0
+
+
+@dataclass
+class EvidencePack:
+    scheme: EvaluationScheme
+    node: Branch
+    year: int
+    items: list[ItemEvidence]
+
+    @property
+    def period(self) -> Period:
+        return parse_period(str(self.year))
+
+    @property
+    def flagged(self) -> list[ItemEvidence]:
+        return [i for i in self.items if i.flagged]
+
+
+def item_kinds(item: EvaluationItem) -> list:
+    """The record kinds behind an item: its own, else those of its metrics."""
+    slugs = list(item.kinds) or [kind_for_metric(m).slug for m in item.metrics]
+    kinds = []
+    for slug in slugs:
+        kind = kind_for_slug(slug)
+        if kind is not None and kind not in kinds:
+            kinds.append(kind)
+    return kinds
+
+
+def _records_of(user, kind, node, period: Period, split: str):
+    qs = kind.model.objects.for_user(user).in_subtree(node).select_related("branch")
+    names = {f.name for f in kind.model._meta.concrete_fields}
+    if "disbanded_on" in names:  # a standing team counts while it exists
+        qs = qs.filter(occurred_on__lte=period.end_date).filter(
+            Q(disbanded_on__isnull=True) | Q(disbanded_on__gt=period.end_date)
+        )
+    else:
+        qs = qs.filter(occurred_on__gte=period.first, occurred_on__lte=period.end_date)
+    dimension, _sep, value = split.partition(":")
+    if split and dimension in names:
+        qs = qs.filter(**{dimension: value})
+    return qs.order_by("-occurred_on", "-id")
+
+
+def _list_url(kind, node, period: Period, split: str) -> str:
+    from django.http import QueryDict
+
+    params = QueryDict(mutable=True)
+    params.update({"branch": node.code, "date_to": period.end_date.isoformat()})
+    if "active" in kind.filterset.base_filters:
+        params["active"] = "true"
+    else:
+        params["date_from"] = period.first.isoformat()
+    dimension, _sep, value = split.partition(":")
+    if split and dimension in kind.filterset.base_filters:
+        params[dimension] = value
+    return f"{kind.url('list')}?{params.urlencode()}"
+
+
+def build_pack(user, scheme: EvaluationScheme, node: Branch, year: int) -> EvidencePack:
+    period = parse_period(str(year))
+    items = list(scheme.items.all())
+    with translation.override("zh-hans"):
+        book = FigureBook.load([node], period)
+        pack = EvidencePack(scheme, node, year, [ItemEvidence(item) for item in items])
+        for evidence in pack.items:
+            item = evidence.item
+            for metric in item.metrics:
+                split = item.split if item.split and item.split_dimension in METRICS[metric].split_by else ""
+                unit = METRIC_UNITS.get(METRICS[metric].unit, "")
+                evidence.figures.append(book.figure(node, metric, split, unit=unit))
+            for kind in item_kinds(item):
+                qs = _records_of(user, kind, node, period, item.split)
+                rows = list(qs[: RECORD_LIMIT + 1])
+                count = len(rows) if len(rows) <= RECORD_LIMIT else qs.count()
+                evidence.records += [(kind, r) for r in rows[:RECORD_LIMIT]]
+                evidence.record_count += count
+                evidence.record_lists.append((str(kind.label_plural), _list_url(kind, node, period, item.split)))
+        _attach_photos(pack)
+        saved = {s.item_id: s for s in EvidenceStatement.objects.filter(branch=node, year=year, item__in=items)}
+        for evidence in pack.items:
+            evidence.generated_statement = generated_statement(evidence, node, period)
+            evidence.saved = saved.get(evidence.item.pk)
+            evidence.statement = evidence.saved.text if evidence.saved else evidence.generated_statement
+    return pack
+
+
+def _attach_photos(pack: EvidencePack) -> None:
+    by_record = defaultdict(list)
+    for evidence in pack.items:
+        for _kind, record in evidence.records:
+            by_record[(type(record), record.pk)].append(evidence)
+    if not by_record:
+        return
+    types = ContentType.objects.get_for_models(*{model for model, _pk in by_record})
+    q = Q()
+    for model, ct in types.items():
+        q |= Q(content_type=ct, object_id__in=[pk for m, pk in by_record if m is model])
+    model_of = {ct.pk: model for model, ct in types.items()}
+    records = {(type(r), r.pk): r for e in pack.items for _k, r in e.records}
+    for photo in Photo.objects.filter(q).order_by("captured_at", "id"):
+        key = (model_of[photo.content_type_id], photo.object_id)
+        for evidence in by_record[key]:
+            evidence.photos.append(ReportPhoto(photo, records[key]))
+
+
+def generated_statement(evidence: ItemEvidence, node: Branch, period: Period) -> str:
+    name = node.short_name or node.name
+    when = zh_period(period)
+    title = evidence.item.title
+    if evidence.flagged:
+        return f"{when}，{name}暂无“{title}”相关台账记录，需补充佐证材料。"
+    facts = [f"{f.label.split(' · ')[0]}为{f.display}" for f in evidence.figures if f.value]
+    text = f"{when}，{name}围绕“{title}”扎实开展工作"
+    if facts:
+        text += "：" + "，".join(facts)
+    text += f"。附台账记录{evidence.record_count}条"
+    if evidence.photos:
+        text += f"、现场照片{len(evidence.photos)}张"
+    text += "，数据取自台账汇总，可逐条追溯。"
+    return text[:STATEMENT_MAX]
+
+
+def photo_file_name(item: ReportPhoto, index: int) -> str:
+    """2025-08-14_home-visits_123_1.jpg: the capture date first (else the record's date, marked)."""
+    taken: datetime.date | None = item.taken_on
+    stamp = taken.isoformat() if taken else f"{item.record.occurred_on.isoformat()}_记录日期"
+    return f"{stamp}_{item.kind.slug}_{item.record.pk}_{index}.jpg"

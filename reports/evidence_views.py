@@ -1,0 +1,102 @@
+"""Pages of the evidence packs: a node's items for a year, statements edited, the zip to upload."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from branches.access import access_for
+from reports.evidence import build_pack
+from reports.evidence_files import pack_zip
+from reports.models import STATEMENT_MAX, EvaluationScheme
+from reports.services import statement_save
+from reports.views import node_in_scope
+
+YEARS = (2000, 2100)
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    if not raw:
+        return timezone.localdate().year
+    if not raw.isdigit() or not YEARS[0] <= int(raw) <= YEARS[1]:
+        raise ValidationError(
+            _("Unknown year %(year)s: give a year between %(first)s and %(last)s.")
+            % {"year": raw[:20], "first": YEARS[0], "last": YEARS[1]}
+        )
+    return int(raw)
+
+
+def _scheme(code: str) -> EvaluationScheme:
+    scheme = EvaluationScheme.objects.filter(code=code).first()
+    if scheme is None:
+        raise Http404(_("No such evaluation scheme."))
+    return scheme
+
+
+def _pack_url(name: str, node, scheme, year: int) -> str:
+    return reverse(name, args=[node.code, scheme.code]) + "?" + urlencode({"year": year})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence(request, code: str, scheme: str):
+    node, scheme = node_in_scope(request, code), _scheme(scheme)
+    try:
+        year = _year(request)
+    except ValidationError as e:
+        context = {"branch": node, "error": e.messages[0]}
+        return render(request, "reports/period_error.html", context, status=400)
+    errors = {}
+    posted = {}
+    if request.method == "POST":
+        if not access_for(request.user).can_write_records(node):
+            raise PermissionDenied(_("Your role does not allow writing the evidence of %(branch)s.") % {"branch": node})
+        items = {str(i.pk): i for i in scheme.items.all()}
+        item = items.get(request.POST.get("item", ""))
+        if item is None:
+            errors["__all__"] = [_("Choose an item of this scheme.")]
+        else:
+            posted[item.pk] = request.POST.get("statement", "")
+            try:
+                statement_save(user=request.user, branch=node, item=item, year=year, text=posted[item.pk])
+            except ValidationError as e:
+                errors[item.pk] = e.messages
+            else:
+                messages.success(request, _("The statement of %(item)s is saved.") % {"item": item.code})
+                return redirect(_pack_url("reports:evidence", node, scheme, year) + f"#item-{item.code}")
+    pack = build_pack(request.user, scheme, node, year)
+    for evidence_item in pack.items:
+        if evidence_item.item.pk in posted:
+            evidence_item.statement = posted[evidence_item.item.pk]
+            evidence_item.errors = errors.get(evidence_item.item.pk, [])
+    context = {
+        "pack": pack,
+        "branch": node,
+        "general_error": errors.get("__all__", [""])[0],
+        "statement_max": STATEMENT_MAX,
+        "years": [year - 1, year, year + 1],
+        "can_edit": access_for(request.user).can_write_records(node),
+        "zip_url": _pack_url("reports:evidence-zip", node, scheme, year),
+    }
+    return render(request, "reports/evidence.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def evidence_zip(request, code: str, scheme: str):
+    node, scheme = node_in_scope(request, code), _scheme(scheme)
+    try:
+        year = _year(request)
+    except ValidationError as e:
+        return HttpResponse(e.messages[0], status=400, content_type="text/plain; charset=utf-8")
+    pack = build_pack(request.user, scheme, node, year)
+    response = HttpResponse(pack_zip(pack, request.build_absolute_uri), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="evidence-{node.code}-{scheme.code}-{year}.zip"'
+    return response

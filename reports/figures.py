@@ -1,0 +1,227 @@
+"""The numbers of a report: every one read from the roll-up store (metrics.selectors) or off
+one record, each with a link to the records behind it.
+
+A figure is named by a stable id (branch code, metric, split, scope), so an edited draft keeps
+⟦id⟧ tokens and shows the store's current value wherever the user moved the sentence.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+
+from metrics.catalogue import LAST, METRICS
+from metrics.periods import MIN_YEAR, Period, parse_period
+from metrics.selectors import TOTAL, query
+from metrics.templatetags.figures import format_number, format_yuan
+
+# Metrics whose cumulative value (from the first records up to the period's end) a report quotes.
+CUMULATIVE_METRICS = ("financing_amount_cny", "financing_enterprises", "financing_entities")
+PERIOD, CUMULATIVE = "period", "cumulative"
+
+
+@dataclass
+class Link:
+    """A number (or a record's date or title) shown in a report, and where its records are."""
+
+    id: str
+    display: str
+    url: str
+    label: str = ""
+
+
+@dataclass
+class Figure(Link):
+    """A roll-up figure: (figure, metric, branch, period, value) behind the text."""
+
+    metric: str = ""
+    split: str = ""
+    branch_code: str = ""
+    period: Period | None = None
+    scope: str = PERIOD
+    value: object = None
+
+
+@dataclass
+class Fact(Link):
+    """A number or date read off one record (a case's date, an amount)."""
+
+    record: object = None
+    value: object = None
+
+
+def kind_for_metric(metric: str):
+    from portal.kinds import record_kinds
+
+    return next(k for k in record_kinds() if any(m.metric == metric for m in k.model.measures))
+
+
+def cumulative_period(period: Period) -> Period:
+    return parse_period(f"{MIN_YEAR}-01..{period.last:%Y-%m}")
+
+
+def records_url(metric: str, split: str, branch_code: str, period: Period, scope: str) -> str:
+    """The entry list of the records behind a figure: the FilterSet's branch subtree, dates and split."""
+    kind = kind_for_metric(metric)
+    params = QueryDict(mutable=True)
+    params["branch"] = branch_code
+    filters = kind.filterset.base_filters
+    if METRICS[metric].aggregation == LAST:
+        params["date_to"] = period.end_date.isoformat()
+        if "active" in filters:
+            params["active"] = "true"
+    else:
+        if scope == PERIOD:
+            params["date_from"] = period.first.isoformat()
+        params["date_to"] = period.end_date.isoformat()
+    if split:
+        dimension, _sep, value = split.partition(":")
+        params[dimension] = value
+    for measure in kind.model.measures:
+        if measure.metric == metric:
+            for lookup, value in measure.when.items():
+                if "__" not in lookup and lookup in filters:
+                    params[lookup] = value
+    return f"{kind.url('list')}?{params.urlencode()}"
+
+
+def display(value, metric: str, unit: str = "") -> str:
+    if METRICS[metric].unit == "cny":
+        return format_yuan(value)
+    return format_number(value, METRICS[metric].decimals) + unit
+
+
+@dataclass
+class FigureBook:
+    """Every value of a subtree's branches over a period (and cumulatively), in a fixed number of
+    queries; figures are made from it on demand and remembered in the order they were used."""
+
+    branches: dict  # id -> Branch
+    period: Period
+    values: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, branches, period: Period) -> "FigureBook":
+        book = cls({b.pk: b for b in branches}, period)
+        ids = list(book.branches)
+        for splits in (None, "*"):
+            for row in query(branch_ids=ids, period=period, splits=splits):
+                book.values[(PERIOD, row.branch_id, row.metric, row.split)] = row.value
+            for row in query(
+                branch_ids=ids, period=cumulative_period(period), metrics=CUMULATIVE_METRICS, splits=splits
+            ):
+                book.values[(CUMULATIVE, row.branch_id, row.metric, row.split)] = row.value
+        return book
+
+    def value(self, branch, metric: str, split: str = TOTAL, scope: str = PERIOD):
+        return self.values.get((scope, branch.pk, metric, split), METRICS[metric].from_store(0))
+
+    def own(self, branch, metric: str, split: str = TOTAL, scope: str = PERIOD):
+        """What the node's own records add (its roll-up less its children's): additive metrics only."""
+        children = [b for b in self.branches.values() if b.parent_id == branch.pk]
+        return self.value(branch, metric, split, scope) - sum(self.value(c, metric, split, scope) for c in children)
+
+    def splits(self, branch, metric: str, dimension: str, scope: str = PERIOD) -> list[tuple[str, object]]:
+        """(split, value) of one dimension with a value, largest first."""
+        prefix = f"{dimension}:"
+        found = [
+            (key[3], v)
+            for key, v in self.values.items()
+            if key[0] == scope and key[1] == branch.pk and key[2] == metric and key[3].startswith(prefix) and v
+        ]
+        return sorted(found, key=lambda kv: (-kv[1], kv[0]))
+
+    def figure(self, branch, metric: str, split: str = TOTAL, *, unit: str = "", scope: str = PERIOD, label=""):
+        fid = "|".join([branch.code, metric, split, scope])
+        if fid not in self.links:
+            value = self.value(branch, metric, split, scope)
+            period = self.period if scope == PERIOD else cumulative_period(self.period)
+            self.links[fid] = Figure(
+                id=fid,
+                display=display(value, metric, unit),
+                url=records_url(metric, split, branch.code, self.period, scope),
+                label=label or _figure_label(branch, metric, split, self.period, scope),
+                metric=metric,
+                split=split,
+                branch_code=branch.code,
+                period=period,
+                scope=scope,
+                value=value,
+            )
+        return self.links[fid]
+
+    def fact(self, record, field_name: str, value, text: str, label: str = "") -> Fact:
+        fid = f"record|{record._meta.label_lower}|{record.pk}|{field_name}"
+        if fid not in self.links:
+            words = label or f"{record._meta.verbose_name}（{record.branch.short_name or record.branch.name}）"
+            self.links[fid] = Fact(
+                id=fid, display=text, url=record.get_absolute_url(), label=str(words), record=record, value=value
+            )
+        return self.links[fid]
+
+    def resolve(self, fid: str) -> Link | None:
+        """A figure named by a draft's token: any figure of the subtree can be recomputed."""
+        if fid in self.links:
+            return self.links[fid]
+        parts = fid.split("|")
+        if len(parts) != 4 or parts[1] not in METRICS or parts[3] not in (PERIOD, CUMULATIVE):
+            return None
+        branch = next((b for b in self.branches.values() if b.code == parts[0]), None)
+        if branch is None or (parts[3] == CUMULATIVE and parts[1] not in CUMULATIVE_METRICS):
+            return None
+        return self.figure(branch, parts[1], parts[2], scope=parts[3])
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [link for link in self.links.values() if isinstance(link, Figure)]
+
+
+def _figure_label(branch, metric: str, split: str, period: Period, scope: str) -> str:
+    """ "外出金融服务场次 · 武汉自贸分行 · 2025年": the report's language whatever the UI's."""
+    from django.utils import translation
+
+    from metrics.dashboard.labels import split_label
+
+    with translation.override("zh-hans"):
+        words = [str(METRICS[metric].label)]
+        if split:
+            words.append(split_label(metric, split))
+    when = zh_period(period) if scope == PERIOD else f"截至{zh_period_end(period)}累计"
+    words += [branch.short_name or branch.name, when]
+    return " · ".join(words)
+
+
+def zh_period(period: Period) -> str:
+    """The period as a Chinese report writes it: 2025年, 2025年第三季度, 2025年8月, 2021年至2025年."""
+    return "至".join(_zh_single(part) for part in period.text.split(".."))
+
+
+_QUARTERS = "一二三四"
+
+
+def _zh_single(text: str) -> str:
+    if len(text) == 4:
+        return f"{text}年"
+    if "Q" in text:
+        return f"{text[:4]}年第{_QUARTERS[int(text[-1]) - 1]}季度"
+    return f"{text[:4]}年{int(text[5:7])}月"
+
+
+def zh_period_end(period: Period) -> str:
+    if period.last.month == 12:
+        return f"{period.last.year}年末"
+    return f"{period.last.year}年{period.last.month}月末"
+
+
+def zh_date(day: datetime.date, period: Period) -> str:
+    if period.first.year == period.last.year == day.year:
+        return f"{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def zh_wan(number: int) -> str:
+    """70000 → 7万; smaller or uneven numbers with separators."""
+    if number >= 10_000 and number % 1_000 == 0:
+        return f"{number / 10_000:g}万"
+    return format_number(number)

@@ -1,0 +1,37 @@
+"""Fixtures of the security tests: the World (built once per module, committed, flushed at the
+end with the migrations' seeded rows put back) and the settings it needs on every test."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from tests.security.world import World
+
+
+@pytest.fixture(scope="module")
+def world_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("world-media")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, world_media):
+    """Eight roles and, at WH-QK-01 and WH-BBT, an object of everything a URL names (tests/security/world.py)."""
+    with django_db_blocker.unblock():
+        # Rows the migrations seeded (evaluation schemes) come back after the flush, for later modules.
+        seeded = connection.creation.serialize_db_to_string()
+        with override_settings(
+            MEDIA_ROOT=world_media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        ):
+            built = World()
+        yield built
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(seeded)
+
+
+@pytest.fixture
+def in_world(settings, world, world_media):
+    """A test that uses the World serves its photos from the World's media folder."""
+    settings.MEDIA_ROOT = world_media
+    settings.LEDGER_IMPORT_INLINE = True
+    return world

@@ -1,0 +1,264 @@
+"""The world of the security tests: the test network, the eight roles of issue 6, and at
+WH-QK-01 and at WH-BBT one object of everything a URL can name (a record of every kind with a
+photo, a target, submissions in each state, a ledger import), plus the clients of each role.
+
+Built once per test module and committed (like the `demo` fixture); tests that change it run
+each request inside a transaction they roll back.
+"""
+
+import datetime
+import io
+import secrets
+from http.cookies import SimpleCookie
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from knox.models import AuthToken
+from PIL import Image
+from rest_framework.test import APIClient
+
+from branches.models import Branch, Membership, Role
+from branches.services import branch_update, target_set
+from ledgers.models import ImportJob
+from metrics.submissions import submission_approve, submission_return, submission_submit
+from portal.kinds import record_kinds
+from portal.models import Photo
+from portal.photos import photo_add
+from reports.models import EvaluationItem, EvaluationScheme
+from reports.seed import seed_schemes
+from tests.conftest import Network, record_data
+from tests.kinds import EDITS
+
+# Every row of the matrix names the roles in this order.
+ROLES = ("staff", "mgr_qk", "mgr_bbt", "analyst_wh", "analyst_root", "metrics", "inactive", "anonymous")
+ROLE_USERS = {
+    "staff": ("staff_qk", "WH-QK-01", Role.OUTLET_STAFF),
+    "mgr_qk": ("manager_qk", "WH-QK", Role.BRANCH_MANAGER),
+    "mgr_bbt": ("manager_bbt", "WH-BBT", Role.BRANCH_MANAGER),
+    "analyst_wh": ("analyst_wh", "WH", Role.ANALYST),
+    "analyst_root": ("analyst_hq", "ICBC", Role.ANALYST),
+    "metrics": ("bi_qk", "WH-QK", Role.METRICS_CLIENT),  # authenticates with a knox token only
+    "inactive": ("gone_qk", "WH-QK-01", Role.OUTLET_STAFF),
+}
+# The two objects of every case: one at WH-QK-01, one at WH-BBT.
+TARGETS = ("qk", "bbt")
+CODES = {"qk": "WH-QK-01", "bbt": "WH-BBT"}
+# The branch outside each role's scope (analysts see both; the last two see nothing).
+OUTSIDE = {
+    "staff": ("bbt",),
+    "mgr_qk": ("bbt",),
+    "metrics": ("bbt",),
+    "mgr_bbt": ("qk",),
+    "analyst_wh": (),
+    "analyst_root": (),
+    "inactive": ("qk", "bbt"),
+    "anonymous": ("qk", "bbt"),
+}
+# In the notes of every record at the branch: a page showing it shows that branch's records.
+MARKERS = {"qk": "内部标记QK01", "bbt": "内部标记BBT"}
+DAY = datetime.date(2025, 8, 14)
+# A month in each submission state, at both branches (before the records' month: no lock on them).
+MONTHS = {
+    "submitted": datetime.date(2025, 3, 1),
+    "approved": datetime.date(2025, 4, 1),
+    "returned": datetime.date(2025, 5, 1),
+}
+# The record kind whose photos each app's photo URLs serve.
+PHOTO_KINDS = {"services": "home-visits", "antifraud": "interventions", "volunteering": "teams", "branches": "honours"}
+
+# A valid entry form of each kind (the branch is added per case).
+FORM_DATA = {
+    "home-visits": {"customer_group": "elderly", "customer_name_masked": "王**", "purpose": "pension"},
+    "outreach-events": {"venue_type": "community", "theme": "anti_fraud", "attendees": "40", "place": "社区"},
+    "financing": {
+        "sector": "tech",
+        "product": "kc_yunshandai",
+        "counterparty": "武汉某科技有限公司",
+        "entities_covered": "1",
+        "amount": "1000000.00",
+    },
+    "love-station-tallies": {"visitor_group": "delivery", "service": "charging", "count": "3"},
+    "cash-services": {
+        "service": "coin_counting",
+        "customer_type": "school",
+        "pieces_counted": "1200",
+        "amount": "600.00",
+        "staff_hours": "1.5",
+    },
+    "interventions": {
+        "channel": "counter_cash",
+        "fraud_type": "high_yield",
+        "amount_at_risk": "200000.00",
+        "status": "suspected",
+    },
+    "awareness-sessions": {"venue_type": "school", "audience": "80", "partner": "police"},
+    "volunteer-activities": {"theme": "elderly", "participants": "8", "beneficiaries": "30", "hours": "16.0"},
+    "teams": {"kind": "youth_vanguard", "name": "青年先锋队二队", "members": "6"},
+    "honours": {"kind": "pennant", "level": "customer", "title": "服务热情周到"},
+}
+FORM_EDITS = {
+    "home-visits": {"customer_group": "disabled"},
+    "outreach-events": {"attendees": "55"},
+    "financing": {"sector": "inclusive"},
+    "love-station-tallies": {"count": "9"},
+    "cash-services": {"pieces_counted": "1500"},
+    "interventions": {"fraud_type": "fake_investment"},
+    "awareness-sessions": {"audience": "120"},
+    "volunteer-activities": {"participants": "12"},
+    "teams": {"kind": "party_commando"},
+    "honours": {"kind": "praise_ticket"},
+}
+
+
+def jpeg(size=(32, 24), color="red") -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+class World:
+    def __init__(self):
+        User = get_user_model()
+        self.root = User.objects.create_superuser("sec_root", password="root-pass-123")
+        self.approver = User.objects.create_superuser("sec_root2", password="root-pass-456")
+        self.net = net = Network(self.root)
+        for code in CODES.values():
+            branch_update(net[code], user=self.root, love_station_since=2018)
+            net.by_code[code] = Branch.objects.get(code=code)
+        self.users = {}
+        for role, (username, code, kind) in ROLE_USERS.items():
+            self.users[role] = net.user(username, code, kind, is_active=role != "inactive")
+        self.passwords = {role: "pw-" + user.username for role, user in self.users.items()}
+        self.tokens = {role: AuthToken.objects.create(user=user) for role, user in self.users.items()}
+        self.root_token = AuthToken.objects.create(user=self.root)[1]
+        self.sessions, self._clients = {}, {}
+        for role, user in self.users.items():
+            if role != "metrics":
+                browser = Client()
+                browser.force_login(user)
+                self.sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        self.records, self.photos, self.targets, self.submissions, self.jobs = {}, {}, {}, {}, {}
+        # Seeded by a data migration, which a flushing test elsewhere on this worker may have undone.
+        seed_schemes(EvaluationScheme, EvaluationItem)
+        self.scheme = EvaluationScheme.objects.order_by("position", "pk").first()
+        self.admin_objects = self._admin_objects()
+        for target, code in CODES.items():
+            branch = net[code]
+            for kind in record_kinds():
+                fields = record_data(EDITS[kind.slug][0], net) | {"branch": branch, "notes": MARKERS[target]}
+                record = kind.create(user=self.root, **fields)
+                self.records[kind.slug, target] = record
+            for slug in PHOTO_KINDS.values():
+                upload = SimpleUploadedFile("p.jpg", jpeg(), content_type="image/jpeg")
+                self.photos[slug, target] = photo_add(self.records[slug, target], user=self.root, upload=upload)
+            self.targets[target] = target_set(user=self.root, branch=branch, year=2025, metric="home_visits", value=50)
+            for state, month in MONTHS.items():
+                sub = submission_submit(user=self.root, branch=branch, month=month)
+                if state == "approved":
+                    sub = submission_approve(sub, user=self.approver)
+                elif state == "returned":
+                    sub = submission_return(sub, user=self.approver, reason="请补充照片")
+                self.submissions[target, state] = sub
+            owner = self.users["staff" if target == "qk" else "mgr_bbt"]
+            self.jobs[target] = ImportJob.objects.create(
+                user=owner,
+                kind="home-visits",
+                token=secrets.token_urlsafe(24),
+                file_name="台账.xlsx",
+                state=ImportJob.State.CHECKED,
+                rows_total=1,
+                problem_count=1,
+                problems=[{"row": 2, "column": "A", "header": "网点", "message": "未知网点", "duplicate": False}],
+            )
+
+    def _admin_objects(self) -> dict:
+        """Objects of the admin's models that no branch owns, one per target."""
+        group = Group.objects.create(name="审计员")
+        objects = {}
+        for target, role in (("qk", "staff"), ("bbt", "mgr_bbt")):
+            user = self.users[role]
+            objects["auth.Group", target] = group
+            objects[get_user_model()._meta.label, target] = user
+            objects["knox.AuthToken", target] = self.tokens[role][0]
+            objects["branches.Branch", target] = self.branch(target)
+            objects["reports.EvaluationScheme", target] = self.scheme
+            self.net.staff(CODES[target], f"员工{target}")
+            attempt = dict(username=user.username, ip_address="10.0.0.1", user_agent="test")
+            objects["axes.AccessAttempt", target] = AccessAttempt.objects.create(failures_since_start=1, **attempt)
+            objects["axes.AccessLog", target] = AccessLog.objects.create(**attempt)
+            objects["axes.AccessFailureLog", target] = AccessFailureLog.objects.create(**attempt)
+        return objects
+
+    def code(self, target: str) -> str:
+        return CODES[target]
+
+    def branch(self, target: str) -> Branch:
+        return self.net[CODES[target]]
+
+    def record(self, slug: str, target: str):
+        return self.records[slug, target]
+
+    def browser(self, role: str) -> Client:
+        """The role's browser: its session cookie (made once), and the token of the token-only role.
+
+        One client per role, its cookies reset on every call: a response (a logout) cannot
+        change what the next request sends."""
+        client = self._clients.get(("browser", role))
+        if client is None:
+            client = self._clients["browser", role] = Client()
+            if role == "metrics":
+                client.defaults["HTTP_AUTHORIZATION"] = f"Token {self.tokens[role][1]}"
+        client.cookies = SimpleCookie()
+        if role in self.sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
+        return client
+
+    def api(self, role: str) -> APIClient:
+        """The role's API client, authenticated with its knox token (no cookies)."""
+        client = self._clients.get(("api", role))
+        if client is None:
+            client = self._clients["api", role] = APIClient()
+            if role in self.tokens:
+                client.credentials(HTTP_AUTHORIZATION=f"Token {self.tokens[role][1]}")
+        client.cookies = SimpleCookie()
+        return client
+
+
+def branch_rows(path: str) -> dict[str, list]:
+    """Every row that belongs to the subtree at `path`, by table: the rows of every model with a
+    `branch` (records, submissions, targets, audit entries, the roll-up store, staff, roles...),
+    the records' photos and staff links, the branches, and the ledger imports and API tokens of
+    the users who hold roles there."""
+    under = {"branch__path__startswith": path}
+    rows: dict[str, list] = {}
+    for model in apps.get_models():
+        field = next((f for f in model._meta.concrete_fields if f.name == "branch"), None)
+        if field is not None and field.related_model is Branch:
+            rows[model._meta.label] = list(model.objects.filter(**under).order_by("pk").values())
+    for kind in record_kinds():
+        ids = [r["id"] for r in rows[kind.model._meta.label]]
+        content_type = ContentType.objects.get_for_model(kind.model)
+        rows[kind.slug + ".photos"] = list(
+            Photo.objects.filter(content_type=content_type, object_id__in=ids).order_by("pk").values()
+        )
+        for m2m in kind.model._meta.many_to_many:
+            through = m2m.remote_field.through
+            rows[f"{kind.slug}.{m2m.name}"] = list(
+                through.objects.filter(**{f"{m2m.m2m_field_name()}_id__in": ids}).order_by("pk").values()
+            )
+    rows["branches"] = list(Branch.objects.filter(path__startswith=path).order_by("pk").values())
+    users = Membership.objects.filter(**under).values("user_id")
+    rows["import_jobs"] = list(ImportJob.objects.filter(user_id__in=users).order_by("pk").values())
+    rows["tokens"] = list(AuthToken.objects.filter(user_id__in=users).order_by("digest").values())
+    rows["users"] = list(get_user_model().objects.filter(pk__in=users).order_by("pk").values())
+    return rows
+
+
+def snapshot(world: World) -> dict[str, dict]:
+    return {target: branch_rows(world.branch(target).path) for target in TARGETS}
