@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint deps messages check-migrations lock clean serve backup-drill e2e bench bench-smoke load-test
+.PHONY: run test lint deps messages check-migrations lock clean serve backup-drill e2e bench bench-smoke bench-import load-test
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ bench: deps
 
 bench-smoke: deps
 	$(PY) benchmarks/run.py --smoke
+
+# A 50,000-row ledger through the real import path (issue 8); DATABASE_URL picks the database.
+bench-import: deps
+	$(PY) benchmarks/import_ledger.py $(BENCH_ARGS)
 
 # Load and fault test: gunicorn and PostgreSQL on loopback, 120 s of mixed traffic (docs/reliability.md).
 load-test: deps

@@ -90,6 +90,21 @@ def test_sessions_end_after_thirty_idle_minutes_and_activity_extends_them(client
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
 
+def test_the_session_id_changes_at_login(client, staff_qk):
+    """A session id planted before login (session fixation) is not the one the user gets."""
+    client.get(LOGIN)  # the login page's CSRF and language choice may open a session
+    session = client.session
+    session["planted"] = True
+    session.save()
+    planted = session.session_key
+    assert client.post(LOGIN, {"username": "staff_qk", "password": "pw-staff_qk"}).status_code == 302
+    assert client.cookies["sessionid"].value != planted
+    assert not Session.objects.filter(session_key=planted).exists()
+    intruder = Client()
+    intruder.cookies["sessionid"] = planted
+    assert intruder.get(reverse("home")).status_code == 302
+
+
 def test_logout_deletes_the_session(client, staff_qk):
     client.post(LOGIN, {"username": "staff_qk", "password": "pw-staff_qk"})
     old_key = client.cookies["sessionid"].value
