@@ -121,6 +121,14 @@ def measure(options: Options) -> Results:
         )
     )
     figures.append(Figure("Sub-branch dashboard p95", ms(sub_t.p95)))
+    for key, label in (("head", "Head-office dashboard"), ("sub", "Sub-branch dashboard")):
+        cold = page_module.time_page(next(p for p in measured if p.key == key), options.requests, cold=True)
+        figures.append(
+            Figure(
+                f"(for comparison) {label} right after a write, cached part rebuilt: p50 / p95",
+                f"{ms(cold.p50)} / {ms(cold.p95)}",
+            )
+        )
     figures.append(
         Figure(
             "Metrics API p50 (1 metric, by children, 12 months)",

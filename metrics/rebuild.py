@@ -25,6 +25,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from branches.models import Branch, path_ids
 from metrics import checksums
 from metrics.catalogue import DISTINCT
+from metrics.dashboard.cache import data_changed
 from metrics.models import MONTH_FIELDS, DistinctCount, DistinctMember, MetricValue
 from metrics.store import COUNT_FIELDS, count_key
 
@@ -370,6 +371,8 @@ def rebuild(models=None) -> dict:
             if count:
                 _replace(cursor, name, store, keys, columns, count, rows)
         stage.drop()
+    if report["differences"]:
+        data_changed()
     report["rows"] = report.pop("rb_values_final")
     report["member_rows"] = report.pop("rb_members_final")
     report["count_rows"] = report.pop("rb_counts")

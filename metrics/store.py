@@ -16,6 +16,7 @@ from django.db import connection
 
 from branches.models import path_ids
 from metrics.catalogue import DISTINCT, Measure, split_key
+from metrics.dashboard.cache import data_changed
 from metrics.models import MONTH_FIELDS, QUARTER_FIELDS, DistinctCount, DistinctMember, MetricValue
 
 # (month, metric, split) -> store units
@@ -148,6 +149,7 @@ def add_to_store(sums: Counter, members: Counter) -> None:
             _upsert(cursor, MetricValue._meta.db_table, ("branch_id", "metric", "split", "month"), ("value",), sum_rows)
         if member_rows:
             _add_members(cursor, member_rows)
+    data_changed()
 
 
 def _add_members(cursor, member_rows: list) -> None:

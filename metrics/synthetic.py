@@ -335,4 +335,10 @@ def generate(outlets: int, records: int, seed: int, years: range, prefix: str = 
     for name, share in KIND_SHARES.items():
         n = math.floor(records * share)
         counts[name] = _load(models[name], generator.rows(name, n))
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the planner: autovacuum would take minutes to notice millions of
+        # new rows, and until then the dashboards' record queries pick plans for empty tables.
+        with connection.cursor() as cursor:
+            for model in [Branch, *models.values()]:
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {"outlets": len(outlet_rows), "branches": Branch.objects.count(), "records": counts}

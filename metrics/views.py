@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from branches.access import access_for
 from branches.models import Branch, Target
 from metrics.catalogue import METRICS
+from metrics.dashboard.cache import cached_part
 from metrics.dashboard.charts import HEADLINE_TRENDS, chart_data
 from metrics.dashboard.context import completeness, dashboard_period, period_choices, sort_columns
 from metrics.dashboard.lapsing import LAPSE_WARNING_DAYS, lapsing_titles
@@ -88,27 +90,44 @@ def dashboard(request, code: str):
         context["period_error"] = str(e)
         return render(request, "metrics/dashboard.html", context, status=400)
     context["period_text"] = period.text
-    summary = build_summary(branch, period, sort=sort)
+    part = cached_part(branch, period, sort, lambda: _store_part(branch, period, sort))
     context.update(
         {
             "period": period,
-            "summary": summary,
             "sort": sort,
-            "columns": sort_columns(period.text, sort),
             "period_choices": period_choices(period),
-            "charts": chart_data(branch, period, summary.previous_period),
-            "headline": [METRICS[key] for key in HEADLINE_TRENDS],
-            "metrics": list(METRICS.values()),
-            "completeness": completeness(branch, period),
+            "store_part": part["html"],
+            "charts": part["charts"],
+            "completeness": part["completeness"],
             "notable": notable_records(request.user, branch, period),
             "lapsing": lapsing_titles(request.user, branch),
             "lapse_days": LAPSE_WARNING_DAYS,
             "export_query": urlencode({"period": period.text}),
-            "code_label": Branch._meta.get_field("code").verbose_name,
-            "name_label": Branch._meta.get_field("name").verbose_name,
         }
     )
     return render(request, "metrics/dashboard.html", context)
+
+
+def _store_part(branch: Branch, period, sort: str | None) -> dict:
+    """The figures, charts, sub-branches and completeness: the same for every user who may open
+    the node, so rendered once here and kept by metrics.dashboard.cache."""
+    summary = build_summary(branch, period, sort=sort)
+    charts = chart_data(branch, period, summary.previous_period)
+    context = {
+        "branch": branch,
+        "period": period,
+        "summary": summary,
+        "sort": sort,
+        "columns": sort_columns(period.text, sort),
+        "charts": charts,
+        "headline": [METRICS[key] for key in HEADLINE_TRENDS],
+        "metrics": list(METRICS.values()),
+        "completeness": completeness(branch, period),
+        "code_label": Branch._meta.get_field("code").verbose_name,
+        "name_label": Branch._meta.get_field("name").verbose_name,
+    }
+    html = render_to_string("metrics/_store_part.html", context)
+    return {"html": html, "charts": charts, "completeness": context["completeness"]}
 
 
 def _export_summary(request, code: str):

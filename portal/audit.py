@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from metrics.dashboard.cache import data_changed
 from portal.models import AuditEntry
 
 SKIPPED = {"created_at", "updated_at", "version", "counterparty_key", "follow_up_due"}
@@ -36,6 +37,7 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def audit(*, user, action: str, obj=None, changes: dict | None = None, reason: str = "", branch=None) -> AuditEntry:
+    data_changed()  # a dashboard's cached part (targets, submissions, branch names) may show it
     return AuditEntry.objects.create(
         **audit_fields(user=user, action=action, obj=obj, changes=changes, reason=reason, branch=branch)
     )

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "portal.api.middleware.ApiErrorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: turns a database outage raised by a view into a 503 before anything else sees it.
+    "portal.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -240,6 +242,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The dashboards keep their store-derived part in the cache (metrics/dashboard/cache.py); only a
+# cache every process shares can be told of every write.
+DASHBOARD_CACHE = envbool("DASHBOARD_CACHE", bool(REDIS_URL))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

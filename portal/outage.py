@@ -1,0 +1,33 @@
+"""A database that cannot be reached (restarting, failing over) is a 503 with Retry-After, never
+a 500: the request wrote nothing (its transaction could not commit), and clients may retry,
+with the same Idempotency-Key for creates. Logged as a warning with the request id."""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from portal.api.middleware import API_PREFIX, json_error
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseOutageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        log.warning("database unavailable: %s %s (%s)", request.method, request.path, type(exception).__name__)
+        message = _("The service is briefly unavailable. Nothing was saved; try again in a few seconds.")
+        if request.path_info.startswith(API_PREFIX):
+            return json_error(503, message, Retry_After=str(RETRY_AFTER_SECONDS))
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

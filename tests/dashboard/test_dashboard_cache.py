@@ -1,0 +1,114 @@
+"""The dashboard's cached part (metrics/dashboard/cache.py): served from the cache between writes,
+never older than the last committed write, never shared across languages, and the page still
+answers when the cache is down."""
+
+import datetime
+import re
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from branches.services import branch_update, target_set
+from metrics.submissions import submission_submit
+from services.services import home_visit_create
+from tests.conftest import record_data
+from tests.dashboard.conftest import child_rows, dashboard_url, figures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.DASHBOARD_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def page(client, code="WH", period="2025", **params) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(dashboard_url(code, period, **params))
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_a_second_visit_is_served_from_the_cache(cached, client, net, analyst_wh, staff_qk):
+    home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    client.force_login(analyst_wh)
+    first, cold = page(client)
+    second, warm = page(client)
+    assert figures(second) == figures(first) and figures(first)["home_visits"] == "1"
+    assert child_rows(second) == child_rows(first)
+    assert warm < cold - 5  # the store, targets and submissions are not read again
+
+
+def test_a_committed_record_shows_at_once(
+    cached, client, net, analyst_wh, staff_qk, django_capture_on_commit_callbacks
+):
+    client.force_login(analyst_wh)
+    assert figures(page(client)[0])["home_visits"] == "0"
+    with django_capture_on_commit_callbacks(execute=True):
+        home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    assert figures(page(client)[0])["home_visits"] == "1"
+    assert child_rows(page(client, sort="-home_visits")[0])["WH-QK"]["home_visits"] == "1"
+
+
+def test_a_write_not_yet_committed_does_not_change_the_epoch(cached, client, net, analyst_wh, staff_qk):
+    client.force_login(analyst_wh)
+    page(client)
+    epoch = cache.get("dashboard:epoch")
+    home_visit_create(user=staff_qk, **record_data("home_visit", net))  # the test's transaction never commits
+    assert cache.get("dashboard:epoch") == epoch
+
+
+def test_targets_submissions_and_branch_names_invalidate(
+    cached, client, net, analyst_wh, manager_qk, root_user, django_capture_on_commit_callbacks
+):
+    client.force_login(analyst_wh)
+    assert 'data-target="8.00"' not in page(client)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        target_set(user=analyst_wh, branch=net["WH"], year=2025, metric="home_visits", value=8)
+    assert 'data-target="8.00"' in page(client)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        branch_update(net["WH-QK"], user=root_user, name="硚口支行（新名）")
+    assert "硚口支行（新名）" in page(client)[0]
+    assert late_submissions(client, "WH-QK") == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_submit(user=manager_qk, branch=net["WH-QK"], month=datetime.date(2025, 8, 1))
+    assert late_submissions(client, "WH-QK") == 1
+
+
+def late_submissions(client, child: str) -> int:
+    """August 2025 months the child submitted late, as WH's completeness table counts them."""
+    html = client.get(dashboard_url("WH", "2025-08")).content.decode()
+    row = re.search(rf'<tr data-completeness="{child}">(.*?)</tr>', html, re.S)[1]
+    return int(re.search(r'<td class="num" data-status="late">(\d+)<', row)[1])
+
+
+def test_languages_are_cached_apart(cached, client, net, analyst_wh):
+    client.force_login(analyst_wh)
+    chinese, _ = page(client)
+    client.cookies["django_language"] = "en"
+    english, _ = page(client)
+    assert "Sub-branches" in english and "Sub-branches" not in chinese
+
+
+def test_the_page_answers_when_the_cache_is_down(cached, client, net, analyst_wh, staff_qk):
+    home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    client.force_login(analyst_wh)
+    with mock.patch("metrics.dashboard.cache.cache.get", side_effect=ConnectionError("redis is down")):
+        html, _ = page(client)
+    assert figures(html)["home_visits"] == "1"
+
+
+def test_without_a_shared_cache_nothing_is_kept(settings, client, net, analyst_wh):
+    settings.DASHBOARD_CACHE = False
+    cache.clear()
+    client.force_login(analyst_wh)
+    _, first = page(client)
+    _, second = page(client)
+    assert first == second
+    assert not [k for k in getattr(cache, "_cache", {}) if "dashboard:part" in str(k)]

@@ -1,0 +1,37 @@
+"""A database outage during a request is a 503 with Retry-After (JSON under /api/), not a 500."""
+
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+
+from tests.api.conftest import token_client
+from tests.dashboard.conftest import dashboard_url
+
+pytestmark = pytest.mark.django_db
+LOST = OperationalError("server closed the connection unexpectedly")
+
+
+def test_a_page_gets_a_503_with_retry_after(client, net, analyst_wh):
+    client.force_login(analyst_wh)
+    with mock.patch("metrics.views._store_part", side_effect=LOST):
+        response = client.get(dashboard_url("WH", "2025"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "未保存任何内容" in response.content.decode()  # the portal speaks Chinese first
+
+
+def test_the_api_gets_a_json_503(net, analyst_wh):
+    api = token_client(analyst_wh)
+    with mock.patch("metrics.selectors.query", side_effect=LOST):
+        response = api.get("/api/v1/metrics/", {"branch": "WH", "period": "2025", "metric": "home_visits"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert set(response.json()) == {"detail"}
+
+
+def test_other_errors_are_not_disguised(client, net, analyst_wh):
+    client.raise_request_exception = True
+    client.force_login(analyst_wh)
+    with mock.patch("metrics.views._store_part", side_effect=ValueError("a bug")), pytest.raises(ValueError):
+        client.get(dashboard_url("WH", "2025"))
