@@ -1,11 +1,14 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from portal.filtersets import RecordFilterSet
 from services.models import CashService, Financing, HomeVisit, LoveStationTally, OutreachEvent
 
 
 class HomeVisitFilterSet(RecordFilterSet):
-    follow_up_pending = django_filters.BooleanFilter(field_name="follow_up_done_on", lookup_expr="isnull")
+    follow_up_pending = django_filters.BooleanFilter(
+        field_name="follow_up_done_on", lookup_expr="isnull", label=_("follow-up still to do")
+    )
 
     class Meta:
         model = HomeVisit

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from portal.filtersets import RecordFilterSet
 from volunteering.models import Team, VolunteerActivity
@@ -11,7 +12,7 @@ class VolunteerActivityFilterSet(RecordFilterSet):
 
 
 class TeamFilterSet(RecordFilterSet):
-    active = django_filters.BooleanFilter(field_name="disbanded_on", lookup_expr="isnull")
+    active = django_filters.BooleanFilter(field_name="disbanded_on", lookup_expr="isnull", label=_("active"))
 
     class Meta:
         model = Team

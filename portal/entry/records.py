@@ -127,11 +127,19 @@ class RecordListView(RecordViewMixin, View):
             {
                 "filterset": filterset,
                 "filters_active": any(v for k, v in request.GET.items() if k != "page"),
+                "export_query": self._export_query(request),
                 "page_obj": page,
                 "headers": [display.field_label(self.model, c) for c in self.columns],
                 "rows": [self._row(obj) for obj in page],
             },
         )
+
+    @staticmethod
+    def _export_query(request) -> str:
+        """The list's filters, for the ledger export of the same records (ledgers:export-*)."""
+        query = request.GET.copy()
+        query.pop("page", None)
+        return query.urlencode()
 
     def _field(self, name):
         try:

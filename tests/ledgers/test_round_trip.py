@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -115,6 +116,20 @@ def test_export_follows_the_list_filters_and_scope(client, net, writer, staff_qk
     client.force_login(staff_qk)  # an outlet's staff sees only the outlet
     rows = list(load_workbook(io.BytesIO(export_xlsx(client, "outreach-events"))).worksheets[0].values)
     assert [r[0] for r in rows[1:]] == ["WH-QK-01"]
+
+
+def test_the_list_pages_export_button_exports_the_records_listed(client, net, writer):
+    kind = next(k for k in KINDS if k.name == "outreach_event")
+    for code, day in (("WH-QK-01", DAY), ("WH-QK-02", DAY), ("WH-BBT", DAY - datetime.timedelta(days=100))):
+        kind.create(user=writer, **record_data("outreach_event", net) | {"branch": net[code], "occurred_on": day})
+    client.force_login(writer)
+    page = client.get(kind.kind.url("list") + "?date_from=2025-06-01&page=1").content.decode()
+    link = re.search(r'href="([^"]+)" data-export="xlsx"', page)[1].replace("&amp;", "&")
+    assert link == "/ledgers/outreach-events/export.xlsx?date_from=2025-06-01"  # the filters, not the page
+    rows = list(load_workbook(io.BytesIO(b"".join(client.get(link).streaming_content))).worksheets[0].values)
+    assert sorted(r[0] for r in rows[1:]) == ["WH-QK-01", "WH-QK-02"]
+    bad = client.get(kind.kind.url("list") + "?date_from=not-a-date").content.decode()
+    assert "data-export" not in bad  # no export of a list that shows nothing
 
 
 def test_export_with_a_bad_filter_says_so(client, net, writer):
