@@ -19,7 +19,7 @@ class Command(BaseCommand):
             # Every node's checksums over the records equal the store's: no row was recomputed.
             self.stdout.write(
                 f"Checked {report['rows']} store rows and {report['member_rows']} distinct-member rows against "
-                f"the records by per-node checksums in {elapsed:.2f} s: equal, nothing to rebuild."
+                f"the records by per-node checksums in {elapsed:.2f} s: 0 differed, nothing to rebuild."
             )
         else:
             self.stdout.write(
