@@ -7,21 +7,13 @@ SQLite runs it too for the smoke run); the per-node roll-up uses plain SQL.
 import time
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Substr, TruncMonth
 
 from branches.models import PATH_SEGMENT_WIDTH, Branch, path_ids
 from metrics.catalogue import DISTINCT, LAST
+from metrics.rebuild import measure_filter
 from metrics.store import record_models
-
-
-def _filter(measure) -> Q:
-    q = Q()
-    if measure.when:
-        q &= Q(**measure.when)
-    if measure.unless:
-        q &= ~Q(**measure.unless)
-    return q
 
 
 def _aggregates(measures) -> dict:
@@ -29,7 +21,9 @@ def _aggregates(measures) -> dict:
     for i, m in enumerate(measures):
         if m.spec.aggregation == DISTINCT:
             continue
-        out[f"v{i}"] = Count("id", filter=_filter(m)) if m.value is None else Sum(m.value, filter=_filter(m))
+        out[f"v{i}"] = (
+            Count("id", filter=measure_filter(m)) if m.value is None else Sum(m.value, filter=measure_filter(m))
+        )
     return out
 
 
@@ -72,7 +66,7 @@ def dashboard_queries(node: Branch, period, previous) -> list:
                     .annotate(**aggregates)
                 )
             for m in (m for m in measures if m.spec.aggregation == DISTINCT):
-                current = base.filter(**{f"{date_field}__gte": period.first}).filter(_filter(m))
+                current = base.filter(**{f"{date_field}__gte": period.first}).filter(measure_filter(m))
                 distinct = Count(m.member, distinct=True)
                 queries.append(current.annotate(child=child).values("child").annotate(n=distinct).order_by())
                 queries.append(base.annotate(m=TruncMonth(date_field)).values("m").annotate(n=distinct).order_by())
@@ -119,7 +113,7 @@ def _month_sql(column: str) -> str:
 
 def _measure_sql(model, measure) -> str:
     """The aggregate of one measure in plain SQL (the measure's conditions included)."""
-    compiler_qs = model.objects.filter(_filter(measure)) if (measure.when or measure.unless) else None
+    compiler_qs = model.objects.filter(measure_filter(measure)) if (measure.when or measure.unless) else None
     condition = "1 = 1"
     params: list = []
     if compiler_qs is not None:

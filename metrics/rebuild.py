@@ -78,7 +78,8 @@ class Staging:
         self.tables, self.views = [], []
 
 
-def _measure_filter(measure) -> Q:
+def measure_filter(measure) -> Q:
+    """The records a measure counts: those matching its `when` and not its `unless`."""
     q = Q()
     if measure.when:
         q &= Q(**measure.when)
@@ -138,11 +139,11 @@ def _stage_model(stage: Staging, model) -> None:
         dims = sorted({d for m in measures for d in m.spec.split_by})
         members = sorted({m.member for m in distincts})
         aggregates = {
-            f"v{i}": Count("id", filter=_measure_filter(m))
+            f"v{i}": Count("id", filter=measure_filter(m))
             if m.value is None
-            else Sum(m.value, filter=_measure_filter(m))
+            else Sum(m.value, filter=measure_filter(m))
             for i, m in enumerate(sums)
-        } | {f"n{j}": Count("id", filter=_measure_filter(m)) for j, m in enumerate(distincts)}
+        } | {f"n{j}": Count("id", filter=measure_filter(m)) for j, m in enumerate(distincts)}
         sql, params = _leaf_sql(model, date_field, dims, members, aggregates)
         stage.table("rb_leaf", f"AS SELECT n.depth, l.* FROM ({sql}) l JOIN rb_nodes n ON n.id = l.branch_id", params)
         for i, m in enumerate(sums):
