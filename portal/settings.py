@@ -245,6 +245,10 @@ else:
 # The dashboards keep their store-derived part in the cache (metrics/dashboard/cache.py); only a
 # cache every process shares can be told of every write.
 DASHBOARD_CACHE = envbool("DASHBOARD_CACHE", bool(REDIS_URL))
+# Uploaded ledgers wait here for their commit (ledgers/jobs.py); shared storage when there are
+# several app servers. Unset: a folder in the system's temporary directory.
+if os.environ.get("LEDGER_UPLOAD_DIR"):
+    LEDGER_UPLOAD_DIR = Path(os.environ["LEDGER_UPLOAD_DIR"])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
