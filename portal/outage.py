@@ -1,6 +1,7 @@
 """A database that cannot be reached (restarting, failing over) is a 503 with Retry-After, never
-a 500: the request wrote nothing (its transaction could not commit), and clients may retry,
-with the same Idempotency-Key for creates. Logged as a warning with the request id."""
+a 500. Each write is one service transaction, so it either committed before the outage or not at
+all; clients may retry, creates with the same Idempotency-Key. Logged with its traceback (SQLite
+also raises OperationalError for a locked database or a bad query)."""
 
 import logging
 
@@ -24,7 +25,7 @@ class DatabaseOutageMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        log.warning("database unavailable: %s %s (%s)", request.method, request.path, type(exception).__name__)
+        log.warning("database unavailable: %s %s", request.method, request.path, exc_info=exception)
         message = _("The service is briefly unavailable. Nothing was saved; try again in a few seconds.")
         if request.path_info.startswith(API_PREFIX):
             return json_error(503, message, Retry_After=str(RETRY_AFTER_SECONDS))
