@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -12,9 +11,9 @@ from antifraud.services import intervention_transition
 from branches.forms import HonourForm
 from branches.models import Honour
 from branches.services import honour_create
-from portal.entry.errors import add_validation_error
+from portal.entry.errors import FORM_REFUSALS, add_service_error
 from portal.entry.records import RecordDetailView, mark_invalid
-from portal.errors import PeriodLocked, StaleEdit
+from portal.errors import StaleEdit
 from portal.recording import check_can_write
 
 S = Intervention.Status
@@ -69,10 +68,8 @@ class InterventionTransitionView(InterventionDetailView):
                 case = exc.current
                 form.data = form.data.copy()
                 form.data["version"] = case.version
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            except PeriodLocked as exc:
-                form.add_error(None, str(exc))
+            except FORM_REFUSALS as exc:
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("The case is now: %(status)s") % {"status": case.get_status_display()})
                 return redirect(case.get_absolute_url())
@@ -91,10 +88,8 @@ class InterventionCommendationView(InterventionDetailView):
         if form.is_valid():
             try:
                 honour = honour_create(user=request.user, linked_record=case, **form.service_fields())
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            except PeriodLocked as exc:
-                form.add_error(None, str(exc))
+            except FORM_REFUSALS as exc:
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("Commendation recorded: %(honour)s") % {"honour": honour})
                 return redirect(case.get_absolute_url())

@@ -9,7 +9,18 @@ from django.http import Http404
 from django.shortcuts import render
 
 from portal.entry.forms import mask_refused_input
-from portal.errors import OutOfScope
+from portal.errors import OutOfScope, PeriodLocked
+
+# What a service refuses that the page shows on the form (catch these, then add_service_error).
+FORM_REFUSALS = (ValidationError, PeriodLocked)
+
+
+def add_service_error(form, exc: Exception) -> None:
+    """A service's ValidationError on its fields (add_validation_error); a locked month above the form."""
+    if isinstance(exc, ValidationError):
+        add_validation_error(form, exc)
+    else:
+        form.add_error(None, str(exc))
 
 
 def add_validation_error(form, exc: ValidationError) -> None:

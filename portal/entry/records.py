@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -19,7 +19,7 @@ from django.views import View
 
 from branches.access import access_for
 from portal.entry import display
-from portal.entry.errors import ServiceRefusalsMixin, add_validation_error
+from portal.entry.errors import FORM_REFUSALS, ServiceRefusalsMixin, add_service_error
 from portal.entry.forms import PhotoUploadForm, VersionForm, style_fields
 from portal.entry.photos import PhotoRefused, attach_photos, photo_url
 from portal.errors import PeriodLocked, StaleEdit
@@ -179,10 +179,8 @@ class RecordDetailView(RecordViewMixin, View):
                     )
             except PhotoRefused as exc:
                 add_photo_error(form, exc)
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            except PeriodLocked as exc:
-                form.add_error(None, str(exc))
+            except FORM_REFUSALS as exc:
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("%(n)s photos added.") % {"n": len(added)})
                 return redirect(obj.get_absolute_url())
@@ -256,10 +254,8 @@ class RecordCreateView(RecordFormViewMixin, View):
                     attach_photos(obj, user=request.user, uploads=form.photos)
             except PhotoRefused as exc:
                 add_photo_error(form, exc)
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            except PeriodLocked as exc:
-                form.add_error(None, str(exc))
+            except FORM_REFUSALS as exc:
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("Saved: %(record)s") % {"record": obj})
                 return redirect(obj.get_absolute_url())
@@ -290,10 +286,8 @@ class RecordUpdateView(RecordFormViewMixin, View):
                 stale = display.rows_for_entries(self.model, exc.entries)
                 form.data = form.data.copy()
                 form.data["version"] = exc.current.version
-            except ValidationError as exc:
-                add_validation_error(form, exc)
-            except PeriodLocked as exc:
-                form.add_error(None, str(exc))
+            except FORM_REFUSALS as exc:
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("Saved: %(record)s") % {"record": saved})
                 return redirect(saved.get_absolute_url())
