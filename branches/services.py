@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from branches.access import access_for
 from branches.models import Branch, Honour, Membership, Staff, Target, path_segment
 from metrics.rebuild import rebuild
-from portal.audit import audit, diff, snapshot
+from portal.audit import audit, audited_upsert, diff, snapshot
 from portal.errors import OutOfScope
 from portal.models import AuditEntry
 from portal.recording import record_create, record_delete, record_update
@@ -291,22 +291,13 @@ def target_set(*, user, branch: Branch, year: int, metric: str, value) -> Target
         raise OutOfScope()
     if not access.can_set_targets(branch):
         raise PermissionDenied(_("Your role does not allow setting targets at %(branch)s.") % {"branch": branch})
-    target = Target.objects.select_for_update().filter(branch=branch, year=year, metric=metric).first()
-    before = snapshot(target) if target else {}
-    if target is None:
-        target = Target(branch=branch, year=year, metric=metric)
-    target.value = value
-    target.set_by = user
-    target.full_clean()
-    target.save()
-    audit(
+    return audited_upsert(
+        Target,
         user=user,
-        action=AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
-        obj=target,
         branch=branch,
-        changes=diff(before, snapshot(target)),
+        lookup={"branch": branch, "year": year, "metric": metric},
+        values={"value": value, "set_by": user},
     )
-    return target
 
 
 @transaction.atomic

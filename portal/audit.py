@@ -43,6 +43,27 @@ def audit(*, user, action: str, obj=None, changes: dict | None = None, reason: s
     )
 
 
+def audited_upsert(model, *, user, branch, lookup: dict, values: dict):
+    """Create or change the one row of `model` matching `lookup` (locked while it changes), with
+    `values`, validated, and its create or update audit entry. Call inside the service's transaction."""
+    obj = model.objects.select_for_update().filter(**lookup).first()
+    before = snapshot(obj) if obj is not None else {}
+    if obj is None:
+        obj = model(**lookup)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    audit(
+        user=user,
+        action=AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
+        obj=obj,
+        branch=branch,
+        changes=diff(before, snapshot(obj)),
+    )
+    return obj
+
+
 def audit_fields(*, user, action, obj=None, changes=None, reason="", branch=None) -> dict:
     fields = {
         "user": user if getattr(user, "pk", None) else None,

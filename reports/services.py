@@ -55,8 +55,7 @@ def draft_discard(*, user, report) -> None:
 @transaction.atomic
 def statement_save(*, user, branch, item, year: int, text: str):
     """The short statement (≤ 500 characters) of an evaluation item for a node and year; audited."""
-    from portal.audit import audit, diff, snapshot
-    from portal.models import AuditEntry
+    from portal.audit import audited_upsert
     from reports.models import EvidenceStatement
 
     access = access_for(user)
@@ -64,19 +63,10 @@ def statement_save(*, user, branch, item, year: int, text: str):
         raise OutOfScope()
     if not access.can_write_records(branch):
         raise PermissionDenied(_("Your role does not allow writing the evidence of %(branch)s.") % {"branch": branch})
-    statement = EvidenceStatement.objects.select_for_update().filter(branch=branch, item=item, year=year).first()
-    before = snapshot(statement) if statement else {}
-    if statement is None:
-        statement = EvidenceStatement(branch=branch, item=item, year=year)
-    statement.text = (text or "").replace("\r\n", "\n").strip()
-    statement.updated_by = user
-    statement.full_clean()
-    statement.save()
-    audit(
+    return audited_upsert(
+        EvidenceStatement,
         user=user,
-        action=AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
-        obj=statement,
         branch=branch,
-        changes=diff(before, snapshot(statement)),
+        lookup={"branch": branch, "item": item, "year": year},
+        values={"text": (text or "").replace("\r\n", "\n").strip(), "updated_by": user},
     )
-    return statement
