@@ -7,6 +7,8 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
@@ -147,3 +149,20 @@ def test_the_seed_command_restores_missing_schemes_and_is_idempotent():
     call_command("seed_evaluation_schemes", stdout=out)
     assert "0 evaluation items created" in out.getvalue()
     assert EvaluationItem.objects.filter(scheme__code="youth-civilization").count() == 6
+
+
+def test_the_evidence_page_takes_the_same_queries_for_one_record_or_many(net, staff_qk, visit_with_photo, client):
+    client.force_login(staff_qk)
+    url = reverse("reports:evidence", args=["WH-QK-01", "civilized-outlet"]) + "?year=2025"
+
+    def queries() -> int:
+        client.get(url)  # warm: content types, translations
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for _ in range(6):
+        visit = home_visit_create(user=staff_qk, **record_data("home_visit", net))
+        photo_add(visit, user=staff_qk, upload=jpeg_with_exif(TAKEN), caption="上门服务")
+    assert queries() == one
