@@ -25,6 +25,19 @@ def path_ids(path: str) -> list[int]:
     return [int(s) for s in path.split(".") if s]
 
 
+def common_branch(branches) -> "Branch | None":
+    """The deepest node whose subtree holds all the branches (at most one query)."""
+    distinct = {branch.pk: branch for branch in branches}
+    common: list[int] = []
+    for ids in zip(*(path_ids(branch.path) for branch in distinct.values()), strict=False):
+        if any(pk != ids[0] for pk in ids):
+            break
+        common.append(ids[0])
+    if not common:
+        return None
+    return distinct.get(common[-1]) or Branch.objects.get(pk=common[-1])
+
+
 class BranchQuerySet(ScopedQuerySet):
     branch_path_lookup = "path"
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from metrics.dashboard.cache import data_changed
 from portal.models import AuditEntry
@@ -36,10 +38,13 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
 
 
-def audit(*, user, action: str, obj=None, changes: dict | None = None, reason: str = "", branch=None) -> AuditEntry:
+def audit(
+    *, user, action: str, obj=None, changes: dict | None = None, reason: str = "", branch=None, **columns
+) -> AuditEntry:
+    """Write an audit entry (`columns` set the object columns of an entry naming no one object)."""
     data_changed()  # a dashboard's cached part (targets, submissions, branch names) may show it
     return AuditEntry.objects.create(
-        **audit_fields(user=user, action=action, obj=obj, changes=changes, reason=reason, branch=branch)
+        **audit_fields(user=user, action=action, obj=obj, changes=changes, reason=reason, branch=branch) | columns
     )
 
 
@@ -82,8 +87,44 @@ def audit_fields(*, user, action, obj=None, changes=None, reason="", branch=None
     return fields
 
 
-def history(obj):
-    """Audit entries of one object, newest first."""
-    return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+def id_ranges(ids) -> list[list[int]]:
+    """[[first, last], ...] of the ids, each run of consecutive ids one range."""
+    ranges: list[list[int]] = []
+    for pk in sorted(ids):
+        if ranges and pk == ranges[-1][1] + 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    return ranges
+
+
+def batch_audit(*, user, action: str, model, objs: list, branch=None, reason: str = "") -> AuditEntry:
+    """The one audit entry of a bulk write: who wrote how many records of which kind, and which
+    (their ids, as ranges). Each record's history shows it (history() below); the values
+    written are the records' own as at version 1, later changes each have their entry."""
+    ranges = id_ranges(obj.pk for obj in objs)
+    return audit(
+        user=user,
+        action=action,
+        branch=branch,
+        reason=reason,
+        changes={"records": len(objs), "ids": ranges},
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=ranges[0][0],
+        last_object_id=ranges[-1][1],
+        object_repr=_("%(count)s × %(kind)s") % {"count": len(objs), "kind": model._meta.verbose_name},
+    )
+
+
+def in_batch(entry: AuditEntry, pk: int) -> bool:
+    return any(first <= pk <= last for first, last in entry.changes.get("ids", ()))
+
+
+def history(obj) -> list[AuditEntry]:
+    """Audit entries of one object, newest first: its own and those of the bulk writes that
+    wrote it."""
+    entries = AuditEntry.objects.filter(
+        Q(object_id=obj.pk, last_object_id__isnull=True) | Q(object_id__lte=obj.pk, last_object_id__gte=obj.pk),
+        content_type=ContentType.objects.get_for_model(obj),
     ).select_related("user")
+    return [e for e in entries if e.last_object_id is None or in_batch(e, obj.pk)]

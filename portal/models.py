@@ -1,5 +1,6 @@
 """The record base class, photos and the audit log shared by every record kind."""
 
+import functools
 from typing import ClassVar
 
 from django.conf import settings
@@ -73,9 +74,14 @@ class Photo(models.Model):
 class Record(models.Model):
     """Common fields of every record kind; writes go through the kind's service functions."""
 
-    branch = models.ForeignKey("branches.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch"))
+    # No index of its own: the (branch, occurred_on) index below serves every lookup by branch.
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch"), db_index=False
+    )
     occurred_on = models.DateField(_("date"), validators=[validate_not_future])
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    # No index: nothing lists records by author (the approval check filters by branch and date
+    # first), and every insert would pay for it. Deleting a user scans the tables instead.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -83,6 +89,7 @@ class Record(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("created by"),
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -111,20 +118,27 @@ class Record(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        for f in self._meta.concrete_fields:
-            if f.name in self.privacy_exempt or f.choices:
-                continue
-            if isinstance(f, (models.CharField, models.TextField)):
-                try:
-                    validate_no_personal_identifiers(getattr(self, f.attname) or "")
-                except ValidationError as e:
-                    errors[f.name] = e.error_list
+        for name, attname in _free_text_fields(type(self)):
+            try:
+                validate_no_personal_identifiers(getattr(self, attname) or "")
+            except ValidationError as e:
+                errors[name] = e.error_list
         if errors:
             raise ValidationError(errors)
 
     @classmethod
     def kind_label(cls):
         return cls._meta.verbose_name
+
+
+@functools.cache
+def _free_text_fields(model) -> tuple[tuple[str, str], ...]:
+    """The text fields of a record kind scanned for ID and mobile numbers (not codes, not choices)."""
+    return tuple(
+        (f.name, f.attname)
+        for f in model._meta.concrete_fields
+        if f.name not in model.privacy_exempt and not f.choices and isinstance(f, (models.CharField, models.TextField))
+    )
 
 
 class AuditEntry(models.Model):
@@ -155,8 +169,12 @@ class AuditEntry(models.Model):
         verbose_name=_("user"),
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
+    # Looked up with object_id, through the index of both below.
+    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, db_index=False)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # A bulk write's one entry: its records' ids lie from object_id to last_object_id, and are
+    # exactly the ranges listed in changes["ids"].
+    last_object_id = models.PositiveBigIntegerField(null=True, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     branch = models.ForeignKey(
         "branches.Branch",
@@ -174,7 +192,14 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(
+                fields=["content_type", "last_object_id"],
+                name="auditentry_batch",
+                condition=models.Q(last_object_id__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

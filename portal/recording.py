@@ -6,32 +6,28 @@ entry and updates the roll-up store, all in one transaction: it happens whole or
 """
 
 import datetime
-import io
-import json
-from contextlib import contextmanager
-from functools import partial
-from types import SimpleNamespace
+import functools
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections, transaction
-from django.db.models import (
-    BooleanField,
-    CharField,
-    DateField,
-    ForeignKey,
-    IntegerField,
-    JSONField,
-    Model,
-    TextField,
-)
-from django.db.models.expressions import DatabaseDefault
+from django.db import connections, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.access import access_for
+from branches.models import Branch, common_branch
 from metrics import store
 from metrics.models import Submission
-from portal.audit import audit, audit_fields, diff, snapshot
+from portal.audit import audit, audit_fields, batch_audit, diff, snapshot
+from portal.bulk import (
+    BulkCleaner,
+    CopyRows,
+    Instances,
+    copyable,
+    reserve_ids,
+    set_relation,
+    stream_copy,
+)
 from portal.errors import OutOfScope, PeriodLocked, StaleEdit
 from portal.models import AuditEntry
 
@@ -196,15 +192,6 @@ def delete_photo_files_on_commit(photos) -> None:
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
-def _given_relations(obj) -> list[str]:
-    """Foreign keys given as loaded objects need no existence query per row."""
-    return [
-        f.name
-        for f in obj._meta.concrete_fields
-        if f.is_relation and f.is_cached(obj) and getattr(obj, f.name) is not None and getattr(obj, f.name).pk
-    ]
-
-
 class BulkValidationError(Exception):
     """Rows that failed validation, by row index: nothing was written."""
 
@@ -221,250 +208,191 @@ def _row_errors(exc: Exception) -> dict:
     return {"__all__": [str(exc)]}
 
 
-# Types whose equal values are written alike, so a field that cleaned one cleans the other
-# the same way (not Decimal: 1.10 == 1.100, yet only one has two decimal places).
-_MEMO_TYPES = (str, int, bool, datetime.date)
+class BulkChecks:
+    """The checks of record_create for many rows of one kind, a row at a time: scope and role
+    (once per branch), full_clean() (once per field and value, the model's clean() per row),
+    then, over all rows, the period locks. `check()` answers the unsaved record or None when
+    the row has errors; `finish()` the records, or BulkValidationError listing every bad row."""
 
+    def __init__(self, model, user):
+        self.user = user
+        self.created_by = user if getattr(user, "pk", None) else None
+        self.instances = Instances(model)
+        self.cleaner = BulkCleaner(model)
+        self.scope: dict[int, tuple] = {}
+        self.restart()
 
-class BulkCleaner:
-    """full_clean(validate_unique=False, validate_constraints=False) for many records of one
-    kind: every field of every record is checked, but a field's clean() of a value it has
-    already accepted in this batch is not run again (an import repeats the same branches, dates
-    and choices thousands of times). The model's clean() runs for every record."""
+    def restart(self) -> None:
+        """Forget the rows checked so far (what was looked up is kept)."""
+        self.objs: list = []
+        self.errors: dict[int, dict] = {}
+        self.given: dict[tuple, list[str]] = {}  # keyed by ids of objects self.objs keeps alive
 
-    def __init__(self, model):
-        self.fast = model.full_clean is Model.full_clean and model.clean_fields is Model.clean_fields
-        self.accepted: dict[tuple, object] = {}
+    def prepare(self, rows: list[dict]) -> None:
+        """Look up now what checking the rows would: the user's roles and the branches named
+        by id, each checked for scope once."""
+        access_for(self.user).paths  # noqa: B018 (loads the user's memberships)
+        given = {fields.get("branch_id", fields.get("branch")) for fields in rows}
+        for branch in given:
+            if isinstance(branch, Branch) and branch.pk not in self.scope:
+                self._remember_scope(branch)
+        wanted = {b for b in given if type(b) is int and b not in self.scope}
+        for branch in Branch.objects.filter(pk__in=wanted):
+            self._remember_scope(branch)
 
-    def full_clean(self, obj, exclude) -> None:
-        if not self.fast:
-            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    def _remember_scope(self, branch) -> tuple:
+        try:
+            check_can_write(self.user, branch)
+            known = (branch, None)
+        except (OutOfScope, PermissionDenied) as exc:
+            known = (branch, exc)
+        self.scope[branch.pk] = known
+        return known
+
+    def check(self, index: int, fields: dict):
+        obj = self.instances(fields)
+        set_relation(obj, "created_by", self.created_by, "created_by_id")
+        self.objs.append(obj)
+        try:
+            self._check_scope(obj)
+            self.cleaner.full_clean(obj, exclude=self._given_relations(obj))
+        except (ValidationError, OutOfScope, PermissionDenied) as exc:
+            self.errors[index] = _row_errors(exc)
+            return None
+        return obj
+
+    def _check_scope(self, obj) -> None:
+        if not obj.branch_id:
+            raise OutOfScope()
+        known = self.scope.get(obj.branch_id)
+        if known is None:
+            try:
+                known = self._remember_scope(obj.branch)
+            except Branch.DoesNotExist:
+                known = self.scope[obj.branch_id] = (None, OutOfScope())
+        branch, refusal = known
+        if refusal is not None:
+            raise refusal
+        obj._state.fields_cache["branch"] = branch  # one Branch object per branch, no query per row
+
+    def _given_relations(self, obj) -> list[str]:
+        """Foreign keys given as saved objects need no existence query per row (worked out once
+        per set of related objects: an import names the same few thousand again and again)."""
+        cache = obj._state.fields_cache
+        key = tuple(map(id, cache.values()))
+        names = self.given.get(key)
+        if names is None:
+            names = [name for name, value in cache.items() if value is not None and not value._state.adding]
+            self.given[key] = names
+        return names
+
+    def branches(self) -> list:
+        """The branches of the rows (of rows in scope, when some were not)."""
+        return [branch for branch, refusal in self.scope.values() if branch is not None and refusal is None]
+
+    def finish(self) -> list:
+        self._check_locks()
+        if self.errors:
+            raise BulkValidationError(self.errors)
+        return self.objs
+
+    def _check_locks(self) -> None:
+        """months_touched() and check_months_open() of every checked row, with one query: the
+        distinct dates and branches first, each row only when some month is approved."""
+        objs = self.objs if not self.errors else [o for i, o in enumerate(self.objs) if i not in self.errors]
+        if not objs:
             return
-        errors: dict = {}
-        try:
-            self.clean_fields(obj, set(exclude))
-        except ValidationError as e:
-            errors = e.update_error_dict(errors)
-        try:
-            obj.clean()
-        except ValidationError as e:
-            errors = e.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    def clean_fields(self, obj, exclude: set) -> None:
-        """Model.clean_fields(), remembering the values each field accepted."""
-        errors = {}
-        for f in obj._meta.fields:
-            if f.name in exclude or f.generated:
+        names = _date_fields(type(objs[0]))
+        dates = {getattr(obj, name) for obj in objs for name in names}
+        branches = {obj.branch_id: obj for obj in objs}
+        ancestors = {pk for obj in branches.values() for pk in obj.branch.ancestor_ids}
+        locked = {
+            (s.branch_id, s.month): s
+            for s in Submission.objects.approved()
+            .filter(branch_id__in=ancestors, month__in={d.replace(day=1) for d in dates if d})
+            .select_related("decided_by", "branch")
+        }
+        if not locked:
+            return
+        for index, obj in enumerate(self.objs):
+            if index in self.errors:
                 continue
-            raw = getattr(obj, f.attname)
-            if f.blank and raw in f.empty_values:
-                continue
-            if isinstance(raw, DatabaseDefault):
-                continue
-            key = (f, type(raw), raw) if type(raw) in _MEMO_TYPES or raw is None else None
-            if key is not None and key in self.accepted:
-                setattr(obj, f.attname, self.accepted[key])
-                continue
-            try:
-                cleaned = f.clean(raw, obj)
-            except ValidationError as e:
-                errors[f.name] = e.error_list
-                continue
-            setattr(obj, f.attname, cleaned)
-            if key is not None:
-                self.accepted[key] = cleaned
-        if errors:
-            raise ValidationError(errors)
+            for month in sorted(months_touched(obj)):
+                hit = next((locked[(a, month)] for a in obj.branch.ancestor_ids if (a, month) in locked), None)
+                if hit:
+                    self.errors[index] = {"occurred_on": [str(PeriodLocked(hit))]}
+                    break
 
 
-class ChoiceLabels:
-    """get_FOO_display() of many records of one kind, each label looked up once per value:
-    Django rebuilds a field's choices on every call, which made str() of a record (the audit
-    entry's object_repr) the dearest step of an import. `on(obj)` lends the record the labels
-    for the duration of the block; the record is left as it was."""
-
-    def __init__(self, model):
-        self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if f.choices]
-        self.labels: dict[tuple, object] = {}
-
-    @contextmanager
-    def on(self, obj):
-        names = []
-        for f in self.fields:
-            value = getattr(obj, f.attname)
-            name = f"get_{f.name}_display"
-            try:
-                key = (f.name, value)
-                if key not in self.labels:
-                    self.labels[key] = getattr(self.model, name)(obj)
-            except TypeError:  # an unhashable value: no shortcut
-                continue
-            obj.__dict__[name] = partial(_label, self.labels[key])
-            names.append(name)
-        try:
-            yield obj
-        finally:
-            for name in names:
-                obj.__dict__.pop(name, None)
-
-
-def _label(label):
-    return label
-
-
-def _copy_text(value) -> str:
-    """A value in COPY's text format (NULL is \\N; backslash, tab and line breaks escaped)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
-def _converter(field, db):
-    """The field's get_db_prep_save() for COPY, with the common cases that it hands back
-    unchanged (a str for a text field, an int for an integer or key, a date for a date) kept
-    as they are: calling it for every value of every row is most of an import's insert."""
-    if isinstance(field, JSONField):
-        return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
-    passes: tuple[type, ...] = ()
-    if isinstance(field, (CharField, TextField)):
-        passes = (str,)
-    elif isinstance(field, (IntegerField, ForeignKey)) and not isinstance(field, BooleanField):
-        passes = (int,)
-    elif type(field) is DateField:
-        passes = (datetime.date,)
-    prepare = field.get_db_prep_save
-
-    def convert(value):
-        if value is None or type(value) in passes:
-            return value
-        return prepare(value, db)
-
-    return convert
-
-
-def copy_insert(model, objs, *, with_pk: bool) -> None:
-    """bulk_create() through PostgreSQL COPY: the same values (each field's pre_save() and
-    get_db_prep_save(), as bulk_create uses), several times faster for thousands of rows.
-    with_pk: reserve ids from the table's sequence first and set them on the objects.
-    `objs` may also be plain objects carrying the fields' attnames (an audit entry's values)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    table = model._meta.db_table
-    db = connections[model.objects.db]  # the connection itself: its proxy costs a lookup per value
-    with db.cursor() as cursor:
-        if with_pk:
-            pk = model._meta.pk
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk.column, len(objs)],
-            )
-            for obj, (pk_value,) in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = pk_value
-            fields = [pk, *fields]
-        converters = [(f.pre_save, _converter(f, db)) for f in fields]
-        buffer = io.StringIO()
-        for obj in objs:
-            buffer.write("\t".join([_copy_text(convert(pre_save(obj, True))) for pre_save, convert in converters]))
-            buffer.write("\n")
-            if isinstance(obj, Model):
-                obj._state.adding = False
-                obj._state.db = db.alias
-        buffer.seek(0)
-        columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
-        cursor.cursor.copy_expert(f"COPY {db.ops.quote_name(table)} ({columns}) FROM STDIN", buffer)
-
-
-def _copying(count: int) -> bool:
-    return connection.vendor == "postgresql" and count >= COPY_THRESHOLD
-
-
-def _bulk_insert(model, objs, *, with_pk: bool = True) -> None:
-    if _copying(len(objs)):
-        copy_insert(model, objs, with_pk=with_pk)
-    else:
-        model.objects.bulk_create(objs, batch_size=1000)
-
-
-def _audit_rows(fields_list: list[dict]) -> list:
-    """Audit entries to insert: AuditEntry objects, or for COPY just their column values (an
-    entry is never read back, and building thousands of model objects is not free)."""
-    if not _copying(len(fields_list)):
-        return [AuditEntry(**fields) for fields in fields_list]
-    relations = [f for f in AuditEntry._meta.concrete_fields if f.is_relation]
-    rows = []
-    for fields in fields_list:
-        values = dict(fields)
-        for f in relations:
-            if f.name in values:
-                related = values.pop(f.name)
-                values[f.attname] = related.pk if related is not None else None
-        rows.append(SimpleNamespace(**values))
-    return rows
+@functools.cache
+def _date_fields(model) -> tuple[str, ...]:
+    """The fields whose months a record of this kind touches (months_touched())."""
+    return tuple(sorted({"occurred_on", *(m.date_field for m in model.measures)}))
 
 
 def record_bulk_check(model, *, user, rows: list[dict]) -> list:
     """Check rows as record_bulk_create does, writing nothing (an import's dry run): the
     unsaved records, or BulkValidationError listing every bad row."""
-    objs, errors = [], {}
-    created_by = user if getattr(user, "pk", None) else None
-    cleaner = BulkCleaner(model)
+    checks = BulkChecks(model, user)
     for index, fields in enumerate(rows):
-        obj = model(**fields)
-        obj.created_by = created_by
-        try:
-            check_can_write(user, obj.branch if obj.branch_id else None)
-            cleaner.full_clean(obj, exclude=_given_relations(obj))
-        except (ValidationError, OutOfScope, PermissionDenied) as exc:
-            errors[index] = _row_errors(exc)
-        objs.append(obj)
-    ancestors = {i for o in objs if o.branch_id for i in o.branch.ancestor_ids}
-    locked = {
-        (s.branch_id, s.month): s
-        for s in Submission.objects.approved()
-        .filter(branch_id__in=ancestors, month__in={m for o in objs for m in months_touched(o)})
-        .select_related("decided_by", "branch")
-    }
-    for index, obj in enumerate(objs):
-        if index in errors or not locked:
-            continue
-        for month in months_touched(obj):
-            hit = next((locked[(a, month)] for a in obj.branch.ancestor_ids if (a, month) in locked), None)
-            if hit:
-                errors[index] = {"occurred_on": [str(PeriodLocked(hit))]}
-                break
-    if errors:
-        raise BulkValidationError(errors)
-    return objs
+        checks.check(index, fields)
+    return checks.finish()
 
 
 @transaction.atomic
-def record_bulk_create(model, *, user, rows: list[dict], m2m_rows: list[dict] | None = None, action=None):
-    """Create many records of one kind: every row is checked as a single create would be,
-    then all are written together (all or none), with one audit entry per record and one
-    batched roll-up update. Raises BulkValidationError listing every bad row."""
-    objs = record_bulk_check(model, user=user, rows=rows)
-    _bulk_insert(model, objs)
+def record_bulk_create(
+    model, *, user, rows: list[dict], m2m_rows: list[dict] | None = None, action=None, reason: str = ""
+):
+    """Create many records of one kind: every row is checked as a single create would be, then
+    all are written together (all or none), with one audit entry for the batch (naming every
+    record) and one batched roll-up update. Raises BulkValidationError listing every bad row."""
+    checks = BulkChecks(model, user)
+    db = connections[model.objects.db]
+    if db.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD and copyable(model):
+        objs = _copy_records(db, model, checks, rows)
+    else:
+        for index, fields in enumerate(rows):
+            checks.check(index, fields)
+        objs = checks.finish()
+        model.objects.bulk_create(objs, batch_size=1000)
+    if not objs:
+        return objs
     if m2m_rows:
         _bulk_set_m2m(model, objs, m2m_rows)
-    labels = ChoiceLabels(model)
-    entries = []
-    for obj in objs:
-        with labels.on(obj):
-            changes = diff({}, snapshot(obj))
-            entries.append(audit_fields(user=user, action=action or AuditEntry.Action.CREATE, obj=obj, changes=changes))
-    entries = _audit_rows(entries)
-    _bulk_insert(AuditEntry, entries, with_pk=False)
-    store.add_to_store(*store.accumulate_many(store.record_state(obj) for obj in objs))
+    batch_audit(
+        user=user,
+        action=action or AuditEntry.Action.CREATE,
+        model=model,
+        objs=objs,
+        branch=common_branch(checks.branches()),
+        reason=reason,
+    )
+    store.add_to_store(*store.accumulate_records(objs))
     return objs
+
+
+def _copy_records(db, model, checks: BulkChecks, rows: list[dict]) -> list:
+    """COPY the records, each sent as soon as it is checked: Python checks the next rows while
+    PostgreSQL stores the previous ones. Once a row has failed nothing more is sent, but every
+    row is still checked, so the error lists them all; the transaction rolls back what was sent."""
+    ids = reserve_ids(db, model, len(rows))
+    records = CopyRows(model, timezone.now(), with_pk=True)
+    pk = model._meta.pk.attname
+    checks.prepare(rows)  # what the checks look up, looked up before the COPY
+
+    def record_lines():
+        checks.restart()
+        for index, fields in enumerate(rows):
+            obj = checks.check(index, fields)
+            if obj is None or checks.errors:
+                continue
+            obj.__dict__[pk] = ids[index]
+            obj._state.adding = False
+            obj._state.db = db.alias
+            yield records.line(obj)
+
+    stream_copy(db, model._meta.db_table, records.columns, record_lines)
+    return checks.finish()
 
 
 def _bulk_set_m2m(model, objs, m2m_rows) -> None:

@@ -119,6 +119,7 @@ class HistoryRow:
     entry: object
     user: str
     changes: list[ChangeRow]
+    batch: int | None = None  # a bulk write's entry: how many records it wrote together
 
 
 def _related_names(model, entries) -> dict:
@@ -173,6 +174,9 @@ def rows_for_entries(model, entries) -> list[HistoryRow]:
     names = _related_names(model, entries)
     rows = []
     for entry in entries:
+        if entry.last_object_id is not None:
+            rows.append(HistoryRow(entry, user_name(entry.user), [], batch=entry.changes.get("records")))
+            continue
         changes = change_rows(model, entry.changes, names)
         if entry.action == "create":  # the values recorded; empty ones say nothing
             changes = [c for c in changes if c.new != EMPTY]

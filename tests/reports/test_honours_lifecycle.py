@@ -40,7 +40,7 @@ def test_warn_records_status_date_and_reason_and_audits_it(youth_title, manager_
         datetime.date(2026, 1, 10),
         "复核发现服务投诉",
     )
-    entry = history(warned).first()
+    entry = history(warned)[0]
     assert entry.action == "transition" and entry.user == manager_qk
     assert entry.changes["status"] == ["active", "warned"] and entry.changes["status_reason"] == [
         "",
@@ -55,7 +55,7 @@ def test_downgrade_lowers_the_star_level_only(youth_title, manager_qk):
     assert "star_level" in refused.value.message_dict
     down = honour_downgrade(youth_title, user=manager_qk, star_level=1, reason="复核未达二星标准")
     assert (down.status, down.star_level) == ("downgraded", 1)
-    assert history(down).first().changes["star_level"] == [2, 1]
+    assert history(down)[0].changes["star_level"] == [2, 1]
 
 
 def test_revoked_is_final_and_still_counts_as_awarded(youth_title, manager_qk, net):

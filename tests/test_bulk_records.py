@@ -1,0 +1,187 @@
+"""record_bulk_create writes what record_create writes, row for row (records, audit entries, the
+roll-up store), all or nothing, audited by one entry for the batch. With COPY_THRESHOLD at 1 every bulk write here goes through
+COPY on PostgreSQL; on SQLite the same tests check bulk_create."""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from branches.models import Branch
+from metrics import store
+from metrics.models import MetricValue
+from metrics.submissions import submission_approve, submission_submit
+from portal import recording
+from portal.audit import history
+from portal.bulk import Instances
+from portal.models import AuditEntry
+from portal.recording import BulkValidationError, record_bulk_check, record_bulk_create, record_create
+from services.models import HomeVisit
+from tests.conftest import record_data
+from tests.kinds import KIND_IDS, KINDS
+
+pytestmark = pytest.mark.django_db
+SKIPPED = {"id", "created_at", "updated_at"}
+
+
+@pytest.fixture(autouse=True)
+def copy_always(monkeypatch):
+    monkeypatch.setattr(recording, "COPY_THRESHOLD", 1)
+
+
+def rows_of(kind_name, net, n, **extra):
+    return [
+        record_data(kind_name, net) | {"occurred_on": datetime.date(2025, 8, 14) - datetime.timedelta(days=i)} | extra
+        for i in range(n)
+    ]
+
+
+def effects(model, write):
+    """What `write()` leaves (its records, the audit entries of its kind, the store), then rolled back."""
+    with transaction.atomic():
+        kind = ContentType.objects.get_for_model(model)
+        before = set(AuditEntry.objects.filter(content_type=kind).values_list("id", flat=True))
+        objs = write()
+        records = [
+            {k: v for k, v in row.items() if k not in SKIPPED}
+            for row in model.objects.filter(pk__in=[o.pk for o in objs]).order_by("id").values()
+        ]
+        entries = list(AuditEntry.objects.filter(content_type=kind).exclude(id__in=before).order_by("id"))
+        histories = [[e.pk for e in history(obj)] for obj in objs]
+        result = (records, store.current_store(), objs, entries, histories)
+        transaction.set_rollback(True)
+    return result
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
+def test_bulk_create_writes_what_single_creates_write(net, kind):
+    rows = rows_of(kind.name, net, 3)
+    singles = effects(kind.model, lambda: [record_create(kind.model, user=net.root_user, **row) for row in rows])
+    bulk = effects(kind.model, lambda: record_bulk_create(kind.model, user=net.root_user, rows=rows))
+    assert bulk[0] == singles[0] and len(bulk[0]) == 3
+    assert bulk[1] == singles[1] and bulk[1][0]
+    # One entry for the batch, naming its three records, in each record's history.
+    objs, (entry,), histories = bulk[2], bulk[3], bulk[4]
+    assert entry.action == "create" and entry.user == net.root_user and entry.branch == objs[0].branch
+    ids = sorted(o.pk for o in objs)
+    assert entry.changes == {"records": 3, "ids": [[ids[0], ids[-1]]]} and ids[-1] - ids[0] == 2
+    assert (entry.object_id, entry.last_object_id) == (ids[0], ids[-1])
+    assert histories == [[entry.pk]] * 3
+    assert len(singles[3]) == 3 and singles[4] == [[e.pk] for e in singles[3]]
+
+
+def test_a_batch_entry_names_exactly_its_records(net, staff_qk):
+    first = record_bulk_create(HomeVisit, user=staff_qk, rows=rows_of("home_visit", net, 2))
+    between = record_create(HomeVisit, user=staff_qk, **rows_of("home_visit", net, 1)[0])
+    entry = AuditEntry.objects.get(last_object_id__isnull=False)
+    entry.changes["ids"] = [[first[0].pk, first[0].pk], [between.pk + 1, between.pk + 5]]
+    entry.last_object_id = between.pk + 5
+    entry.save()
+    assert [e.action for e in history(between)] == ["create"] and history(between)[0].pk != entry.pk
+    assert [e.pk for e in history(first[0])] == [entry.pk]
+    assert history(first[1]) == []
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
+def test_lean_instances_are_what_the_model_builds(net, kind):
+    fields = record_data(kind.name, net) | {"notes": "备注"}
+    lean, built = Instances(kind.model)(fields), kind.model(**fields)
+    assert Instances(kind.model).fast
+    assert {k: v for k, v in lean.__dict__.items() if k != "_state"} == {
+        k: v for k, v in built.__dict__.items() if k != "_state"
+    }
+    assert lean._state.fields_cache == built._state.fields_cache and lean._state.adding
+
+
+def test_lean_instances_refuse_what_the_model_refuses(net):
+    with pytest.raises(TypeError):
+        Instances(HomeVisit)(record_data("home_visit", net) | {"no_such_field": 1})
+    with pytest.raises(ValueError):
+        Instances(HomeVisit)(record_data("home_visit", net) | {"branch": net.root_user})
+
+
+def test_a_large_import_is_stored_and_verifies(net, staff_qk):
+    created = record_bulk_create(HomeVisit, user=staff_qk, rows=rows_of("home_visit", net, 700))
+    assert HomeVisit.objects.count() == 700 and len({o.pk for o in created}) == 700
+    (entry,) = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(HomeVisit))
+    assert entry.changes["records"] == 700 and all(history(o) == [entry] for o in created[::50])
+    call_command("rebuild_metrics", "--verify")  # raises when the store differs from the records
+
+
+def test_bad_rows_anywhere_write_nothing_and_are_all_listed(net, staff_qk):
+    rows = rows_of("home_visit", net, 600)
+    rows[350]["notes"] = "客户手机 13912345678"
+    rows[599]["occurred_on"] = datetime.date.today() + datetime.timedelta(days=3)
+    counts = (HomeVisit.objects.count(), AuditEntry.objects.count(), MetricValue.objects.count())
+    with pytest.raises(BulkValidationError) as raised:
+        record_bulk_create(HomeVisit, user=staff_qk, rows=rows)
+    assert sorted(raised.value.errors) == [350, 599]
+    assert set(raised.value.errors[350]) == {"notes"}
+    assert (HomeVisit.objects.count(), AuditEntry.objects.count(), MetricValue.objects.count()) == counts
+
+
+def test_a_locked_month_refuses_its_rows_only(net, staff_qk, manager_qk, analyst_wh):
+    locked_day = datetime.date(2025, 6, 10)
+    submission = submission_submit(user=manager_qk, branch=net["WH-QK-01"], month=locked_day.replace(day=1))
+    submission_approve(submission, user=analyst_wh)
+    rows = rows_of("home_visit", net, 5)
+    rows[2]["occurred_on"] = locked_day
+    with pytest.raises(BulkValidationError) as raised:
+        record_bulk_create(HomeVisit, user=staff_qk, rows=rows)
+    assert list(raised.value.errors) == [2] and "occurred_on" in raised.value.errors[2]
+    assert not HomeVisit.objects.exists()
+
+
+def test_a_branch_given_by_id_is_checked_and_an_unknown_one_refused(net, staff_qk):
+    rows = [
+        {k: v for k, v in row.items() if k != "branch"} | {"branch_id": branch_id}
+        for row, branch_id in zip(
+            rows_of("home_visit", net, 3), [net["WH-QK-01"].pk, net["WH-BBT"].pk, 10**9], strict=True
+        )
+    ]
+    with pytest.raises(BulkValidationError) as raised:
+        record_bulk_check(HomeVisit, user=staff_qk, rows=rows)
+    assert sorted(raised.value.errors) == [1, 2]
+    assert all("branch" in raised.value.errors[i] for i in (1, 2))
+    assert len(record_bulk_check(HomeVisit, user=staff_qk, rows=rows[:1])) == 1
+
+
+def test_checks_that_read_the_database_still_write_the_same(net, staff_qk, monkeypatch):
+    """A kind whose clean() or __str__ runs a query cannot be checked during a COPY: the rows are
+    checked first instead, with the same result."""
+    rows = rows_of("home_visit", net, 4)
+    original_clean = HomeVisit.clean
+
+    def clean_reading_the_branch(self):
+        original_clean(self)
+        assert Branch.objects.filter(pk=self.branch_id).exists()
+
+    monkeypatch.setattr(HomeVisit, "clean", clean_reading_the_branch)
+    monkeypatch.setattr(HomeVisit, "__str__", lambda self: f"{Branch.objects.get(pk=self.branch_id).code} visit")
+    singles = effects(HomeVisit, lambda: [record_create(HomeVisit, user=staff_qk, **row) for row in rows])
+    bulk = effects(HomeVisit, lambda: record_bulk_create(HomeVisit, user=staff_qk, rows=rows))
+    assert bulk[:2] == singles[:2] and singles[3][0].object_repr == "WH-QK-01 visit"
+
+
+def test_rows_stream_through_copy_on_postgresql(net, manager_qk, monkeypatch):
+    """On PostgreSQL the rows go through COPY as they are checked: no bulk_create, and no check
+    needs the database during the COPY (which would make the rows be checked twice)."""
+    from django.db.models.query import QuerySet
+
+    from portal import bulk
+
+    created, sources = [], []
+    bulk_create, copy_from = QuerySet.bulk_create, bulk.copy_from
+    monkeypatch.setattr(
+        QuerySet, "bulk_create", lambda self, objs, **kw: created.append(len(objs)) or bulk_create(self, objs, **kw)
+    )
+    monkeypatch.setattr(bulk, "copy_from", lambda *a, **kw: sources.append(type(a[3]).__name__) or copy_from(*a, **kw))
+    rows = rows_of("home_visit", net, 5) + rows_of("home_visit", net, 5, branch=net["WH-QK-02"])
+    record_bulk_create(HomeVisit, user=manager_qk, rows=rows)
+    assert HomeVisit.objects.count() == 10
+    if connection.vendor == "postgresql":
+        assert created == [] and sources == ["CopyStream"]
+    else:
+        assert created == [10] and sources == []
