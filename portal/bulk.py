@@ -72,6 +72,7 @@ class Instances:
             return self.model(**fields)
         obj = Model.__new__(self.model)
         obj._state = state = ModelState()
+        state.fields_cache = {}
         values = obj.__dict__
         values.update(self.defaults)
         for attname, field in self.fresh.items():
@@ -84,7 +85,7 @@ class Instances:
             if value is None:
                 values[attname] = None
             elif isinstance(value, related_model):
-                values[attname] = value.__dict__[target]
+                values[attname] = getattr(value, target)
             else:
                 return self.model(**fields)
             state.fields_cache[name] = value
@@ -200,10 +201,6 @@ class CopyRows:
         values = obj.__dict__
         for attname in self.stamped:
             values[attname] = self.now
-        return self.values_line(values)
-
-    def values_line(self, values: dict) -> str:
-        """The line of a row given as {attname: value} (its stamped columns take `now`)."""
         return "\t".join([text(values[attname]) for attname, text in self.text]) + "\n"
 
 
@@ -216,9 +213,25 @@ def _text_of(field):
         return lambda value: copy_text(
             None if value is None else json.dumps(value, cls=field.encoder, ensure_ascii=False)
         )
-    if isinstance(field, _PLAIN):
-        return copy_text
-    raise TypeError(f"{field!r} has no COPY text here; write its model with bulk_create")
+    if not isinstance(field, _PLAIN):
+        raise TypeError(f"{field!r} has no COPY text here; write its model with bulk_create")
+    if field.primary_key or isinstance(field, (TextField, DecimalField)):
+        return copy_text  # unique values, long free text, or equal values written differently
+    return _remembering(copy_text)
+
+
+def _remembering(text):
+    """`text`, worked out once per value: a column of codes, dates or ids repeats its values."""
+    known: dict = {}
+
+    def remembered(value):
+        try:
+            return known[value]
+        except KeyError:
+            result = known[value] = text(value)
+            return result
+
+    return remembered
 
 
 def copyable(model) -> bool:
@@ -231,7 +244,7 @@ class CopyStream:
     def __init__(self, lines):
         self.lines = iter(lines)
         self.pending = ""
-        self.refused: QueryDuringCopy | None = None
+        self.failed: Exception | None = None  # what making the lines raised
 
     def read(self, size: int = -1) -> str:
         parts, length = [self.pending], len(self.pending)
@@ -241,8 +254,8 @@ class CopyStream:
                 length += len(line)
                 if 0 <= size <= length:
                     break
-        except QueryDuringCopy as exc:
-            self.refused = exc
+        except Exception as exc:
+            self.failed = exc
             raise
         text = "".join(parts)
         if size < 0:
@@ -262,8 +275,10 @@ def stream_copy(db, table: str, columns: list[str], make_lines) -> None:
         with transaction.atomic(using=db.alias), refusing_queries(db):
             copy_from(db, table, columns, stream)
     except Exception:  # psycopg2 reports an exception raised by read() as the COPY's failure
-        if stream.refused is None:
+        if stream.failed is None:
             raise
+        if not isinstance(stream.failed, QueryDuringCopy):
+            raise stream.failed from None
         copy_from(db, table, columns, io.StringIO("".join(make_lines())))
 
 

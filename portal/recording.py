@@ -43,9 +43,14 @@ def check_can_write(user, branch) -> None:
         raise PermissionDenied(_("Your role does not allow recording at %(branch)s.") % {"branch": branch})
 
 
+@functools.cache
+def _date_fields(model) -> tuple[str, ...]:
+    """The fields whose months a record of this kind touches: its date and its measures' dates."""
+    return tuple(sorted({"occurred_on", *(m.date_field for m in model.measures)}))
+
+
 def months_touched(obj) -> set[datetime.date]:
-    dates = {obj.occurred_on}
-    dates |= {getattr(obj, m.date_field) for m in type(obj).measures}
+    dates = {getattr(obj, name) for name in _date_fields(type(obj))}
     return {d.replace(day=1) for d in dates if d}
 
 
@@ -226,7 +231,7 @@ class BulkChecks:
         """Forget the rows checked so far (what was looked up is kept)."""
         self.objs: list = []
         self.errors: dict[int, dict] = {}
-        self.given: dict[tuple, list[str]] = {}  # keyed by ids of objects self.objs keeps alive
+        self.given: dict[tuple, list[str]] = {}  # keyed by names and ids of objects self.objs keeps alive
 
     def prepare(self, rows: list[dict]) -> None:
         """Look up now what checking the rows would: the user's roles and the branches named
@@ -279,7 +284,7 @@ class BulkChecks:
         """Foreign keys given as saved objects need no existence query per row (worked out once
         per set of related objects: an import names the same few thousand again and again)."""
         cache = obj._state.fields_cache
-        key = tuple(map(id, cache.values()))
+        key = (*cache, *map(id, cache.values()))
         names = self.given.get(key)
         if names is None:
             names = [name for name, value in cache.items() if value is not None and not value._state.adding]
@@ -322,12 +327,6 @@ class BulkChecks:
                 if hit:
                     self.errors[index] = {"occurred_on": [str(PeriodLocked(hit))]}
                     break
-
-
-@functools.cache
-def _date_fields(model) -> tuple[str, ...]:
-    """The fields whose months a record of this kind touches (months_touched())."""
-    return tuple(sorted({"occurred_on", *(m.date_field for m in model.measures)}))
 
 
 def record_bulk_check(model, *, user, rows: list[dict]) -> list:
