@@ -1,6 +1,6 @@
-"""record_bulk_create writes what record_create writes, row for row (records, audit entries, the
-roll-up store), all or nothing, audited by one entry for the batch. With COPY_THRESHOLD at 1 every bulk write here goes through
-COPY on PostgreSQL; on SQLite the same tests check bulk_create."""
+"""record_bulk_create writes what record_create writes, row for row (records, the roll-up
+store), all or nothing, audited by one entry for the batch. With COPY_THRESHOLD at 1 every bulk
+write here goes through COPY on PostgreSQL; on SQLite the same tests check bulk_create."""
 
 import datetime
 
@@ -181,6 +181,8 @@ def test_rows_stream_through_copy_on_postgresql(net, manager_qk, monkeypatch):
     rows = rows_of("home_visit", net, 5) + rows_of("home_visit", net, 5, branch=net["WH-QK-02"])
     record_bulk_create(HomeVisit, user=manager_qk, rows=rows)
     assert HomeVisit.objects.count() == 10
+    # The batch entry is filed at the deepest node holding both outlets.
+    assert AuditEntry.objects.get(last_object_id__isnull=False).branch == net["WH-QK"]
     if connection.vendor == "postgresql":
         assert created == [] and sources == ["CopyStream"]
     else:
