@@ -82,8 +82,11 @@ def _normal(header) -> str:
 
 
 class LedgerImport:
-    def __init__(self, spec: LedgerSpec, user, *, allow_duplicates=False, progress: Callable | None = None):
+    def __init__(
+        self, spec: LedgerSpec, user, *, allow_duplicates=False, progress: Callable | None = None, source: str = ""
+    ):
         self.spec, self.user = spec, user
+        self.source = source  # the file, named in the audit entries of what it writes
         self.allow_duplicates = allow_duplicates and not spec.strict_duplicates
         self.progress = progress or (lambda done, total, writing: None)
         self.spool: Spool | None = None
@@ -357,7 +360,12 @@ class LedgerImport:
             if write:
                 m2m_rows = [m for _n, _f, m in rows] if self.spec.m2m else None
                 created = record_bulk_create(
-                    self.spec.model, user=self.user, rows=fields, m2m_rows=m2m_rows, action=AuditEntry.Action.IMPORT
+                    self.spec.model,
+                    user=self.user,
+                    rows=fields,
+                    m2m_rows=m2m_rows,
+                    action=AuditEntry.Action.IMPORT,
+                    reason=self.source,
                 )
                 self.outcome.created += len(created)
             else:
@@ -373,5 +381,9 @@ class LedgerImport:
                         self._problem(number, message, column)
 
 
-def import_ledger(spec: LedgerSpec, path, user, *, commit: bool, allow_duplicates=False, progress=None) -> Outcome:
-    return LedgerImport(spec, user, allow_duplicates=allow_duplicates, progress=progress).run(path, commit=commit)
+def import_ledger(
+    spec: LedgerSpec, path, user, *, commit: bool, allow_duplicates=False, progress=None, source: str = ""
+) -> Outcome:
+    """Check (and with commit, write) the ledger at `path`; `source` names it in the audit."""
+    importer = LedgerImport(spec, user, allow_duplicates=allow_duplicates, progress=progress, source=source)
+    return importer.run(path, commit=commit)

@@ -119,7 +119,13 @@ def _run(job_id: int, commit: bool) -> None:
         job.state, job.file_error = S.FAILED, _("The uploaded file has expired; upload it again.")
     else:
         outcome = import_ledger(
-            spec_for(job.kind), path, job.user, commit=commit, allow_duplicates=job.allow_duplicates, progress=progress
+            spec_for(job.kind),
+            path,
+            job.user,
+            commit=commit,
+            allow_duplicates=job.allow_duplicates,
+            progress=progress,
+            source=_("Ledger file %(name)s") % {"name": job.file_name},
         )
         job.problems, job.problem_count, job.duplicate_count = (
             outcome.problems,

@@ -190,10 +190,11 @@ def test_rows_stream_through_copy_on_postgresql(net, manager_qk, monkeypatch):
 
 
 def test_a_records_page_shows_the_import_that_wrote_it(client, net, staff_qk):
-    objs = record_bulk_create(HomeVisit, user=staff_qk, rows=rows_of("home_visit", net, 2), action="import")
+    rows = rows_of("home_visit", net, 2)
+    objs = record_bulk_create(HomeVisit, user=staff_qk, rows=rows, action="import", reason="台账文件：十月.xlsx")
     client.force_login(staff_qk)
     page = client.get(objs[1].get_absolute_url()).content.decode()
-    assert 'data-action="import"' in page and "本批共 2 条" in page
+    assert 'data-action="import"' in page and "本批共 2 条" in page and "台账文件：十月.xlsx" in page
 
 
 def test_a_related_object_of_the_wrong_kind_is_refused_as_django_refuses_it(net, staff_qk):

@@ -4,6 +4,7 @@ import pytest
 
 from branches.models import Role
 from ledgers.models import ImportJob
+from portal.audit import history
 from services.models import OutreachEvent
 from services.services import outreach_event_create
 from tests.conftest import record_data
@@ -53,6 +54,8 @@ def test_the_whole_flow_for_a_permitted_user(client, net, staff_qk, ledger):
     job.refresh_from_db()
     assert job.state == ImportJob.State.COMMITTED and job.created_count == 2
     assert OutreachEvent.objects.count() == 2
+    (entry,) = history(OutreachEvent.objects.first())  # the import's one entry names the file
+    assert entry.action == "import" and job.file_name and job.file_name in entry.reason
     assert "/services/outreach-events/" in done.content.decode()  # a link to the records
     assert not any(p.name.startswith(job.token) for p in job_files(job))  # the upload is gone
 
