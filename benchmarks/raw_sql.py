@@ -128,6 +128,17 @@ def _measure_sql(model, measure) -> str:
     return f"SUM(CASE WHEN {condition} THEN r.{column} END)", params
 
 
+def _sql_aggregates(model, measures) -> tuple[list[str], list, list[str]]:
+    """The measures' SQL aggregates, their parameters, and the columns they are split by."""
+    aggregates, params = [], []
+    for m in measures:
+        sql, p = _measure_sql(model, m)
+        aggregates.append(sql)
+        params += p
+    dims = sorted({model._meta.get_field(d).column for m in measures for d in m.spec.split_by})
+    return aggregates, params, dims
+
+
 def node_month_statements() -> list[tuple[str, list]]:
     """One statement per record table (and date field): every measure per node (the record's
     own and each ancestor), month, and split dimension — what the roll-up store holds.
@@ -137,12 +148,7 @@ def node_month_statements() -> list[tuple[str, list]]:
     for model in record_models():
         for date_field, measures in _groups(model):
             column = model._meta.get_field(date_field).column
-            aggregates, params = [], []
-            for m in measures:
-                sql, p = _measure_sql(model, m)
-                aggregates.append(sql)
-                params += p
-            dims = sorted({model._meta.get_field(d).column for m in measures for d in m.spec.split_by})
+            aggregates, params, dims = _sql_aggregates(model, measures)
             source = (
                 f"FROM {model._meta.db_table} r JOIN bench_closure c ON c.branch_id = r.branch_id "
                 f"WHERE r.{column} IS NOT NULL"
@@ -176,12 +182,7 @@ def own_month_statements() -> list[tuple[str, list]]:
     for model in record_models():
         for date_field, measures in _groups(model):
             column = model._meta.get_field(date_field).column
-            aggregates, params = [], []
-            for m in measures:
-                sql, p = _measure_sql(model, m)
-                aggregates.append(sql)
-                params += p
-            dims = sorted({model._meta.get_field(d).column for m in measures for d in m.spec.split_by})
+            aggregates, params, dims = _sql_aggregates(model, measures)
             group = ", ".join([f"r.branch_id, {_month_sql(column)}", *(f"r.{d}" for d in dims)])
             statements.append(
                 (
