@@ -203,3 +203,23 @@ def test_a_related_object_of_the_wrong_kind_is_refused_as_django_refuses_it(net,
     with pytest.raises(ValueError):
         record_bulk_create(HomeVisit, user=staff_qk, rows=rows)
     assert not HomeVisit.objects.exists()
+
+
+def test_a_records_page_runs_as_many_queries_however_long_its_history(client, net, staff_qk):
+    from django.test.utils import CaptureQueriesContext
+
+    from services.services import home_visit_update
+
+    (visit,) = record_bulk_create(HomeVisit, user=staff_qk, rows=rows_of("home_visit", net, 1), action="import")
+    client.force_login(staff_qk)
+    client.get(visit.get_absolute_url())  # warm the content-type cache
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(visit.get_absolute_url()).status_code == 200
+        return len(ctx)
+
+    short = queries()
+    for group in ["disabled", "ill", "other", "elderly", "disabled"]:
+        visit = home_visit_update(visit, user=staff_qk, customer_group=group)
+    assert len(history(visit)) == 6 and queries() == short
