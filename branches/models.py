@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from metrics.catalogue import METRICS, Measure
+from portal.dates import VALIDITY_DATES
 from portal.models import Record, ScopedQuerySet
 from portal.privacy import validate_no_personal_identifiers
 from portal.validators import validate_not_future
@@ -224,6 +225,7 @@ class Honour(Record):
     # still awarded in 2025, and an approved month's figures do not change afterwards.
     measures = (Measure("honours"),)
     system_fields = Record.system_fields | {"status", "status_since", "status_reason"}
+    date_ranges = {"valid_until": VALIDITY_DATES}
 
     class Meta(Record.Meta):
         verbose_name = _("honour")

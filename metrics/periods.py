@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from portal.dates import EARLIEST_DATE, LATEST_QUERY_DATE
+
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-MIN_YEAR, MAX_YEAR = 1990, 2100
+MIN_YEAR, MAX_YEAR = EARLIEST_DATE.year, LATEST_QUERY_DATE.year
 
 
 class PeriodError(ValueError):

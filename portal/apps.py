@@ -7,4 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.conf import settings
+
         from portal import sessions  # noqa: F401  (connects the login-time receiver)
+        from portal.stored_dates import install
+
+        install(settings.DATABASES)

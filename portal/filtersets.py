@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
+from portal.dates import QUERY_DATES
 
 
 def _scoped_branches(request):
@@ -21,8 +22,13 @@ class RecordFilterSet(django_filters.FilterSet):
         to_field_name="code",
         method="filter_subtree",
     )
-    date_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("from"))
-    date_to = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label=_("to"))
+    # A bound outside the years the portal covers is a form error (400 in the API), not a query.
+    date_from = django_filters.DateFilter(
+        field_name="occurred_on", lookup_expr="gte", label=_("from"), validators=[QUERY_DATES]
+    )
+    date_to = django_filters.DateFilter(
+        field_name="occurred_on", lookup_expr="lte", label=_("to"), validators=[QUERY_DATES]
+    )
 
     def filter_subtree(self, queryset, name, value):
         return queryset.filter(branch__path__startswith=value.path) if value else queryset

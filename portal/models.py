@@ -8,9 +8,12 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import class_prepared
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from metrics.catalogue import Measure
+from portal.dates import RECORD_DATES, DateRange
 from portal.privacy import validate_no_personal_identifiers
 from portal.validators import validate_not_future
 
@@ -35,6 +38,14 @@ class ScopedQuerySet(models.QuerySet):
 
     def in_subtree(self, branch):
         return self.filter(**{f"{self.branch_path_lookup}__startswith": branch.path})
+
+    def dates(self, field_name, kind, order="ASC"):
+        """The dates inside the portal's range only (the admin's date hierarchy): a stored date
+        that cannot be read comes back as None and would take the list page down."""
+        from portal.dates import EARLIEST_DATE, LATEST_QUERY_DATE
+
+        inside = {f"{field_name}__range": (EARLIEST_DATE, LATEST_QUERY_DATE)}
+        return super().dates(field_name, kind, order).filter(**inside)
 
 
 class AgeBand(models.TextChoices):
@@ -104,6 +115,9 @@ class Record(models.Model):
     privacy_exempt: ClassVar[frozenset[str]] = frozenset()
     # Fields a user never sets directly (bookkeeping and workflow).
     system_fields: ClassVar[frozenset[str]] = frozenset({"id", "created_by", "created_at", "updated_at", "version"})
+    # Every date field a user sets is checked against the portal's range (portal/dates.py):
+    # RECORD_DATES unless named here with its own range. See _bound_dates below.
+    date_ranges: ClassVar[dict[str, DateRange]] = {}
 
     class Meta:
         abstract = True
@@ -129,6 +143,25 @@ class Record(models.Model):
     @classmethod
     def kind_label(cls):
         return cls._meta.verbose_name
+
+
+@receiver(class_prepared)
+def _bound_dates(sender, **kwargs):
+    """Give every date field a user sets, of every record kind, the portal's range as a validator.
+
+    As a default validator of the field instance it runs wherever the field is validated: in
+    full_clean() (forms, the admin, the services), in the bulk writer's cleaner (ledger imports)
+    and in the API's serializers, which copy a model field's validators. It is not part of the
+    field's deconstruction: the range moves with today, so no migration could hold it."""
+    if not issubclass(sender, Record) or sender._meta.abstract:
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField) and field.editable:
+            if validate_not_future in field.validators:  # already the record range
+                continue
+            bounds = sender.date_ranges.get(field.name, RECORD_DATES)
+            field.default_validators = [*type(field).default_validators, bounds]
+            field.__dict__.pop("validators", None)  # recomputed from the list above on next use
 
 
 @functools.cache

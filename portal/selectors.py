@@ -1,6 +1,10 @@
 """Reads shared by the portal's pages."""
 
+import datetime
+
 from metrics.store import record_models
+
+_UNKNOWN = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 def latest_records(user, limit: int = 10) -> list:
@@ -8,5 +12,6 @@ def latest_records(user, limit: int = 10) -> list:
     newest = []
     for model in record_models():
         newest.extend(model.objects.for_user(user).select_related("branch").order_by("-created_at", "-id")[:limit])
-    newest.sort(key=lambda r: (r.created_at, r.pk), reverse=True)
+    # A creation time that could not be read (portal/stored_dates.py) sorts last, not a 500.
+    newest.sort(key=lambda r: (r.created_at or _UNKNOWN, r.pk), reverse=True)
     return newest[:limit]

@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.dates import RECORD_DATES
 
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -55,8 +56,8 @@ def validate_credit_code(value: str) -> None:
 
 
 def validate_not_future(value) -> None:
-    if value and value > timezone.localdate():
-        raise ValidationError(_("The date cannot be in the future."), code="future_date")
+    """A record's date: not in the future, nor before the portal's earliest date (portal/dates.py)."""
+    RECORD_DATES(value)
 
 
 def validate_amount(value) -> None:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from metrics.catalogue import Measure
+from portal.dates import RECORD_DATES
 from portal.models import AgeBand, Record
 from portal.privacy import validate_masked_name
 from portal.validators import validate_amount, validate_credit_code
@@ -64,7 +65,9 @@ class HomeVisit(Record):
 
     def clean(self):
         super().clean()
-        if self.occurred_on:
+        # A date outside the portal's range is refused by clean_fields; no due date from it
+        # (9999-12-31 + 3 days cannot be represented).
+        if self.occurred_on and RECORD_DATES.contains(self.occurred_on):
             self.follow_up_due = self.occurred_on + datetime.timedelta(days=FOLLOW_UP_DAYS)
         if self.follow_up_done_on and self.occurred_on and self.follow_up_done_on < self.occurred_on:
             raise ValidationError({"follow_up_done_on": _("The follow-up cannot precede the visit.")})

@@ -16,6 +16,7 @@ from django.views import View
 
 from branches.access import access_for
 from branches.models import Branch
+from portal.dates import RECORD_DATES
 from portal.entry.errors import ServiceRefusalsMixin
 from portal.errors import PeriodLocked, StaleEdit
 from portal.recording import check_can_write
@@ -111,7 +112,7 @@ def _parse_day(text: str) -> datetime.date:
         day = datetime.date.fromisoformat(text)
     except ValueError:
         raise Http404() from None
-    if day > timezone.localdate() or day.year < 1990:
+    if not RECORD_DATES.contains(day):
         raise Http404()
     return day
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.access import WRITERS, access_for
 from branches.models import Branch, Staff
+from portal.dates import EARLIEST_DATE
 from portal.entry.ids import parse_id
 from portal.privacy import redact
 from portal.validators import SET_BY_THE_PORTAL, validate_not_future
@@ -136,6 +137,7 @@ def style_fields(form) -> None:
         if isinstance(field, forms.DateField):
             widget.input_type = "date"
             widget.format = "%Y-%m-%d"
+            widget.attrs.setdefault("min", EARLIEST_DATE.isoformat())
             if validate_not_future in field.validators:
                 widget.attrs["max"] = timezone.localdate().isoformat()
         elif isinstance(field, forms.TimeField):
