@@ -9,6 +9,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -157,6 +158,18 @@ class DateColumn(Column):
     width = 12
 
     def convert(self, raw, row, ctx):
+        day = self.as_date(raw)
+        if day is None:
+            raise CellError(_("“%(value)s” is not a date; enter it like 2025-08-14.") % {"value": shown(raw)})
+        # The field's own checks (the portal's date range among them) name the cell at once.
+        try:
+            self.field.run_validators(day)
+        except ValidationError as exc:
+            raise CellError(" ".join(exc.messages)) from None
+        return day
+
+    @staticmethod
+    def as_date(raw) -> datetime.date | None:
         if isinstance(raw, datetime.datetime):
             return raw.date()
         if isinstance(raw, datetime.date):
@@ -171,7 +184,7 @@ class DateColumn(Column):
                     return datetime.date(*(int(g) for g in match.groups()))
                 except ValueError:
                     pass
-        raise CellError(_("“%(value)s” is not a date; enter it like 2025-08-14.") % {"value": shown(raw)})
+        return None
 
     def hint(self) -> str:
         return _("A date, such as 2025-08-14.")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from portal.audit import audit
+from portal.dates import plausible_capture_time
 from portal.models import AuditEntry, Photo
 from portal.recording import check_can_write, check_months_open, delete_photo_files_on_commit, months_touched
 
@@ -37,9 +38,11 @@ def _capture_time(img) -> datetime.datetime | None:
         return None
     try:
         naive = datetime.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
-    except ValueError:
+        captured = timezone.make_aware(naive, timezone.get_default_timezone())
+    except (ValueError, OverflowError):
         return None
-    return timezone.make_aware(naive, timezone.get_default_timezone())
+    # A camera whose clock says year 1 (or 2090) did not take the photo then: unknown, not stored.
+    return plausible_capture_time(captured)
 
 
 def clean_image(upload) -> tuple[bytes, bytes, int, int, datetime.datetime | None]:
