@@ -1,7 +1,9 @@
 """Photo uploads: only real images, re-encoded so that EXIF (GPS included) is gone.
 
-The capture time is read from EXIF before it is dropped. The pixel limit is checked from the
-header, before any decoding, so a decompression bomb costs nothing.
+The capture time is read from EXIF before it is dropped. The pixel limit and the memory the
+decoding and conversions will take (decoded_bytes) are checked from the header, before any
+decoding, so neither a decompression bomb nor a small file in a mode of few bytes per pixel
+that converts to many costs more than PHOTO_MAX_DECODED_BYTES.
 """
 
 import datetime
@@ -45,6 +47,43 @@ def _capture_time(img) -> datetime.datetime | None:
     return plausible_capture_time(captured)
 
 
+# Bytes per pixel of an image in Pillow's memory: 1, L and P take one byte, 16-bit grey two,
+# every other mode four (RGB too: Pillow keeps a pad byte).
+STORED_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+
+
+def decoded_bytes(width: int, height: int, mode: str) -> int:
+    """The most memory clean_image holds at once for an image of this size and mode: the
+    decoded image and its turned copy (EXIF orientation); for L, the image and its RGB copy;
+    for any other mode but RGB, the image and its RGBA copy, then the RGBA copy, the white
+    background and the alpha channel it is pasted through."""
+    source = STORED_BYTES.get(mode, 4)
+    if mode == "RGB":
+        per_pixel = 2 * source
+    elif mode == "L":
+        per_pixel = max(2 * source, source + 4)
+    else:
+        per_pixel = max(2 * source, source + 4, 4 + 4 + 1)
+    return width * height * per_pixel
+
+
+def _as_rgb(img):
+    """The image in RGB, transparency flattened onto white; the source's memory is released as
+    soon as the copy exists."""
+    if img.mode == "RGB":
+        return img
+    if img.mode == "L":
+        rgb = img.convert("RGB")
+        img.close()
+        return rgb
+    rgba = img.convert("RGBA")
+    img.close()
+    background = Image.new("RGB", rgba.size, "white")
+    background.paste(rgba, mask=rgba.getchannel("A"))
+    rgba.close()
+    return background
+
+
 def clean_image(upload) -> tuple[bytes, bytes, int, int, datetime.datetime | None]:
     """Decode, verify and re-encode an upload; return (jpeg, thumbnail, width, height, captured_at)."""
     if upload.size > settings.PHOTO_MAX_BYTES:
@@ -62,21 +101,30 @@ def clean_image(upload) -> tuple[bytes, bytes, int, int, datetime.datetime | Non
                 width, height = probe.size
                 if width * height > settings.PHOTO_MAX_PIXELS:
                     raise ValidationError(_("The photo has too many pixels."), code="pixels")
+                if decoded_bytes(width, height, probe.mode) > settings.PHOTO_MAX_DECODED_BYTES:
+                    raise ValidationError(
+                        _(
+                            "The photo is too large to process (%(width)s × %(height)s pixels). "
+                            "Save it with fewer pixels, as a JPEG, and upload it again."
+                        )
+                        % {"width": width, "height": height},
+                        code="decoded_size",
+                    )
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as img:
-                captured_at = _capture_time(img)
-                img.load()
-                img = ImageOps.exif_transpose(img)
-                if img.mode not in ("RGB", "L"):
-                    background = Image.new("RGB", img.size, "white")
-                    background.paste(img.convert("RGBA"), mask=img.convert("RGBA").split()[-1])
-                    img = background
-                img = img.convert("RGB")
+            source = Image.open(io.BytesIO(data))
+            try:
+                captured_at = _capture_time(source)
+                source.load()
+                ImageOps.exif_transpose(source, in_place=True)
+                img = _as_rgb(source)
                 out = io.BytesIO()
                 img.save(out, "JPEG", quality=85, optimize=True)
                 img.thumbnail(THUMBNAIL_SIZE)
                 thumb = io.BytesIO()
                 img.save(thumb, "JPEG", quality=80)
+                img.close()
+            finally:
+                source.close()
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

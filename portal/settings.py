@@ -186,6 +186,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploads: photos are small; anything larger is refused before it is read into memory.
 PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 PHOTO_MAX_PIXELS = envint("PHOTO_MAX_PIXELS", 40_000_000)
+# What decoding and converting one photo may hold in memory (portal.photos.decoded_bytes):
+# a 20-megapixel RGB photo turned upright, or an 18-megapixel PNG of any mode.
+PHOTO_MAX_DECODED_BYTES = envint("PHOTO_MAX_DECODED_BYTES", 160 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
