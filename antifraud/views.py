@@ -54,6 +54,7 @@ class InterventionDetailView(RecordDetailView):
 
 
 class InterventionTransitionView(InterventionDetailView):
+    request_body_limit = None  # a form, no photos: the general limit (portal.body_limits)
     http_method_names = ["post"]
 
     def post(self, request, **kwargs):
@@ -78,6 +79,7 @@ class InterventionTransitionView(InterventionDetailView):
 
 
 class InterventionCommendationView(InterventionDetailView):
+    request_body_limit = None  # a form, no photos: the general limit (portal.body_limits)
     """Record a commendation (an honour) earned by the case, linked to it."""
 
     http_method_names = ["post"]

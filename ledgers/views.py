@@ -22,7 +22,7 @@ from ledgers.files import max_upload_bytes
 from ledgers.lookups import Lookups
 from ledgers.models import ImportJob
 from ledgers.specs import all_specs, spec_for
-from ledgers.uploads import limit_uploads
+from ledgers.uploads import ledger_request_limit, limit_uploads
 from ledgers.workbooks import export_file, template_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -150,6 +150,9 @@ def upload(request):
     if request.method == "POST":
         limit_uploads(request)
     return csrf_protect(_upload)(request)
+
+
+upload.request_body_limit = ledger_request_limit
 
 
 @login_required

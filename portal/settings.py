@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a body (CSRF reads the form): refuses one over its route's limit.
+    "portal.body_limits.RequestBodyLimitMiddleware",
     "portal.sessions.AbsoluteSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -191,6 +193,10 @@ PHOTO_MAX_PIXELS = envint("PHOTO_MAX_PIXELS", 40_000_000)
 PHOTO_MAX_DECODED_BYTES = envint("PHOTO_MAX_DECODED_BYTES", 160 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+LEDGER_MAX_UPLOAD_BYTES = envint("LEDGER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Any request body, refused by its Content-Length before it is read (portal/body_limits.py);
+# the photo pages and the ledger uploads have limits of their own, from the limits above.
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE + 1024 * 1024)
 
 # Sessions: 30 idle minutes, 12 hours at most (the absolute limit is enforced by middleware).
 SESSION_COOKIE_AGE = 30 * 60

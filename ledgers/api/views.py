@@ -19,7 +19,7 @@ from ledgers.api.serializers import ImportJobSerializer, UploadSerializer
 from ledgers.files import max_upload_bytes
 from ledgers.models import ImportJob
 from ledgers.specs import spec_for
-from ledgers.uploads import limit_uploads
+from ledgers.uploads import ledger_request_limit, limit_uploads
 from ledgers.views import XLSX, can_record_somewhere, export_response
 from portal.api.permissions import ReadOnlyForMetricsClients
 
@@ -41,6 +41,7 @@ class LedgerImportView(APIView):
     duplicates; `?background=1` answers 202 at once with a status URL to poll."""
 
     parser_classes = [MultiPartParser, FormParser]
+    request_body_limit = staticmethod(ledger_request_limit)
     permission_classes = [IsAuthenticated, ReadOnlyForMetricsClients]
 
     def initial(self, request, *args, **kwargs):

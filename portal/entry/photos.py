@@ -1,5 +1,6 @@
 """Photos of a record: attached all or none, served only to users who can see the record."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -9,10 +10,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from portal.body_limits import FORM_ALLOWANCE
 from portal.entry.errors import ServiceRefusalsMixin
+from portal.entry.forms import MAX_PHOTOS_PER_UPLOAD
 from portal.errors import PeriodLocked
 from portal.kinds import kind_for_slug
 from portal.photos import photo_add, photo_delete
+
+
+def photo_request_limit() -> int:
+    """The body a page taking photos may declare (portal.body_limits): as many photos as one form
+    takes, each at the photo limit, and the form around them."""
+    return settings.PHOTO_MAX_BYTES * MAX_PHOTOS_PER_UPLOAD + FORM_ALLOWANCE
 
 
 class PhotoRefused(Exception):

@@ -21,7 +21,7 @@ from branches.access import access_for
 from portal.entry import display
 from portal.entry.errors import FORM_REFUSALS, ServiceRefusalsMixin, add_service_error
 from portal.entry.forms import PhotoUploadForm, VersionForm, style_fields
-from portal.entry.photos import PhotoRefused, attach_photos, photo_url
+from portal.entry.photos import PhotoRefused, attach_photos, photo_request_limit, photo_url
 from portal.errors import PeriodLocked, StaleEdit
 from portal.kinds import kind_for_slug
 from portal.models import Photo
@@ -161,6 +161,8 @@ class RecordListView(RecordViewMixin, View):
 class RecordDetailView(RecordViewMixin, View):
     """The record, its photos and its change history; a POST here attaches photos."""
 
+    request_body_limit = staticmethod(photo_request_limit)
+
     def get(self, request, **kwargs):
         return self.render_detail(self.get_object())
 
@@ -232,6 +234,8 @@ class RecordFormViewMixin(RecordViewMixin):
 
 
 class RecordCreateView(RecordFormViewMixin, View):
+    request_body_limit = staticmethod(photo_request_limit)  # the new-record form takes photos too
+
     def refuse_if_nowhere_to_record(self, form) -> None:
         if not form.can_offer_branch:
             raise PermissionDenied(
