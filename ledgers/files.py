@@ -4,6 +4,9 @@ A file that is not what it claims gets a clear message, never a 500: not an XLSX
 a CSV renamed), an old .xls or a password-protected workbook (both OLE files), a zip bomb
 (declared sizes and compression ratio checked before anything is inflated), too many rows
 (the sheet's <row> tags are counted from the raw XML, stopping at the limit), merged cells.
+Every XML part read is parsed by defusedxml with document type declarations forbidden, so no
+entity is ever expanded, wherever in the part the declaration hides (the sheet itself is
+streamed by ledgers/sheet.py, whose parser refuses them the same way).
 """
 
 import os
@@ -11,13 +14,16 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+from defusedxml.ElementTree import iterparse as defused_iterparse
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl.reader.strings import read_string_table
+from openpyxl.cell.text import Text
 from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -26,7 +32,41 @@ REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 MERGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref=\"([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)\"")
-DIMENSION_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref=\"[A-Za-z]*\d+:?[A-Za-z]*(\d+)\"")
+DIMENSION_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref=\"([A-Za-z]*\d+)(?::([A-Za-z]*\d+))?\"")
+
+
+# Excel's own sheet: columns A to XFD, rows 1 to 1,048,576. A reference beyond it was not written
+# by Excel or WPS, and its number could be any size.
+MAX_COLUMN = 16_384
+MAX_ROW = 1_048_576
+CELL_REF = re.compile(r"^([A-Za-z]*)(\d*)$")
+
+
+def reference_bounds(ref: str) -> tuple[int, int]:
+    """(column, row) of a cell reference such as "C12" ("C" or "12" alone: 0 for the other);
+    FileRefused when either lies beyond Excel's sheet or the reference is not one."""
+    match = CELL_REF.match(ref or "")
+    letters, digits = (match.group(1), match.group(2)) if match else ("", "")
+    if match is None or len(letters) > 3 or len(digits) > 7:
+        raise outside_the_sheet(ref)
+    column = 0
+    for char in letters.upper():
+        column = column * 26 + ord(char) - 64
+    row = int(digits) if digits else 0
+    if column > MAX_COLUMN or row > MAX_ROW:
+        raise outside_the_sheet(ref)
+    return column, row
+
+
+def outside_the_sheet(ref: str) -> "FileRefused":
+    shown = ref if len(ref or "") <= 20 else ref[:17] + "…"
+    return FileRefused(
+        _(
+            "The sheet refers to cell %(ref)s, outside any Excel sheet (columns A to XFD, rows 1 to 1,048,576): "
+            "the file was not saved by Excel or WPS. Open it in Excel, save it as .xlsx and upload it again."
+        )
+        % {"ref": shown}
+    )
 
 
 def limit(name: str, default: int) -> int:
@@ -140,10 +180,9 @@ def open_archive(path) -> zipfile.ZipFile:
     return archive
 
 
-def _check_prolog(head: bytes) -> None:
+def _declarations_refused() -> FileRefused:
     """OOXML parts never declare a DTD; one that does may hide entity expansion."""
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise FileRefused(_("This workbook holds XML declarations that are not allowed in a ledger."))
+    return FileRefused(_("This workbook holds XML declarations that are not allowed in a ledger."))
 
 
 def _read_xml(archive: zipfile.ZipFile, name: str):
@@ -151,8 +190,25 @@ def _read_xml(archive: zipfile.ZipFile, name: str):
         data = archive.read(name)
     except KeyError:
         return None
-    _check_prolog(data[:4096])
-    return ElementTree.fromstring(data)  # noqa: S314 - no DTD (checked above), sizes bounded by open_archive
+    try:
+        return defused_fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise _declarations_refused() from None
+
+
+def _read_strings(archive: zipfile.ZipFile, name: str) -> list[str]:
+    """The shared strings, as openpyxl's reader reads them, streamed through defusedxml."""
+    strings = []
+    tag = f"{{{SHEET_MAIN_NS}}}si"
+    with archive.open(name) as src:
+        try:
+            for _event, node in defused_iterparse(src, forbid_dtd=True):
+                if node.tag == tag:
+                    strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                    node.clear()
+        except DefusedXmlException:
+            raise _declarations_refused() from None
+    return strings
 
 
 def _resolve(base: str, target: str) -> str:
@@ -201,10 +257,7 @@ def read_workbook(archive: zipfile.ZipFile) -> Workbook:
         )
         for rel_type, target in rels.values():
             if rel_type.endswith("/sharedStrings"):
-                with archive.open(target) as src:
-                    _check_prolog(src.read(4096))
-                with archive.open(target) as src:
-                    workbook.strings = read_string_table(src)
+                workbook.strings = _read_strings(archive, target)
             elif rel_type.endswith("/styles"):
                 styles = _read_xml(archive, target)
                 if styles is not None:
@@ -230,8 +283,12 @@ def prescan(workbook: Workbook, limit_rows: int) -> None:
                 if first:
                     first = False
                     dimension = DIMENSION_TAG.search(window[:4096])
-                    if dimension and int(dimension.group(1)) - 1 > limit_rows:
-                        _too_many(limit_rows)
+                    if dimension:
+                        last = dimension.group(2) or dimension.group(1)
+                        for ref in {dimension.group(1), last}:
+                            reference_bounds(ref.decode())
+                        if reference_bounds(last.decode())[1] - 1 > limit_rows:
+                            _too_many(limit_rows)
                 # Tags cut by the chunk's end are counted in the next window.
                 cut = max(window.rfind(b"<"), 0)
                 body, tail = window[:cut], window[cut:]
@@ -247,6 +304,9 @@ def prescan(workbook: Workbook, limit_rows: int) -> None:
         ) from None
     if rows - 1 > limit_rows:
         _too_many(limit_rows)
+    for ref in merged:
+        for corner in ref.split(":"):
+            reference_bounds(corner)
     workbook.data_rows = max(rows - 1, 0)
     workbook.merged = merged
 

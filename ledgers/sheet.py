@@ -15,7 +15,7 @@ from xml.parsers import expat
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
-from ledgers.files import FileRefused, Workbook
+from ledgers.files import MAX_COLUMN, MAX_ROW, FileRefused, Workbook, outside_the_sheet
 
 VALUE, FORMULA, ERROR = "v", "f", "e"
 CHUNK = 1 << 16
@@ -67,7 +67,12 @@ class _RowCollector:
         tag = self.local(name)
         if tag == "c":
             ref = attrs.get("r")
+            if ref and len(ref) > 10:  # beyond XFD1048576, and its number could be any size
+                raise outside_the_sheet(ref)
             self.column = column_index(ref) if ref else self.column + 1
+            # A row number past the sheet needs eight characters: only then is it read.
+            if self.column > MAX_COLUMN or (ref and len(ref) >= 8 and row_index(ref) > MAX_ROW):
+                raise outside_the_sheet(ref or f"#{self.column}")
             self.kind, self.style = attrs.get("t", "n"), attrs.get("s")
             self.formula, self.text, self.collect = None, None, False
         elif tag == "v" or (tag == "t" and not self.in_phonetic and self.cells is not None):
@@ -80,7 +85,11 @@ class _RowCollector:
             self.in_phonetic = True
         elif tag == "row":
             ref = attrs.get("r")
+            if ref and ref.isdigit() and len(ref) > 7:
+                raise outside_the_sheet(ref)
             self.row_number = int(ref) if ref and ref.isdigit() else self.row_number + 1
+            if self.row_number > MAX_ROW:
+                raise outside_the_sheet(ref or str(self.row_number))
             self.cells, self.column = {}, 0
 
     def end(self, name):
