@@ -28,14 +28,19 @@ are left alone.
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from portal.dates import CAPTURE_CLOCK_SLACK, EARLIEST_DATE, RECORD_DATES, DateRange
 
 SENTINEL = EARLIEST_DATE
-REASON = "Stored date outside the portal's range (issue 15): repaired by migration portal 0004."
+# Stored with the entry, in the portal's language: the record's history shows it as written.
+REASON = gettext_noop(
+    "The stored date was outside the portal's range: repaired by migration portal 0004. Correct the date."
+)
 
 
 def date_range_of(field) -> DateRange | None:
@@ -79,6 +84,8 @@ def repair_records(apps, write=print) -> tuple[int, list[str]]:
     AuditEntry = apps.get_model("portal", "AuditEntry")
     ContentType = apps.get_model("contenttypes", "ContentType")
     repaired, stuck = 0, []
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = gettext(REASON)
     for model, current in _record_models(apps):
         ranges = {}
         for field in current._meta.concrete_fields:
@@ -120,7 +127,7 @@ def repair_records(apps, write=print) -> tuple[int, list[str]]:
                         branch_id=row["branch_id"],
                         version=row["version"] + 1,
                         changes=changes,
-                        reason=REASON,
+                        reason=reason,
                     )
             except IntegrityError:  # a unique rule (one tally per day) already holds the sentinel day
                 stuck.append(f"{model._meta.label} {row['pk']}")

@@ -10,7 +10,7 @@ The drivers' own converters are replaced here (psycopg2's typecasters for date, 
 timestamptz; sqlite3's converters for the declared types Django uses) by ones that return None
 for such values and log a warning naming the raw value. Values inside the limits are returned
 as the drivers return them. Validation (portal/dates.py) keeps new values inside the portal's
-range, and the migration portal 0007 repairs those stored before it.
+range, and the migration portal 0004 (portal/date_repair.py) repairs those stored before it.
 """
 
 import datetime
@@ -32,7 +32,8 @@ def _warn(raw) -> None:
 
 def usable(value):
     """The value if every page can show it, else None (with a warning)."""
-    if isinstance(value, datetime.datetime):
+    # Only years 1 and 9999 come near the limits: one attribute read for every other value.
+    if value.year in (1, 9999) and isinstance(value, datetime.datetime):
         naive = value.astimezone(datetime.UTC).replace(tzinfo=None) if value.tzinfo else value
         if not _FIRST <= naive <= _LAST:
             _warn(value.isoformat())
@@ -40,20 +41,28 @@ def usable(value):
     return value
 
 
-def _tolerant(parse):
-    """A converter that returns None (and warns) where `parse` raises or finds nothing."""
+def _tolerant(parse, fallback=None):
+    """A converter: `parse(raw)` (fast, ISO text), else `fallback(raw, *args)` (the driver's own,
+    for any other form it writes); None, with a warning, where neither gives a usable value."""
 
     def convert(raw, *args):
         if raw is None:
             return None
         try:
-            value = parse(raw, *args)
+            value = parse(raw)
         except (ValueError, OverflowError, TypeError):
             value = None
+            if fallback is not None:
+                try:
+                    value = fallback(raw, *args)
+                except (ValueError, OverflowError, TypeError):
+                    value = None
         if value is None:
             _warn(raw)
             return None
-        return usable(value)
+        if value.year in (1, 9999):
+            return usable(value)
+        return value
 
     return convert
 
@@ -63,8 +72,15 @@ def install_postgresql() -> None:
         from psycopg2 import extensions
     except ImportError:  # psycopg 3 or no PostgreSQL driver: nothing to replace
         return
-    for base in (extensions.PYDATE, extensions.PYDATETIME, extensions.PYDATETIMETZ):
-        extensions.register_type(extensions.new_type(base.values, f"PORTAL_{base.name}", _tolerant(base)))
+    # PostgreSQL writes dates and timestamps as ISO text (DateStyle ISO, the session in UTC), which
+    # fromisoformat reads faster than the driver's own typecaster; BC dates, years past 9999 and
+    # "infinity" fall back to that typecaster, and then to None.
+    for base, parse in (
+        (extensions.PYDATE, datetime.date.fromisoformat),
+        (extensions.PYDATETIME, datetime.datetime.fromisoformat),
+        (extensions.PYDATETIMETZ, datetime.datetime.fromisoformat),
+    ):
+        extensions.register_type(extensions.new_type(base.values, f"PORTAL_{base.name}", _tolerant(parse, base)))
 
 
 def install_sqlite() -> None:
