@@ -34,26 +34,13 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from portal.dates import CAPTURE_CLOCK_SLACK, EARLIEST_DATE, RECORD_DATES, DateRange
+from portal.dates import CAPTURE_CLOCK_SLACK, EARLIEST_DATE, date_range_of
 
 SENTINEL = EARLIEST_DATE
 # Stored with the entry, in the portal's language: the record's history shows it as written.
 REASON = gettext_noop(
     "The stored date was outside the portal's range: repaired by migration portal 0004. Correct the date."
 )
-
-
-def date_range_of(field) -> DateRange | None:
-    """The portal's range of a current model field (its DateRange validator, or the record range
-    of validate_not_future), or None for a field a user does not set."""
-    from portal.validators import validate_not_future
-
-    for validator in field.validators:
-        if isinstance(validator, DateRange):
-            return validator
-        if validator is validate_not_future:
-            return RECORD_DATES
-    return None
 
 
 def _record_models(apps):

@@ -70,6 +70,19 @@ VALIDITY_DATES = DateRange(lambda: EARLIEST_DATE, lambda: _years_from_today(VALI
 QUERY_DATES = DateRange(lambda: EARLIEST_DATE, lambda: LATEST_QUERY_DATE)
 
 
+def date_range_of(field) -> DateRange | None:
+    """The portal's range of a current model field (its DateRange validator, or the record range
+    of validate_not_future), or None for a field a user does not set."""
+    from portal.validators import validate_not_future  # it imports this module
+
+    for validator in field.validators:
+        if isinstance(validator, DateRange):
+            return validator
+        if validator is validate_not_future:
+            return RECORD_DATES
+    return None
+
+
 def plausible_capture_time(value: datetime.datetime | None) -> datetime.datetime | None:
     """An EXIF capture time if it is plausible, else None (unknown)."""
     if value is None:

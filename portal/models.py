@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from metrics.catalogue import Measure
-from portal.dates import RECORD_DATES, DateRange
+from portal.dates import EARLIEST_DATE, LATEST_QUERY_DATE, RECORD_DATES, DateRange
 from portal.privacy import validate_no_personal_identifiers
 from portal.validators import validate_not_future
 
@@ -42,8 +42,6 @@ class ScopedQuerySet(models.QuerySet):
     def dates(self, field_name, kind, order="ASC"):
         """The dates inside the portal's range only (the admin's date hierarchy): a stored date
         that cannot be read comes back as None and would take the list page down."""
-        from portal.dates import EARLIEST_DATE, LATEST_QUERY_DATE
-
         inside = {f"{field_name}__range": (EARLIEST_DATE, LATEST_QUERY_DATE)}
         return super().dates(field_name, kind, order).filter(**inside)
 

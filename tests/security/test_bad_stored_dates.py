@@ -19,7 +19,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from metrics.rebuild import rebuild
-from portal.date_repair import SENTINEL, date_range_of, repair_stored_dates
+from portal.date_repair import SENTINEL, repair_stored_dates
+from portal.dates import date_range_of
 from portal.kinds import record_kinds
 from portal.models import AuditEntry, Photo
 from tests.security.routes import all_routes, arguments, concrete

@@ -29,8 +29,7 @@ from branches.services import branch_update
 from ledgers.columns import DateColumn
 from ledgers.importing import import_ledger
 from ledgers.specs import spec_for
-from portal.date_repair import date_range_of
-from portal.dates import EARLIEST_DATE
+from portal.dates import EARLIEST_DATE, date_range_of
 from portal.kinds import record_kinds
 from portal.photos import clean_image
 from tests.api.conftest import payload, token_client
