@@ -78,6 +78,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request, and inside the headers' middleware so that its
+    # refusals carry them: control characters in the path, query, headers, cookies, forms.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.control_characters.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,8 +91,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.sessions.AbsoluteSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Inside CSP (its answers get the headers), outside axes (it sees the lockout answer).
     "portal.api.middleware.ApiErrorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -2,9 +2,11 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.access import access_for
+from portal.control_characters import ControlCharacterRefused, refusal
 from portal.selectors import latest_records
 
 
@@ -34,3 +36,11 @@ def home(request):
             "latest": latest_records(request.user),
         },
     )
+
+
+def bad_request(request, exception):
+    """handler400: a refused control character (found while Django parsed a multipart body)
+    says where it was; every other 400 is Django's."""
+    if isinstance(exception, ControlCharacterRefused):
+        return refusal(request, exception)
+    return defaults.bad_request(request, exception)

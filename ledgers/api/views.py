@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from ledgers.models import ImportJob
 from ledgers.specs import spec_for
 from ledgers.uploads import limit_uploads
 from ledgers.views import XLSX, can_record_somewhere, export_response
+from portal.api.formats import ControlCheckedFormParser, ControlCheckedMultiPartParser
 from portal.api.permissions import ReadOnlyForMetricsClients
 
 TRUE = {"1", "true", "yes", "on"}
@@ -40,7 +40,7 @@ class LedgerImportView(APIView):
     400 with the problems otherwise). `?allow_duplicates=1` imports rows that only look like
     duplicates; `?background=1` answers 202 at once with a status URL to poll."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [ControlCheckedMultiPartParser, ControlCheckedFormParser]
     permission_classes = [IsAuthenticated, ReadOnlyForMetricsClients]
 
     def initial(self, request, *args, **kwargs):
