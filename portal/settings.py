@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.sessions.AbsoluteSessionLimitMiddleware",
+    # Sees the user REST framework authenticated from a token too (it sets request.user).
+    "portal.cache_control.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside CSP (its answers get the headers), outside axes (it sees the lockout answer).
     "portal.api.middleware.ApiErrorMiddleware",

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from portal.api.authentication import PortalTokenAuthentication
 from portal.api.exceptions import LoginLocked
 from portal.api.tokens import token_audit
+from portal.cache_control import NO_STORE
 from portal.models import AuditEntry
 
 
@@ -85,9 +86,11 @@ class LoginView(APIView):
         instance, token = get_token_model().objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         token_audit(user, AuditEntry.Action.CREATE, instance)
-        return Response(
+        response = Response(
             TokenSerializer({"token": token, "expiry": instance.expiry, "username": user.get_username()}).data
         )
+        response["Cache-Control"] = NO_STORE  # the answer is a secret, though the request had no credentials
+        return response
 
 
 class LogoutView(APIView):
