@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,10 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import sessions  # noqa: F401  (connects the login-time receiver)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the portal's site: superusers only (portal/admin_site.py)."""
+
+    default = False  # named in INSTALLED_APPS; PortalConfig stays this module's default
+    default_site = "portal.admin_site.PortalAdminSite"

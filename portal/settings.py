@@ -50,7 +50,7 @@ if PRODUCTION:
 PORTAL_DEMO = envbool("PORTAL_DEMO", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # Sees the user REST framework authenticated from a token too (it sets request.user).
     "portal.cache_control.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Metrics clients signed in with the browser: only the views open to them (branches/access.py).
+    "portal.metrics_clients.MetricsClientMiddleware",
     # Inside CSP (its answers get the headers), outside axes (it sees the lockout answer).
     "portal.api.middleware.ApiErrorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

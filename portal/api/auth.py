@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from branches.access import open_to_metrics_clients
 from portal.api.authentication import PortalTokenAuthentication
 from portal.api.exceptions import LoginLocked
 from portal.api.tokens import token_audit
@@ -49,6 +50,7 @@ def active_tokens(user):
     return get_token_model().objects.filter(user=user).filter(Q(expiry__gt=timezone.now()) | Q(expiry__isnull=True))
 
 
+@open_to_metrics_clients
 class LoginView(APIView):
     """Exchange a username and password for a token."""
 
@@ -93,6 +95,7 @@ class LoginView(APIView):
         return response
 
 
+@open_to_metrics_clients
 class LogoutView(APIView):
     """Revoke the token this request carries."""
 
@@ -107,6 +110,7 @@ class LogoutView(APIView):
         return Response(status=204)
 
 
+@open_to_metrics_clients
 class LogoutAllView(APIView):
     """Revoke every token of the user this request's token belongs to."""
 
