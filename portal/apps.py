@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import sessions  # noqa: F401  (connects the login-time receiver)
+        from portal import accounts, sessions  # noqa: F401  (connect the password and login-time receivers)
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):
