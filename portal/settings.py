@@ -237,7 +237,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The client's address (portal/client_address.py): REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
+# proxies at TRUSTED_PROXY_IPS (addresses or networks, "*" for any: only when nothing else can
+# reach the app) the address they appended to TRUSTED_PROXY_HEADER. docs/deploy.md.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "X-Forwarded-For")
+TRUSTED_PROXY_IPS = envlist("TRUSTED_PROXY_IPS")
+if TRUSTED_PROXY_COUNT and not TRUSTED_PROXY_IPS:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT needs TRUSTED_PROXY_IPS: the proxies' addresses.")
+
 # Login throttling: username + IP, 5 failures, 15 minutes.
+AXES_CLIENT_IP_CALLABLE = "portal.client_address.client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

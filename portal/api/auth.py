@@ -24,6 +24,7 @@ from portal.api.authentication import PortalTokenAuthentication
 from portal.api.exceptions import LoginLocked
 from portal.api.tokens import token_audit
 from portal.cache_control import NO_STORE
+from portal.client_address import client_ip
 from portal.models import AuditEntry
 
 
@@ -50,13 +51,20 @@ def active_tokens(user):
     return get_token_model().objects.filter(user=user).filter(Q(expiry__gt=timezone.now()) | Q(expiry__isnull=True))
 
 
+class ClientAddressRateThrottle(ScopedRateThrottle):
+    """The login rate per client address as django-axes sees it (behind the proxy too)."""
+
+    def get_ident(self, request):
+        return client_ip(request) or ""
+
+
 @open_to_metrics_clients
 class LoginView(APIView):
     """Exchange a username and password for a token."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (ScopedRateThrottle,)
+    throttle_classes = (ClientAddressRateThrottle,)
     throttle_scope = "api_login"
     error_statuses = {"post": (400, 401, 403, 429)}
 
