@@ -264,6 +264,9 @@ else:
 DASHBOARD_CACHE = envbool("DASHBOARD_CACHE", bool(REDIS_URL))
 # Uploaded ledgers wait here for their commit (ledgers/jobs.py); shared storage when there are
 # several app servers. Unset: a folder in the system's temporary directory.
+# Ledger imports running at once (ledgers/slots.py): per user, and in the whole portal.
+LEDGER_IMPORTS_PER_USER = envint("LEDGER_IMPORTS_PER_USER", 2)
+LEDGER_IMPORTS_TOTAL = envint("LEDGER_IMPORTS_TOTAL", 4)
 if os.environ.get("LEDGER_UPLOAD_DIR"):
     LEDGER_UPLOAD_DIR = Path(os.environ["LEDGER_UPLOAD_DIR"])
 

@@ -13,7 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ledgers import jobs
+from ledgers import jobs, slots
 from ledgers.api.serializers import ImportJobSerializer, UploadSerializer
 from ledgers.files import max_upload_bytes
 from ledgers.models import ImportJob
@@ -62,6 +62,7 @@ class LedgerImportView(APIView):
             202: ImportJobSerializer,
             400: OpenApiResponse(description="The file is refused ({file: [message]}) or rows have problems."),
             413: OpenApiResponse(description="The file is larger than the limit."),
+            429: OpenApiResponse(description="Too many imports running (yours or the portal's); see Retry-After."),
         },
     )
     def post(self, request, slug):
@@ -82,7 +83,11 @@ class LedgerImportView(APIView):
         if upload is None:
             return Response({"file": [_("Attach the ledger as the multipart field “file”.")]}, status=400)
         dry_run = request.query_params.get("dry_run", "1").lower() in TRUE
-        job = jobs.create_job(user=request.user, kind=spec.slug, uploaded=upload)
+        try:
+            job = jobs.create_job(user=request.user, kind=spec.slug, uploaded=upload)
+        except slots.ImportsBusy as busy:
+            headers = {"Retry-After": str(busy.retry_after)}
+            return Response({"detail": str(busy)}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
         job.allow_duplicates = request.query_params.get("allow_duplicates", "").lower() in TRUE
         job.save(update_fields=["allow_duplicates"])
         background = request.query_params.get("background", "").lower() in TRUE
