@@ -33,9 +33,12 @@ from django.utils.translation import gettext as _
 
 from portal.api.middleware import API_PREFIX, json_error
 
-C0 = frozenset(map(chr, range(0x20)))
-HEADER_REFUSED = C0 - frozenset("\t")
-TEXT_REFUSED = frozenset("\x00")
+C0 = re.compile("[\x00-\x1f]")
+HEADER_REFUSED = re.compile("[\x00-\x08\x0a-\x1f]")  # all but TAB
+TEXT_REFUSED = re.compile("\x00")
+# Encoded forms: a %-escape of a C0 character or a raw one (query strings, form bodies); in
+# JSON an escape or a raw byte other than the whitespace TAB, LF, CR.
+PERCENT_CONTROL = re.compile("%[01][0-9a-fA-F]|[\x00-\x1f]")
 JSON_CONTROL = re.compile(rb"\\u00[01][0-9a-fA-F]|[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -43,7 +46,8 @@ def first_control(text: str, refused=C0) -> str | None:
     """The first refused character of the text, or None."""
     if not isinstance(text, str):
         return None
-    return next((ch for ch in text if ch in refused), None)
+    found = refused.search(text)
+    return found.group() if found else None
 
 
 class ControlCharacterRefused(MultiPartParserError):
@@ -128,10 +132,10 @@ def check_request(request) -> None:
     """Everything of the request but a multipart body (that is checked as it is parsed)."""
     if (ch := first_control(request.path_info)) is not None:
         raise ControlCharacterRefused(_("the address"), ch)
-    raw_query = request.META.get("QUERY_STRING", "")
-    if (ch := first_control(raw_query)) is not None:
-        raise ControlCharacterRefused(_("the query string"), ch)
-    _check_pairs(request.GET.lists(), lambda key: _("the query parameter “%(name)s”") % {"name": key[:50]})
+    if PERCENT_CONTROL.search(request.META.get("QUERY_STRING", "")):  # else nothing to decode
+        _check_pairs(request.GET.lists(), lambda key: _("the query parameter “%(name)s”") % {"name": key[:50]})
+        if (ch := first_control(request.META.get("QUERY_STRING", ""))) is not None:
+            raise ControlCharacterRefused(_("the query string"), ch)
     for name, value in request.META.items():
         if not name.startswith("HTTP_") or name == "HTTP_COOKIE":
             continue  # cookies are checked one by one below
@@ -142,7 +146,8 @@ def check_request(request) -> None:
         if (ch := first_control(name) or first_control(value)) is not None:
             raise ControlCharacterRefused(_("the cookie “%(name)s”") % {"name": name[:50]}, ch)
     if request.content_type == "application/x-www-form-urlencoded" and _body_is_small(request):
-        check_form(QueryDict(request.body, encoding="utf-8"))
+        if PERCENT_CONTROL.search(request.body.decode("latin-1")):
+            check_form(QueryDict(request.body, encoding="utf-8"))
     elif _is_json(request.content_type) and _body_is_small(request) and _may_hold_controls(request.body):
         try:
             data = json.loads(request.body)
@@ -175,10 +180,17 @@ def refusal(request, exc: ControlCharacterRefused):
     """The 400 answer: JSON under /api/, a page otherwise."""
     if request.path_info.startswith(API_PREFIX):
         if exc.field:
-            return JsonResponse({exc.field: [str(exc)]}, status=400, json_dumps_params={"ensure_ascii": False})
-        return json_error(400, str(exc))
-    response = render(request, "portal/refused_input.html", {"message": str(exc)}, status=400)
+            return _field_error(exc)
+        response = json_error(400, str(exc))
+    else:
+        response = render(request, "portal/refused_input.html", {"message": str(exc)}, status=400)
     response.control_character_refusal = exc.where  # for the tests: which part was refused
+    return response
+
+
+def _field_error(exc: ControlCharacterRefused):
+    response = JsonResponse({exc.field: [str(exc)]}, status=400, json_dumps_params={"ensure_ascii": False})
+    response.control_character_refusal = exc.where
     return response
 
 
