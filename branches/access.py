@@ -1,8 +1,17 @@
-"""What a user may see and do, computed once per request from their role assignments."""
+"""What a user may see and do, computed once per request from their role assignments.
+
+Metrics clients (issue 15) read aggregates only: the metric values, the branch tree, targets
+and the monthly submissions' status, through the API. Never a record, a photo, a ledger export
+or a page of the portal that shows records. Views open to them say so with
+`open_to_metrics_clients`; every other view refuses them (403), so a new view is closed to
+them until someone decides otherwise. A user who also holds another role reads as that role.
+"""
 
 from functools import cached_property
 
 from branches.models import Branch, Membership, Role
+
+OPEN_TO_METRICS_CLIENTS = "open_to_metrics_clients"
 
 WRITERS = {Role.OUTLET_STAFF, Role.BRANCH_MANAGER, Role.ADMIN}
 SUBMITTERS = {Role.BRANCH_MANAGER, Role.ADMIN}
@@ -75,6 +84,28 @@ class Access:
 
     def is_metrics_client_only(self) -> bool:
         return bool(self.memberships) and all(m.role == Role.METRICS_CLIENT for m in self.memberships)
+
+    @property
+    def reads_records(self) -> bool:
+        return self.sees_everything or not self.is_metrics_client_only()
+
+    def may_open(self, view) -> bool:
+        """Whether the user may use the view at all: metrics clients only the views open to them."""
+        return self.reads_records or is_open_to_metrics_clients(view)
+
+
+def open_to_metrics_clients(view):
+    """Mark a view (function or class) as showing metrics clients nothing but aggregates."""
+    setattr(view, OPEN_TO_METRICS_CLIENTS, True)
+    return view
+
+
+def is_open_to_metrics_clients(view) -> bool:
+    """A view function, its class (class-based and REST framework views), or a view instance."""
+    for candidate in (view, getattr(view, "view_class", None), getattr(view, "cls", None)):
+        if getattr(candidate, OPEN_TO_METRICS_CLIENTS, False):
+            return True
+    return False
 
 
 def access_for(user) -> Access:

@@ -20,6 +20,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ledgers import slots
 from ledgers.importing import import_ledger
 from ledgers.models import ImportJob
 from ledgers.specs import spec_for
@@ -28,7 +29,7 @@ from portal.privacy import redact
 log = logging.getLogger(__name__)
 
 KEEP_FOR = timedelta(hours=24)  # an uploaded file waits this long for its commit
-STALLED_AFTER = timedelta(minutes=15)  # a run without progress this long died with its process
+STALLED_AFTER = slots.STALLED_AFTER  # a run without progress this long died with its process
 
 
 def upload_dir() -> Path:
@@ -42,7 +43,8 @@ def file_of(job: ImportJob) -> Path:
 
 
 def create_job(*, user, kind: str, uploaded) -> ImportJob:
-    """Keep the uploaded file under a fresh token; the job starts in the checking state."""
+    """Keep the uploaded file under a fresh token; the job starts in the checking state, which
+    takes one of the import slots (ledgers/slots.py: ImportsBusy when there is none)."""
     sweep()
     job = ImportJob(
         user=user,
@@ -54,8 +56,7 @@ def create_job(*, user, kind: str, uploaded) -> ImportJob:
     with open(file_of(job), "wb") as out:
         for piece in uploaded.chunks():
             out.write(piece)
-    job.save()
-    return job
+    return _enter(job)
 
 
 def create_job_from_path(*, user, kind: str, path, name: str = "") -> ImportJob:
@@ -64,7 +65,15 @@ def create_job_from_path(*, user, kind: str, path, name: str = "") -> ImportJob:
     )
     shutil.copyfile(path, file_of(job))
     job.file_size = file_of(job).stat().st_size
-    job.save()
+    return _enter(job)
+
+
+def _enter(job: ImportJob) -> ImportJob:
+    try:
+        slots.take(job.user, job.save)
+    except slots.ImportsBusy:
+        file_of(job).unlink(missing_ok=True)
+        raise
     return job
 
 
@@ -164,9 +173,13 @@ def mark_if_stalled(job: ImportJob) -> ImportJob:
 
 
 def claim(job: ImportJob, *, allow_duplicates: bool) -> bool:
-    """Move a checked job to committing once: a second click (or tab) does not commit twice."""
-    claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKED).update(
-        state=ImportJob.State.COMMITTING, allow_duplicates=allow_duplicates, updated_at=timezone.now()
+    """Move a checked job to committing once: a second click (or tab) does not commit twice.
+    Committing takes an import slot: ImportsBusy when there is none (the job stays checked)."""
+    claimed = slots.take(
+        job.user,
+        lambda: ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKED).update(
+            state=ImportJob.State.COMMITTING, allow_duplicates=allow_duplicates, updated_at=timezone.now()
+        ),
     )
     if claimed:
         job.refresh_from_db()

@@ -4,6 +4,7 @@
 import os
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import OperationalError
@@ -16,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from branches.access import access_for
-from ledgers import jobs
+from ledgers import jobs, slots
 from ledgers.exporting import ExportLookups, csv_lines, export_queryset, record_rows
 from ledgers.files import max_upload_bytes
 from ledgers.lookups import Lookups
@@ -163,7 +164,15 @@ def _upload(request):
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, too_large=request.ledger_upload_too_large)
         if form.is_valid():
-            job = jobs.create_job(user=request.user, kind=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"])
+            try:
+                job = jobs.create_job(
+                    user=request.user, kind=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"]
+                )
+            except slots.ImportsBusy as busy:
+                form.add_error(None, str(busy))
+                response = render(request, "ledgers/upload.html", {"form": form}, status=429)
+                response["Retry-After"] = str(busy.retry_after)
+                return response
             jobs.start(job, commit=False)
             return redirect("ledgers:job", token=job.token)
     else:
@@ -220,6 +229,11 @@ def commit(request, token):
     allow = request.POST.get("allow_duplicates") == "1"
     if not context["can_commit"] or (context["only_duplicates"] and not allow):
         return redirect("ledgers:job", token=job.token)
-    if jobs.claim(job, allow_duplicates=allow):
+    try:
+        claimed = jobs.claim(job, allow_duplicates=allow)
+    except slots.ImportsBusy as busy:
+        messages.error(request, str(busy))  # the job stays checked: committing later works
+        return redirect("ledgers:job", token=job.token)
+    if claimed:
         jobs.start(job, commit=True)
     return redirect("ledgers:job", token=job.token)

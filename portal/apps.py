@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +10,14 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from portal import sessions  # noqa: F401  (connects the login-time receiver)
+        from portal import accounts, sessions  # noqa: F401  (connect the password and login-time receivers)
         from portal.stored_dates import install
 
         install(settings.DATABASES)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the portal's site: superusers only (portal/admin_site.py)."""
+
+    default = False  # named in INSTALLED_APPS; PortalConfig stays this module's default
+    default_site = "portal.admin_site.PortalAdminSite"

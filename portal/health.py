@@ -8,6 +8,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from branches.access import open_to_metrics_clients
+
 
 def _database_ok() -> bool:
     try:
@@ -29,6 +31,7 @@ def _cache_ok() -> bool:
         return False
 
 
+@open_to_metrics_clients
 @never_cache
 @require_GET
 def healthz(request):

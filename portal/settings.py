@@ -50,7 +50,7 @@ if PRODUCTION:
 PORTAL_DEMO = envbool("PORTAL_DEMO", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +78,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request, and inside the headers' middleware so that its
+    # refusals carry them: control characters in the path, query, headers, cookies, forms.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.control_characters.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,9 +92,11 @@ MIDDLEWARE = [
     # Before anything reads a body (CSRF reads the form): refuses one over its route's limit.
     "portal.body_limits.RequestBodyLimitMiddleware",
     "portal.sessions.AbsoluteSessionLimitMiddleware",
+    # Sees the user REST framework authenticated from a token too (it sets request.user).
+    "portal.cache_control.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # Metrics clients signed in with the browser: only the views open to them (branches/access.py).
+    "portal.metrics_clients.MetricsClientMiddleware",
     # Inside CSP (its answers get the headers), outside axes (it sees the lockout answer).
     "portal.api.middleware.ApiErrorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -239,7 +246,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The client's address (portal/client_address.py): REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
+# proxies at TRUSTED_PROXY_IPS (addresses or networks, "*" for any: only when nothing else can
+# reach the app) the address they appended to TRUSTED_PROXY_HEADER. docs/deploy.md.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "X-Forwarded-For")
+TRUSTED_PROXY_IPS = envlist("TRUSTED_PROXY_IPS")
+if TRUSTED_PROXY_COUNT and not TRUSTED_PROXY_IPS:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT needs TRUSTED_PROXY_IPS: the proxies' addresses.")
+
 # Login throttling: username + IP, 5 failures, 15 minutes.
+AXES_CLIENT_IP_CALLABLE = "portal.client_address.client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -256,6 +273,9 @@ else:
 DASHBOARD_CACHE = envbool("DASHBOARD_CACHE", bool(REDIS_URL))
 # Uploaded ledgers wait here for their commit (ledgers/jobs.py); shared storage when there are
 # several app servers. Unset: a folder in the system's temporary directory.
+# Ledger imports running at once (ledgers/slots.py): per user, and in the whole portal.
+LEDGER_IMPORTS_PER_USER = envint("LEDGER_IMPORTS_PER_USER", 2)
+LEDGER_IMPORTS_TOTAL = envint("LEDGER_IMPORTS_TOTAL", 4)
 if os.environ.get("LEDGER_UPLOAD_DIR"):
     LEDGER_UPLOAD_DIR = Path(os.environ["LEDGER_UPLOAD_DIR"])
 

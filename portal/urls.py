@@ -4,6 +4,8 @@ from django.urls import include, path
 from portal import views
 from portal.health import healthz
 
+handler400 = views.bad_request
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),

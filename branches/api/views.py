@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from branches.access import open_to_metrics_clients
 from branches.api import serializers
 from branches.api.filters import BranchFilterSet, TargetFilterSet
 from branches.models import Branch, Target
@@ -13,6 +14,7 @@ from portal.api.idempotency import run_once
 from portal.api.records import RecordViewSet
 
 
+@open_to_metrics_clients
 class BranchViewSet(viewsets.ReadOnlyModelViewSet):
     """The nodes of the branch tree in your scope, by code."""
 
@@ -36,6 +38,7 @@ class HonourViewSet(RecordViewSet):
 VIEWSETS = (HonourViewSet,)
 
 
+@open_to_metrics_clients
 class TargetViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):

@@ -8,19 +8,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ledgers import jobs
+from ledgers import jobs, slots
 from ledgers.api.serializers import ImportJobSerializer, UploadSerializer
 from ledgers.files import max_upload_bytes
 from ledgers.models import ImportJob
 from ledgers.specs import spec_for
 from ledgers.uploads import ledger_request_limit, limit_uploads
 from ledgers.views import XLSX, can_record_somewhere, export_response
+from portal.api.formats import ControlCheckedFormParser, ControlCheckedMultiPartParser
 from portal.api.permissions import ReadOnlyForMetricsClients
 
 TRUE = {"1", "true", "yes", "on"}
@@ -40,7 +40,7 @@ class LedgerImportView(APIView):
     400 with the problems otherwise). `?allow_duplicates=1` imports rows that only look like
     duplicates; `?background=1` answers 202 at once with a status URL to poll."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [ControlCheckedMultiPartParser, ControlCheckedFormParser]
     request_body_limit = staticmethod(ledger_request_limit)
     permission_classes = [IsAuthenticated, ReadOnlyForMetricsClients]
 
@@ -63,6 +63,7 @@ class LedgerImportView(APIView):
             202: ImportJobSerializer,
             400: OpenApiResponse(description="The file is refused ({file: [message]}) or rows have problems."),
             413: OpenApiResponse(description="The file is larger than the limit."),
+            429: OpenApiResponse(description="Too many imports running (yours or the portal's); see Retry-After."),
         },
     )
     def post(self, request, slug):
@@ -83,7 +84,11 @@ class LedgerImportView(APIView):
         if upload is None:
             return Response({"file": [_("Attach the ledger as the multipart field “file”.")]}, status=400)
         dry_run = request.query_params.get("dry_run", "1").lower() in TRUE
-        job = jobs.create_job(user=request.user, kind=spec.slug, uploaded=upload)
+        try:
+            job = jobs.create_job(user=request.user, kind=spec.slug, uploaded=upload)
+        except slots.ImportsBusy as busy:
+            headers = {"Retry-After": str(busy.retry_after)}
+            return Response({"detail": str(busy)}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers)
         job.allow_duplicates = request.query_params.get("allow_duplicates", "").lower() in TRUE
         job.save(update_fields=["allow_duplicates"])
         background = request.query_params.get("background", "").lower() in TRUE

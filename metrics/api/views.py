@@ -9,6 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branches.access import open_to_metrics_clients
 from branches.models import Branch
 from metrics import selectors
 from metrics.api import serializers
@@ -22,6 +23,7 @@ from portal.api.idempotency import run_once
 DECISIONS = ("submit", "nil_return", "approve", "return_", "reopen")
 
 
+@open_to_metrics_clients  # the months' status; writes stay refused
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Monthly submissions in your scope; POST submits a month (or files a nil return)."""
 
@@ -120,6 +122,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
 
 
+@open_to_metrics_clients
 class MetricsView(APIView):
     """Values of the metric catalogue for a node's subtree, like DHIS2's analytics API.
 

@@ -19,9 +19,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from branches.access import open_to_metrics_clients
 from portal.api.authentication import PortalTokenAuthentication
 from portal.api.exceptions import LoginLocked
 from portal.api.tokens import token_audit
+from portal.cache_control import NO_STORE
+from portal.client_address import client_ip
 from portal.models import AuditEntry
 
 
@@ -48,12 +51,20 @@ def active_tokens(user):
     return get_token_model().objects.filter(user=user).filter(Q(expiry__gt=timezone.now()) | Q(expiry__isnull=True))
 
 
+class ClientAddressRateThrottle(ScopedRateThrottle):
+    """The login rate per client address as django-axes sees it (behind the proxy too)."""
+
+    def get_ident(self, request):
+        return client_ip(request) or ""
+
+
+@open_to_metrics_clients
 class LoginView(APIView):
     """Exchange a username and password for a token."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (ScopedRateThrottle,)
+    throttle_classes = (ClientAddressRateThrottle,)
     throttle_scope = "api_login"
     error_statuses = {"post": (400, 401, 403, 429)}
 
@@ -85,11 +96,14 @@ class LoginView(APIView):
         instance, token = get_token_model().objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         token_audit(user, AuditEntry.Action.CREATE, instance)
-        return Response(
+        response = Response(
             TokenSerializer({"token": token, "expiry": instance.expiry, "username": user.get_username()}).data
         )
+        response["Cache-Control"] = NO_STORE  # the answer is a secret, though the request had no credentials
+        return response
 
 
+@open_to_metrics_clients
 class LogoutView(APIView):
     """Revoke the token this request carries."""
 
@@ -104,6 +118,7 @@ class LogoutView(APIView):
         return Response(status=204)
 
 
+@open_to_metrics_clients
 class LogoutAllView(APIView):
     """Revoke every token of the user this request's token belongs to."""
 

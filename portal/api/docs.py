@@ -9,11 +9,15 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
+from branches.access import open_to_metrics_clients
 
+
+@open_to_metrics_clients
 class SchemaView(SpectacularAPIView):
     """The OpenAPI 3 document of this API."""
 
 
+@open_to_metrics_clients
 class SwaggerView(SpectacularSwaggerSplitView):
     permission_classes = (AllowAny,)  # the page holds no data; the schema it loads needs a login
     template_name = "api/swagger_ui.html"

@@ -4,11 +4,15 @@ import csv
 import io
 import json
 
+from django.conf import settings
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import DataAndFiles, FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer
+
+from portal.control_characters import CheckedMultiPartParser, ControlCharacterRefused, check_form
 
 
 def _has_surrogate(text: str) -> bool:
@@ -31,7 +35,8 @@ def _check_text(data) -> None:
 
 
 class StrictJSONParser(JSONParser):
-    """JSON without NaN/Infinity (STRICT_JSON), nesting bombs or unstorable characters."""
+    """JSON without NaN/Infinity (STRICT_JSON), nesting bombs or unstorable characters (lone
+    surrogates here; control characters are refused before, by portal/control_characters.py)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -39,6 +44,34 @@ class StrictJSONParser(JSONParser):
         except RecursionError as exc:
             raise ParseError(_("JSON parse error - the body is nested too deeply.")) from exc
         _check_text(data)
+        return data
+
+
+class ControlCheckedMultiPartParser(MultiPartParser):
+    """REST framework's multipart parser with the checks of portal/control_characters.py."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = parser_context["request"]
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        try:
+            encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+            parser = CheckedMultiPartParser(meta, stream, request.upload_handlers, encoding)
+            data, files = parser.parse()
+        except ControlCharacterRefused as exc:
+            raise ParseError(str(exc)) from None
+        except MultiPartParserError as exc:
+            raise ParseError(_("Multipart form parse error - %(error)s") % {"error": exc}) from exc
+        return DataAndFiles(data, files)
+
+
+class ControlCheckedFormParser(FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        try:
+            check_form(data)
+        except ControlCharacterRefused as exc:
+            raise ParseError(str(exc)) from None
         return data
 
 

@@ -7,11 +7,24 @@ from branches.access import access_for
 
 
 class ReadOnlyForMetricsClients(BasePermission):
-    """Users whose every role is "metrics client" read but never write."""
+    """Users whose every role is "metrics client" never write, and read only the views open to
+    them (aggregates: branches/access.py)."""
 
     message = _("This account is read-only: metrics clients cannot change data.")
 
     def has_permission(self, request, view):
-        if request.method in SAFE_METHODS:
+        access = access_for(request.user)
+        if access.reads_records:
             return True
-        return not access_for(request.user).is_metrics_client_only()
+        if request.method not in SAFE_METHODS:
+            return False
+        if not access.may_open(view):
+            self.message = AGGREGATES_ONLY
+            return False
+        return True
+
+
+AGGREGATES_ONLY = _(
+    "Metrics clients read aggregates only: metric values, the branch tree, targets and submissions; "
+    "not records, photos or ledger exports."
+)

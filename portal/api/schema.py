@@ -2,8 +2,9 @@
 If-Match / Idempotency-Key / ETag headers where they apply.
 
 Views declare what applies to them (`error_statuses`, `if_match_actions`, `idempotent_actions`);
-the rest follows from the operation: a body can be invalid (400), too large (413) or not JSON
-(415); an {id} can be unknown or out of scope (404); a list's filters can be invalid (400).
+the rest follows from the operation: any request can hold a control character (400); a body
+can be invalid (400), too large (413) or not JSON (415); an {id} can be unknown or out of scope
+(404); a list's filters can be invalid (400).
 """
 
 import re
@@ -11,6 +12,7 @@ import re
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from portal.api.idempotency import IDEMPOTENCY_PARAMETER
@@ -27,9 +29,10 @@ FIELD_ERRORS_SCHEMA = {
     "description": "Messages per field: {field: [messages]}; `non_field_errors` for the request as a whole.",
 }
 DESCRIPTIONS = {
-    400: "Invalid input: messages per field, or a malformed request (JSON, NaN, NUL bytes).",
+    400: "Invalid input: messages per field, or a malformed request (JSON, NaN, a NUL byte or another "
+    "control character in the path, query, headers or body).",
     401: "No valid credentials: log in or send `Authorization: Token <token>`.",
-    403: "Your role does not allow this (metrics clients never write).",
+    403: "Your role does not allow this (metrics clients never write, and read aggregates only).",
     404: "Not found, or outside your scope (the two are not told apart).",
     409: "The month is approved and locked (the message says who approved it and how to reopen it).",
     412: "If-Match names an older version of the record: nothing was written.",
@@ -55,6 +58,14 @@ ETAG_HEADER = OpenApiParameter(
 
 
 class PortalAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.TimeField) and schema.get("format") == "time":
+            # A time of day without an offset ("10:20:00"): RFC 3339's partial-time. The "time"
+            # format would promise an offset the answers never carry.
+            schema = schema | {"format": "partial-time", "example": "10:20:00"}
+        return schema
+
     def _action(self) -> str:
         return getattr(self.view, "action", None) or self.method.lower()
 
@@ -64,7 +75,7 @@ class PortalAutoSchema(AutoSchema):
         return component.ref
 
     def error_statuses(self) -> set[int]:
-        codes: set[int] = set()
+        codes: set[int] = {400}  # any request: a control character in its path, query or headers
         if not any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             codes |= {401, 403}
         if self.method in ("POST", "PUT", "PATCH"):

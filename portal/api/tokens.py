@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import get_token_model
 from knox.settings import knox_settings
 
+from branches.access import open_to_metrics_clients
 from portal.models import AuditEntry
 
 SHOWN_CHARS = 6  # of the token's public lookup key: enough to tell tokens apart, useless to log in
@@ -36,6 +37,7 @@ def token_revoke(*, user, digest: str) -> bool:
     return True
 
 
+@open_to_metrics_clients
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def token_list(request):
@@ -49,6 +51,7 @@ def token_list(request):
     return render(request, "api/tokens.html", context)
 
 
+@open_to_metrics_clients
 @login_required
 @require_POST
 def token_revoke_view(request):

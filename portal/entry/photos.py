@@ -79,7 +79,6 @@ class PhotoFileView(RecordPhotoMixin, View):
         except (FileNotFoundError, ValueError):
             raise Http404() from None
         response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
         response["Content-Disposition"] = "inline"
         return response
 

@@ -3,6 +3,8 @@ on an object in its own scope and on one outside it ("own/other"; one number: bo
 
 Roles, in the order of every row: outlet staff of WH-QK-01, manager of WH-QK, analyst of WH,
 metrics client of WH (token), manager of SH (an outsider to WH), an inactive user, anonymous.
+The metrics client reads aggregates only: metrics, branches, targets and submissions, never
+records (RECORD_READ*: 403), and writes nothing.
 """
 
 ROLES = ("outlet_staff", "manager", "analyst", "metrics", "outsider", "inactive", "anonymous")
@@ -22,6 +24,10 @@ def row(text: str) -> dict[str, tuple[int, int]]:
 #                  staff    manager  analyst  metrics  outsider inactive anonymous
 READ = row("200      200      200      200      200      401      401")
 READ_OBJECT = row("200/404  200/404  200/404  200/404  200/404  401      401")
+# Metrics clients read aggregates only (branches/access.py): no record, in scope or not.
+RECORD_READ = row("200      200      200      403      200      401      401")
+RECORD_READ_OBJECT = row("200/404  200/404  200/404  403      200/404  401      401")
+RECORD_NOT_ALLOWED_SAFE = row("405      405      405      403      405      401      401")
 NOT_ALLOWED = row("405      405      405      403      405      401      401")
 NOT_ALLOWED_SAFE = row("405      405      405      405      405      401      401")
 
@@ -54,14 +60,14 @@ TOKEN_REVOKE = row("302      302      302      302      302      302      302")
 def _record_routes(slug: str) -> dict:
     return {
         f"{slug}-list": {
-            "GET": READ,
+            "GET": RECORD_READ,
             "POST": RECORD_CREATE,
             "PUT": NOT_ALLOWED,
             "PATCH": NOT_ALLOWED,
             "DELETE": NOT_ALLOWED,
         },
         f"{slug}-detail": {
-            "GET": READ_OBJECT,
+            "GET": RECORD_READ_OBJECT,
             "POST": NOT_ALLOWED,
             "PUT": RECORD_CHANGE,
             "PATCH": RECORD_CHANGE,
@@ -89,7 +95,7 @@ RECORD_SLUGS = (
 
 MATRIX: dict[str, dict[str, dict]] = {
     **{name: methods for slug in RECORD_SLUGS for name, methods in _record_routes(slug).items()},
-    "interventions-transition": _action(RECORD_CHANGE),
+    "interventions-transition": _action(RECORD_CHANGE) | {"GET": RECORD_NOT_ALLOWED_SAFE},
     "branch-list": {"GET": READ, **{m: NOT_ALLOWED for m in METHODS if m != "GET"}},
     "branch-detail": {"GET": READ_OBJECT, **{m: NOT_ALLOWED for m in METHODS if m != "GET"}},
     "target-list": {"GET": READ, "POST": TARGET_SET, "PUT": NOT_ALLOWED, "PATCH": NOT_ALLOWED, "DELETE": NOT_ALLOWED},

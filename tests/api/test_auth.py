@@ -161,10 +161,21 @@ class TestMetricsClient:
     def bi(self, net):
         return token_client(net.user("bi_wh", "WH", Role.METRICS_CLIENT))
 
-    def test_reads_records_and_metrics(self, bi, net, staff_qk):
-        outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
-        assert bi.get("/api/v1/outreach-events/").json()["count"] == 1
-        assert bi.get("/api/v1/metrics/?branch=WH&period=2025&metric=outreach_events").status_code == 200
+    def test_reads_metrics_but_not_records(self, bi, net, staff_qk):
+        """Aggregates only (branches/access.py): the metrics, the tree, targets, submissions."""
+        event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+        assert bi.get("/api/v1/metrics/?branch=WH&period=2025&metric=outreach_events").json()["rows"][0]["value"] == 1
+        for path in ("/api/v1/branches/", "/api/v1/targets/", "/api/v1/submissions/"):
+            assert bi.get(path).status_code == 200, path
+        for path in (
+            "/api/v1/outreach-events/",
+            f"/api/v1/outreach-events/{event.pk}/",
+            "/api/v1/outreach-events/?format=csv",
+            "/api/v1/ledgers/outreach-events/export.csv",
+            "/api/v1/ledgers/outreach-events/export.xlsx",
+        ):
+            response = bi.get(path, HTTP_ACCEPT_LANGUAGE="en")
+            assert response.status_code == 403 and "aggregates only" in response.json()["detail"], path
 
     def test_never_writes(self, bi, net, staff_qk):
         event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))

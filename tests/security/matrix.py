@@ -1,13 +1,16 @@
 """The permission matrix of every UI and API route, as data: for each route and method, the
-status each of the eight roles gets on the object at WH-QK-01 and on the one at WH-BBT.
+status each of the nine roles gets on the object at WH-QK-01 and on the one at WH-BBT.
 
 Roles, in the order of every row (tests/security/world.py): outlet staff of WH-QK-01, manager
-of WH-QK, manager of WH-BBT, analyst of WH, analyst at the root, metrics client of WH-QK (knox
-token only), an inactive user of WH-QK-01, anonymous.
+of WH-QK, manager of WH-BBT, analyst of WH, analyst at the root, metrics client of WH-QK (a knox
+token for the API, a session for pages; aggregates only), an inactive user of WH-QK-01, anonymous; then staff_admin, WH-QK's manager who also
+has the admin's staff status and every model permission but is no superuser: a row of eight
+cells gives it the manager's cell, and the admin refuses it like every other role.
 
 A cell is one value for both objects or "qk/bbt". Values are HTTP statuses, or "L" (302 to the
 login page), "A" (302 to the admin's login page); "302" is any other redirect (done, or the
-page the action leads to). Out of scope is 404, never 403 (403: in scope, but the role may not).
+page the action leads to). Out of scope is 404, never 403 (403: in scope, but the role may not;
+and every record, page or export the metrics client may not have, in scope or not).
 
 The API rows reuse tests/api/matrix.py: its route → method → category table, with each
 category (READ, RECORD_CREATE, ...) restated here for these eight roles.
@@ -24,9 +27,12 @@ SUCCESS = {"200", "201", "204", "302"}
 
 
 def row(text: str) -> dict[str, tuple[str, str]]:
+    """Eight cells (or one for all); a ninth names staff_admin, who is otherwise WH-QK's manager."""
     cells = text.split()
     if len(cells) == 1:
         cells = cells * len(ROLES)
+    if len(cells) == len(ROLES) - 1:
+        cells.append(cells[ROLES.index("mgr_qk")])
     assert len(cells) == len(ROLES), text
     out = {}
     for role, cell in zip(ROLES, cells, strict=True):
@@ -41,36 +47,47 @@ def only(rest: dict | None = None, **allowed: dict) -> dict:
 
 
 # ---- HTML pages --------------------------------------------------------------------------
+# The metrics client signs in with the browser too; it reads aggregates through the API only
+# (branches/access.py), so every page but its API tokens and the API's documentation is 403
+# to it, whatever the object, and the home page sends it on to its tokens.
 #                     staff    mgr_qk   mgr_bbt  an_wh    an_root  metrics  inactive anon
-UI_READ = row("       200      200      200      200      200      L        L        L")
-UI_READ_OBJECT = row("200/404  200/404  404/200  200      200      L        L        L")
-UI_NEW_FORM = row("   200      200      200      403      403      L        L        L")
-UI_EDIT_FORM = row("  200/404  200/404  404/200  403      403      L        L        L")
-UI_WRITE = row("      302/404  302/404  404/302  403      403      L        L        L")
-UI_NOT_ALLOWED = row("405      405      405      405      405      L        L        L")
-UI_SUBMIT = row("     403/404  302/404  404/302  403      403      L        L        L")
+HOME = row("          200      200      200      200      200      302      L        L")
+HOME_NOT_ALLOWED = row("405    405      405      405      405      405      L        L")
+UI_READ = row("       200      200      200      200      200      403      L        L")
+UI_READ_OBJECT = row("200/404  200/404  404/200  200      200      403      L        L")
+UI_NEW_FORM = row("   200      200      200      403      403      403      L        L")
+UI_EDIT_FORM = row("  200/404  200/404  404/200  403      403      403      L        L")
+UI_WRITE = row("      302/404  302/404  404/302  403      403      403      L        L")
+UI_NOT_ALLOWED = row("405      405      405      405      405      403      L        L")
+UI_NOT_ALLOWED_OPEN = row("405 405      405      405      405      403      405      405")
+UI_SUBMIT = row("     403/404  302/404  404/302  403      403      403      L        L")
 # A month is approved by a role strictly above the branch: WH-BBT's manager not for WH-BBT.
-UI_DECIDE = row("     403/404  302/404  404/403  302      302      L        L        L")
-UI_TARGETS_FORM = row("403/404  200/404  404/200  200      200      L        L        L")
-UI_TARGETS_SET = row("403/404  302/404  404/302  302      302      L        L        L")
+UI_DECIDE = row("     403/404  302/404  404/403  302      302      403      L        L")
+UI_TARGETS_FORM = row("403/404  200/404  404/200  200      200      403      L        L")
+UI_TARGETS_SET = row("403/404  302/404  404/302  302      302      403      L        L")
 # One station in scope goes straight to its tally; the analysts choose among several.
-UI_TALLY_PICK = row(" 302      302      302      200      200      L        L        L")
-UI_GO_HOME = row("    302      302      302      302      302      L        L        L")
-LOGIN_PAGE = row("    302      302      302      302      302      200      200      200")
+UI_TALLY_PICK = row(" 302      302      302      200      200      403      L        L")
+UI_GO_HOME = row("    302      302      302      302      302      403      L        L")
+LOGIN_PAGE = row("    302      302      302      302      302      302      200      200")
 LOGIN_POST = row("    302      302      302      302      302      302      200      200")
-LOGIN_OTHER = row("   302      302      302      302      302      405      405      405")
+LOGIN_OTHER = row("   302      302      302      302      302      302      405      405")
 # Ledger imports belong to the user who uploaded them (WH-QK-01's staff and WH-BBT's manager).
-UI_JOB = row("        200/404  404      404/200  404      404      L        L        L")
-UI_JOB_COMMIT = row(" 302/404  404      404/302  404      404      L        L        L")
-UI_IMPORT_FORM = row("200      200      200      403      403      L        L        L")
-UI_IMPORT_POST = row("400      400      400      403      403      L        L        L")  # no file attached
+UI_JOB = row("        200/404  404      404/200  404      404      403      L        L")
+UI_JOB_COMMIT = row(" 302/404  404      404/302  404      404      403      L        L")
+UI_IMPORT_FORM = row("200      200      200      403      403      403      L        L")
+UI_IMPORT_POST = row("400      400      400      403      403      403      L        L")  # no file attached
 # Any reader of the node keeps a draft of its highlights report of their own.
-UI_OWN_DRAFT = row("  302/404  302/404  404/302  302      302      L        L        L")
+UI_OWN_DRAFT = row("  302/404  302/404  404/302  302      302      403      L        L")
 EVERYONE_200, EVERYONE_302, EVERYONE_405, EVERYONE_L = row("200"), row("302"), row("405"), row("L")
-ADMIN_REFUSED = row("A")  # none of the eight roles is staff: every admin page sends them to its login
+# The admin is for superusers (portal/admin_site.py): every admin page sends the roles,
+# staff_admin included, to its login; the metrics client may not open it at all.
+#                     staff    mgr_qk   mgr_bbt  an_wh    an_root  metrics  inactive anon
+ADMIN_REFUSED = row(" A        A        A        A        A        403      A        A")
+ADMIN_LOGIN = row("   200      200      200      200      200      403      200      200")
+ADMIN_LOGOUT = row("  302      302      302      302      302      403      302      302")
 
 UI: dict[str, dict] = {
-    "home": only(GET=UI_READ),
+    "home": only(HOME_NOT_ALLOWED, GET=HOME),
     "healthz": only(EVERYONE_405, GET=EVERYONE_200),
     "set_language": dict.fromkeys(METHODS, EVERYONE_302),  # Django's view: only POST switches; all redirect
     "login": only(LOGIN_OTHER, GET=LOGIN_PAGE, POST=LOGIN_POST),
@@ -95,7 +112,7 @@ UI: dict[str, dict] = {
     "dashboard:export-csv": only(GET=UI_READ_OBJECT),
     "dashboard:targets": only(GET=UI_TARGETS_FORM, POST=UI_TARGETS_SET),
     "ledgers:index": only(GET=UI_READ),
-    "ledgers:import": only(EVERYONE_405, GET=UI_IMPORT_FORM, POST=UI_IMPORT_POST),
+    "ledgers:import": only(UI_NOT_ALLOWED_OPEN, GET=UI_IMPORT_FORM, POST=UI_IMPORT_POST),
     "ledgers:job": only(GET=UI_JOB),
     "ledgers:job-status": only(GET=UI_JOB),
     "ledgers:commit": only(POST=UI_JOB_COMMIT),
@@ -126,6 +143,10 @@ for kind in record_kinds():
 API_ROWS = {
     "READ": row("     200      200      200      200      200      200      401      401"),
     "READ_OBJECT": row("200/404 200/404 404/200  200      200      200/404  401      401"),
+    # records: never to the metrics client (aggregates only)
+    "RECORD_READ": row("200     200      200      200      200      403      401      401"),
+    "RECORD_READ_OBJECT": row("200/404 200/404 404/200 200   200      403      401      401"),
+    "RECORD_NOT_ALLOWED_SAFE": row("405 405    405      405      405      403      401      401"),
     "NOT_ALLOWED": row("405     405      405      405      405      403      401      401"),
     "NOT_ALLOWED_SAFE": row("405 405      405      405      405      405      401      401"),
     "RECORD_CREATE": row("201/400 201/400 400/201 403      403      403      401      401"),
@@ -144,12 +165,13 @@ API_ROWS = {
     "SCHEMA": row("     200      200      200      200      200      200      401      401"),
     "DOCS": row("       200      200      200      200      200      200      L        L"),
     "DOCS_OTHER_METHODS": row("405"),
-    "TOKEN_PAGE": row(" 200      200      200      200      200      L        L        L"),
-    "TOKEN_PAGE_OTHER_METHODS": row("405 405  405      405      405      L        L        L"),
-    "TOKEN_REVOKE": row("302     302      302      302      302      L        L        L"),
+    "TOKEN_PAGE": row(" 200      200      200      200      200      200      L        L"),
+    "TOKEN_PAGE_OTHER_METHODS": row("405 405  405      405      405      405      L        L"),
+    "TOKEN_REVOKE": row("302     302      302      302      302      302      L        L"),
     # ledger imports through the API: the job is its uploader's; no file attached is a 400
-    "LEDGER_JOB": row(" 200/404  404      404/200  404      404      404      401      401"),
+    "LEDGER_JOB": row(" 200/404  404      404/200  404      404      403      401      401"),
     "LEDGER_IMPORT": row("400    400      400      403      403      403      401      401"),
+    "LEDGER_EXPORT": row("200    200      200      200      200      403      401      401"),
 }
 _API_CATEGORY_NAMES = {id(value): name for name, value in vars(api_matrix).items() if name.isupper()}
 
@@ -165,9 +187,9 @@ API: dict[str, dict] = {
 _NOT_ALLOWED = API_ROWS["NOT_ALLOWED"]
 API |= {
     "ledgers-api:job": only(_NOT_ALLOWED, GET=API_ROWS["LEDGER_JOB"]),
-    "ledgers-api:import": only(_NOT_ALLOWED, GET=API_ROWS["NOT_ALLOWED_SAFE"], POST=API_ROWS["LEDGER_IMPORT"]),
-    "ledgers-api:export-xlsx": only(_NOT_ALLOWED, GET=API_ROWS["READ"]),
-    "ledgers-api:export-csv": only(_NOT_ALLOWED, GET=API_ROWS["READ"]),
+    "ledgers-api:import": only(_NOT_ALLOWED, GET=API_ROWS["RECORD_NOT_ALLOWED_SAFE"], POST=API_ROWS["LEDGER_IMPORT"]),
+    "ledgers-api:export-xlsx": only(_NOT_ALLOWED, GET=API_ROWS["LEDGER_EXPORT"]),
+    "ledgers-api:export-csv": only(_NOT_ALLOWED, GET=API_ROWS["LEDGER_EXPORT"]),
 }
 
 # ---- the Django admin: for system administrators only -----------------------------------
@@ -185,8 +207,8 @@ ADMIN: dict[str, dict] = {
         "admin/(?P<url>.*)$",
     )
 }
-ADMIN["admin:login"] = only(EVERYONE_405, GET=EVERYONE_200, POST=EVERYONE_200, PUT=EVERYONE_200)
-ADMIN["admin:logout"] = dict.fromkeys(METHODS, EVERYONE_302)  # a non-staff visitor is sent to the admin's index
+ADMIN["admin:login"] = only(UI_NOT_ALLOWED_OPEN, GET=ADMIN_LOGIN, POST=ADMIN_LOGIN, PUT=ADMIN_LOGIN)
+ADMIN["admin:logout"] = dict.fromkeys(METHODS, ADMIN_LOGOUT)  # a non-staff visitor is sent to the admin's index
 for model in admin.site._registry:
     label = f"{model._meta.app_label}_{model._meta.model_name}"
     for action in ("changelist", "add", "history", "delete", "change"):

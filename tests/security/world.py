@@ -15,7 +15,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -35,16 +35,19 @@ from reports.seed import seed_schemes
 from tests.conftest import Network, record_data
 from tests.kinds import EDITS
 
-# Every row of the matrix names the roles in this order.
-ROLES = ("staff", "mgr_qk", "mgr_bbt", "analyst_wh", "analyst_root", "metrics", "inactive", "anonymous")
+# Every row of the matrix names the roles in this order; "staff_admin" (WH-QK's manager with
+# the admin's staff status and every model permission, not a superuser) follows, its column
+# tests/security/matrix.py copies from "mgr_qk" unless a row names it.
+ROLES = ("staff", "mgr_qk", "mgr_bbt", "analyst_wh", "analyst_root", "metrics", "inactive", "anonymous", "staff_admin")
 ROLE_USERS = {
     "staff": ("staff_qk", "WH-QK-01", Role.OUTLET_STAFF),
     "mgr_qk": ("manager_qk", "WH-QK", Role.BRANCH_MANAGER),
     "mgr_bbt": ("manager_bbt", "WH-BBT", Role.BRANCH_MANAGER),
     "analyst_wh": ("analyst_wh", "WH", Role.ANALYST),
     "analyst_root": ("analyst_hq", "ICBC", Role.ANALYST),
-    "metrics": ("bi_qk", "WH-QK", Role.METRICS_CLIENT),  # authenticates with a knox token only
+    "metrics": ("bi_qk", "WH-QK", Role.METRICS_CLIENT),  # a knox token for the API, a session for pages
     "inactive": ("gone_qk", "WH-QK-01", Role.OUTLET_STAFF),
+    "staff_admin": ("ops_qk", "WH-QK", Role.BRANCH_MANAGER),
 }
 # The two objects of every case: one at WH-QK-01, one at WH-BBT.
 TARGETS = ("qk", "bbt")
@@ -59,6 +62,7 @@ OUTSIDE = {
     "analyst_root": (),
     "inactive": ("qk", "bbt"),
     "anonymous": ("qk", "bbt"),
+    "staff_admin": ("bbt",),
 }
 # In the notes of every record at the branch: a page showing it shows that branch's records.
 MARKERS = {"qk": "内部标记QK01", "bbt": "内部标记BBT"}
@@ -134,15 +138,18 @@ class World:
         self.users = {}
         for role, (username, code, kind) in ROLE_USERS.items():
             self.users[role] = net.user(username, code, kind, is_active=role != "inactive")
+        staff_admin = self.users["staff_admin"]
+        staff_admin.is_staff = True
+        staff_admin.save(update_fields=["is_staff"])
+        staff_admin.user_permissions.set(Permission.objects.all())
         self.passwords = {role: "pw-" + user.username for role, user in self.users.items()}
         self.tokens = {role: AuthToken.objects.create(user=user) for role, user in self.users.items()}
         self.root_token = AuthToken.objects.create(user=self.root)[1]
         self.sessions, self._clients = {}, {}
         for role, user in self.users.items():
-            if role != "metrics":
-                browser = Client()
-                browser.force_login(user)
-                self.sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+            browser = Client()
+            browser.force_login(user)
+            self.sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
         self.records, self.photos, self.targets, self.submissions, self.jobs = {}, {}, {}, {}, {}
         # Seeded by a data migration, which a flushing test elsewhere on this worker may have undone.
         seed_schemes(EvaluationScheme, EvaluationItem)
@@ -205,15 +212,13 @@ class World:
         return self.records[slug, target]
 
     def browser(self, role: str) -> Client:
-        """The role's browser: its session cookie (made once), and the token of the token-only role.
+        """The role's browser: its session cookie (made once).
 
         One client per role, its cookies reset on every call: a response (a logout) cannot
         change what the next request sends."""
         client = self._clients.get(("browser", role))
         if client is None:
             client = self._clients["browser", role] = Client()
-            if role == "metrics":
-                client.defaults["HTTP_AUTHORIZATION"] = f"Token {self.tokens[role][1]}"
         client.cookies = SimpleCookie()
         if role in self.sessions:
             client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
