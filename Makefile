@@ -29,7 +29,7 @@ run: deps
 serve: deps
 	PORTAL_ENV=production $(PY) manage.py migrate --noinput
 	PORTAL_ENV=production $(PY) manage.py collectstatic --noinput --verbosity 0
-	PORTAL_ENV=production exec $(VENV)/bin/gunicorn portal.wsgi:application -c gunicorn.conf.py
+	PORTAL_ENV=production exec $(VENV)/bin/gunicorn config.wsgi:application -c gunicorn.conf.py
 
 test: deps
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not e2e" $(PYTEST_ARGS)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from antifraud import services as svc
 from antifraud.models import AwarenessSession, Intervention
-from portal.admin_base import RecordAdmin
+from records.admin_base import RecordAdmin
 
 
 @admin.register(Intervention)

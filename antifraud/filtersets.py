@@ -1,5 +1,5 @@
 from antifraud.models import AwarenessSession, Intervention
-from portal.filtersets import RecordFilterSet
+from records.filtersets import RecordFilterSet
 
 
 class InterventionFilterSet(RecordFilterSet):

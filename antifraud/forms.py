@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from antifraud.models import AwarenessSession, Intervention
-from portal.entry.forms import EntryFormMixin, RecordForm, style_fields
-from portal.privacy import mask_name
-from portal.validators import validate_amount
+from core.privacy import mask_name
+from core.validators import validate_amount
+from records.pages.forms import EntryFormMixin, RecordForm, style_fields
 
 S = Intervention.Status
 

@@ -5,10 +5,10 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from metrics.catalogue import Measure
-from portal.models import AgeBand, Record
-from portal.privacy import validate_masked_name
-from portal.validators import validate_amount
+from core.catalogue import Measure
+from core.privacy import validate_masked_name
+from core.validators import validate_amount
+from records.models import AgeBand, Record
 
 
 class Intervention(Record):

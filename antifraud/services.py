@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from antifraud.models import AwarenessSession, Intervention
-from portal.models import AuditEntry
-from portal.recording import record_create, record_delete, record_update
+from records.models import AuditEntry
+from records.services import record_create, record_delete, record_update
 
 
 def intervention_create(*, user, staff=(), status=Intervention.Status.SUSPECTED, **fields) -> Intervention:

@@ -11,10 +11,10 @@ from antifraud.services import intervention_transition
 from branches.forms import HonourForm
 from branches.models import Honour
 from branches.services import honour_create
-from portal.entry.errors import FORM_REFUSALS, add_service_error
-from portal.entry.records import RecordDetailView, mark_invalid
-from portal.errors import StaleEdit
-from portal.recording import check_can_write
+from core.errors import StaleEdit
+from records.pages.errors import FORM_REFUSALS, add_service_error
+from records.pages.records import RecordDetailView, mark_invalid
+from records.services import check_can_write
 
 S = Intervention.Status
 
@@ -54,7 +54,7 @@ class InterventionDetailView(RecordDetailView):
 
 
 class InterventionTransitionView(InterventionDetailView):
-    request_body_limit = None  # a form, no photos: the general limit (portal.body_limits)
+    request_body_limit = None  # a form, no photos: the general limit (config.body_limits)
     http_method_names = ["post"]
 
     def post(self, request, **kwargs):
@@ -79,7 +79,7 @@ class InterventionTransitionView(InterventionDetailView):
 
 
 class InterventionCommendationView(InterventionDetailView):
-    request_body_limit = None  # a form, no photos: the general limit (portal.body_limits)
+    request_body_limit = None  # a form, no photos: the general limit (config.body_limits)
     """Record a commendation (an honour) earned by the case, linked to it."""
 
     http_method_names = ["post"]

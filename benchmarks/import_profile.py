@@ -30,7 +30,8 @@ def main(argv=None) -> None:
 
     from benchmarks import suite, writes
     from branches.models import Branch
-    from portal import bulk, recording
+    from records import bulk
+    from records import services as recording
 
     root = Branch.objects.get(code="SYN")
     province = Branch.objects.filter(path__startswith=root.path, level=Branch.Level.PROVINCE).order_by("code").first()

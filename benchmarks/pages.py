@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from branches.models import Branch, Membership, Role
-from metrics.periods import Period
+from core.periods import Period
 
 API_METRIC = "home_visits"
 
@@ -91,7 +91,7 @@ def _get(page: Page):
 
 def forget_cached_parts() -> None:
     """As if a record had just been saved: the dashboards' cached parts are not served."""
-    from metrics.dashboard.cache import _new_epoch
+    from dashboards.cache import _new_epoch
 
     _new_epoch()
 

@@ -11,9 +11,9 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Substr, TruncMonth
 
 from branches.models import PATH_SEGMENT_WIDTH, Branch, path_ids
-from metrics.catalogue import DISTINCT, LAST
+from core.catalogue import DISTINCT, LAST
 from metrics.rebuild import measure_filter
-from metrics.store import record_models
+from metrics.rollup import record_models
 
 
 def _aggregates(measures) -> dict:

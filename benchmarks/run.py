@@ -69,7 +69,7 @@ def _create_database(url: str) -> None:
 def _setup(database: str | None) -> None:
     if database:
         os.environ["DATABASE_URL"] = database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
@@ -173,7 +173,7 @@ def full(args) -> int:
     results = suite.measure(options)
     from django.conf import settings
 
-    from metrics.store import record_models
+    from metrics.rollup import record_models
 
     records = sum(model.objects.count() for model in record_models())
     text = _print(

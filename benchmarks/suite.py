@@ -13,9 +13,9 @@ from benchmarks import pages as page_module
 from benchmarks import raw_sql, writes
 from benchmarks.report import Figure, ms, sec
 from branches.models import Branch, Membership, Role
-from metrics import store
-from metrics.periods import parse_period
-from metrics.synthetic import generate
+from core.periods import parse_period
+from demo.synthetic import generate
+from metrics import rollup as store
 
 SMALL_PREFIX = "S16"  # 16 outlets: the query counts of the big network are compared with it
 IMPORT_KIND = "home visits"
@@ -47,7 +47,7 @@ class Results:
 def add_network(prefix: str, outlets: int, records: int, seed: int = 1, years: range = range(2021, 2026)) -> None:
     """A generated network plus its records' contributions to the roll-up store, added through
     the incremental path (so the store of a big network next to it needs no rebuild)."""
-    from portal.kinds import record_kinds
+    from core.kinds import record_kinds
 
     with transaction.atomic():
         generate(outlets, records, seed, years, prefix=prefix)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from benchmarks import raw_sql
 from branches.models import Branch
 from metrics.rebuild import PG_SETTINGS
-from portal.models import AuditEntry
-from portal.recording import record_bulk_create
+from records.models import AuditEntry
+from records.services import record_bulk_create
 from services.models import HomeVisit
 
 GROUPS = ["elderly", "disabled", "ill", "other"]

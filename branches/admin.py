@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from branches import services as svc
 from branches.models import Branch, Honour, Membership, Staff, Target
-from portal.admin_base import RecordAdmin, ScopedAdminMixin
+from records.admin_base import RecordAdmin, ScopedAdminMixin
 
 
 @admin.register(Branch)

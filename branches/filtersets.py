@@ -1,7 +1,7 @@
 import django_filters
 
 from branches.models import Honour
-from portal.filtersets import RecordFilterSet
+from records.filtersets import RecordFilterSet
 
 
 class HonourFilterSet(RecordFilterSet):

@@ -1,7 +1,7 @@
 """Entry form of honours (a commendation linked to a case uses the same form)."""
 
 from branches.models import Honour
-from portal.entry.forms import RecordForm
+from records.pages.forms import RecordForm
 
 
 class HonourForm(RecordForm):

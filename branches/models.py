@@ -8,11 +8,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from metrics.catalogue import METRICS, Measure
-from portal.dates import VALIDITY_DATES
-from portal.models import Record, ScopedQuerySet
-from portal.privacy import validate_no_personal_identifiers
-from portal.validators import validate_not_future
+from core.catalogue import METRICS, Measure
+from core.dates import VALIDITY_DATES
+from core.privacy import validate_no_personal_identifiers
+from core.validators import validate_not_future
+from records.models import Record, ScopedQuerySet
 
 PATH_SEGMENT_WIDTH = 7
 

@@ -10,13 +10,13 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.history import audit, audited_upsert, diff, snapshot
 from branches.access import access_for
 from branches.models import Branch, Honour, Membership, Staff, Target, path_segment
+from core.errors import OutOfScope
 from metrics.rebuild import rebuild
-from portal.audit import audit, audited_upsert, diff, snapshot
-from portal.errors import OutOfScope
-from portal.models import AuditEntry
-from portal.recording import record_create, record_delete, record_update
+from records.models import AuditEntry
+from records.services import record_create, record_delete, record_update
 
 BRANCH_FIELDS = {
     "code",

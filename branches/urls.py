@@ -1,8 +1,8 @@
 from django.urls import include, path
 
 from branches import views
-from portal.entry import records
-from portal.entry.urls import photo_patterns
+from records.pages import records
+from records.pages.urls import photo_patterns
 
 app_name = "branches"
 

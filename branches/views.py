@@ -1,7 +1,7 @@
 """Entry pages of honours; an honour's page links the record that earned it."""
 
 from branches import forms
-from portal.entry.records import RecordDetailView
+from records.pages.records import RecordDetailView
 
 
 class HonourDetailView(RecordDetailView):

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.privacy import redact
+from core.privacy import redact
 
 OMIT = object()  # a blank cell of a field with a default: the model's default applies
 NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")

@@ -1,5 +1,5 @@
 """Import of one ledger file: a dry run that lists every problem by row and column, or a commit
-that writes all rows or none through portal.recording (scope, lock, privacy, audit, roll-up).
+that writes all rows or none through records.services (scope, lock, privacy, audit, roll-up).
 
 Rows stream from the file in chunks of CHUNK_ROWS; each chunk is parsed and checked for
 duplicates (within the file, and against the database in one query). A dry run then has the
@@ -25,8 +25,8 @@ from ledgers.lookups import Lookups
 from ledgers.sheet import ERROR, FORMULA, VALUE, iter_rows
 from ledgers.specs import LedgerSpec, example_marker
 from ledgers.spool import Spool
-from portal.models import AuditEntry
-from portal.recording import BulkValidationError, record_bulk_check, record_bulk_create
+from records.models import AuditEntry
+from records.services import BulkValidationError, record_bulk_check, record_bulk_create
 
 CHUNK_ROWS = 2000
 PROBLEM_CAP = 2000

@@ -20,11 +20,11 @@ from django.db import close_old_connections, connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.privacy import redact
 from ledgers import slots
 from ledgers.importing import import_ledger
 from ledgers.models import ImportJob
 from ledgers.specs import spec_for
-from portal.privacy import redact
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from functools import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.kinds import RecordKind, kind_for_slug, record_kinds
 from ledgers.columns import Column, column_for
-from portal.kinds import RecordKind, kind_for_slug, record_kinds
 
 # Fields of each kind, in the ledger's column order. Every field a user sets is here
 # (tests/ledgers/test_template.py fails when a model grows one the ledger forgets).

@@ -2,12 +2,12 @@
 
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 
+from config.body_limits import FORM_ALLOWANCE
 from ledgers.files import max_upload_bytes
-from portal.body_limits import FORM_ALLOWANCE
 
 
 def ledger_request_limit() -> int:
-    """The body a ledger upload may declare (portal.body_limits): the file and the form around it."""
+    """The body a ledger upload may declare (config.body_limits): the file and the form around it."""
     return max_upload_bytes() + FORM_ALLOWANCE
 
 

@@ -19,9 +19,9 @@ import hashlib
 
 from django.db import connection
 
-from metrics.catalogue import DISTINCT
+from core.catalogue import DISTINCT
 from metrics.models import MONTH_FIELDS, DistinctCount, DistinctMember, MetricValue
-from metrics.store import COUNT_FIELDS
+from metrics.rollup import COUNT_FIELDS
 
 EPOCH = "DATE '1970-01-01'"
 

@@ -23,11 +23,11 @@ from django.db.models import Count, Q, Sum, UniqueConstraint
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 
 from branches.models import Branch, path_ids
+from core.catalogue import DISTINCT
+from dashboards.cache import data_changed
 from metrics import checksums
-from metrics.catalogue import DISTINCT
-from metrics.dashboard.cache import data_changed
 from metrics.models import MONTH_FIELDS, DistinctCount, DistinctMember, MetricValue
-from metrics.store import COUNT_FIELDS, count_key
+from metrics.rollup import COUNT_FIELDS, count_key
 
 VALUE_KEYS = ("branch_id", "metric", "split", "month")
 MEMBER_KEYS = ("branch_id", "metric", "split", "year", "member")
@@ -310,7 +310,7 @@ def _fill(cursor, stage: str, model, keys, columns) -> None:
 def _models(models):
     if models is not None:
         return list(models)
-    from metrics.store import record_models
+    from metrics.rollup import record_models
 
     return record_models()
 
@@ -381,7 +381,7 @@ def rebuild(models=None) -> dict:
 
 
 def compute_from_records(models=None) -> tuple[Counter, Counter]:
-    """What the store should hold, as Counters keyed like metrics.store.current_store()."""
+    """What the store should hold, as Counters keyed like metrics.rollup.current_store()."""
     with transaction.atomic(), connection.cursor() as cursor:
         stage = _stage(cursor, _models(models))
         sums = Counter()

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from metrics.catalogue import DISTINCT, LAST, METRICS, SUM
+from core.catalogue import DISTINCT, LAST, METRICS, SUM
+from core.periods import Period
 from metrics.models import DistinctCount, DistinctMember, MetricValue
-from metrics.periods import Period
 
 TOTAL = ""
 

@@ -12,10 +12,10 @@ from django.db.models import Q
 
 from antifraud.models import Intervention
 from branches.models import Honour
-from metrics.periods import Period
-from portal.entry.photos import photo_url
-from portal.kinds import kind_for_model, record_kinds
-from portal.models import Photo
+from core.kinds import kind_for_model, record_kinds
+from core.periods import Period
+from records.models import Photo
+from records.pages.photos import photo_url
 from services.models import CashService
 
 CASE_LIMIT = 30

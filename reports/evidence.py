@@ -14,10 +14,10 @@ from django.db.models import Q
 from django.utils import translation
 
 from branches.models import Branch
-from metrics.catalogue import METRICS
-from metrics.periods import Period, parse_period
-from portal.kinds import kind_for_slug
-from portal.models import Photo
+from core.catalogue import METRICS
+from core.kinds import kind_for_slug
+from core.periods import Period, parse_period
+from records.models import Photo
 from reports.cases import ReportPhoto
 from reports.figures import FigureBook, kind_for_metric, zh_period
 from reports.models import STATEMENT_MAX, EvaluationItem, EvaluationScheme, EvidenceStatement

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from django.http import QueryDict
 
-from metrics.catalogue import LAST, METRICS
-from metrics.periods import MIN_YEAR, Period, parse_period
+from core.catalogue import LAST, METRICS
+from core.periods import MIN_YEAR, Period, parse_period
 from metrics.selectors import TOTAL, query
 from metrics.templatetags.figures import format_number, format_yuan
 
@@ -51,7 +51,7 @@ class Fact(Link):
 
 
 def kind_for_metric(metric: str):
-    from portal.kinds import record_kinds
+    from core.kinds import record_kinds
 
     return next(k for k in record_kinds() if any(m.metric == metric for m in k.model.measures))
 
@@ -181,7 +181,7 @@ def _figure_label(branch, metric: str, split: str, period: Period, scope: str) -
     """ "外出金融服务场次 · 武汉自贸分行 · 2025年": the report's language whatever the UI's."""
     from django.utils import translation
 
-    from metrics.dashboard.labels import split_label
+    from dashboards.labels import split_label
 
     with translation.override("zh-hans"):
         words = [str(METRICS[metric].label)]

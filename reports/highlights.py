@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.utils import translation
 
 from branches.models import Branch
-from metrics.dashboard.labels import split_label
-from metrics.periods import Period
+from core.periods import Period
+from dashboards.labels import split_label
 from metrics.templatetags.figures import format_yuan
 from reports import wording as W
 from reports.cases import Cases, ReportPhoto, load_cases

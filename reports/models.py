@@ -6,8 +6,8 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from metrics.catalogue import METRICS
-from portal.privacy import validate_no_personal_identifiers
+from core.catalogue import METRICS
+from core.privacy import validate_no_personal_identifiers
 
 STATEMENT_MAX = 500
 
@@ -89,7 +89,7 @@ class EvaluationItem(models.Model):
         return self.split.partition(":")[2]
 
     def clean(self):
-        from portal.kinds import kind_for_slug
+        from core.kinds import kind_for_slug
 
         errors = {}
         if not isinstance(self.kinds, list) or any(kind_for_slug(str(k)) is None for k in self.kinds):

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branches.access import access_for
-from portal.errors import OutOfScope
-from portal.privacy import validate_no_personal_identifiers
+from core.errors import OutOfScope
+from core.privacy import validate_no_personal_identifiers
 from reports.models import ReportDraft
 from reports.text import from_editable
 
@@ -55,7 +55,7 @@ def draft_discard(*, user, report) -> None:
 @transaction.atomic
 def statement_save(*, user, branch, item, year: int, text: str):
     """The short statement (≤ 500 characters) of an evaluation item for a node and year; audited."""
-    from portal.audit import audited_upsert
+    from audit.history import audited_upsert
     from reports.models import EvidenceStatement
 
     access = access_for(user)

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.access import access_for
 from branches.models import Branch
-from metrics.dashboard.context import dashboard_period
-from metrics.periods import PeriodError
+from core.periods import PeriodError
+from dashboards.context import dashboard_period
 from reports.documents import docx_bytes, pdf_bytes
 from reports.evidence import schemes
 from reports.highlights import build_report

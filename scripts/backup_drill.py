@@ -56,7 +56,7 @@ def serve_and_probe(url: str, port: int = 8765) -> dict:
     }
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "portal.wsgi:application", "-c", "gunicorn.conf.py"], cwd=ROOT, env=env
+        [str(Path(PY).parent / "gunicorn"), "config.wsgi:application", "-c", "gunicorn.conf.py"], cwd=ROOT, env=env
     )
     try:
         for _ in range(60):

@@ -152,7 +152,7 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         self.log = open(logfile, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "portal.wsgi:application", "-c", "gunicorn.conf.py"],
+            [str(Path(PY).parent / "gunicorn"), "config.wsgi:application", "-c", "gunicorn.conf.py"],
             cwd=ROOT,
             env=env,
             stdout=self.log,

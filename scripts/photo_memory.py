@@ -5,7 +5,7 @@ Usage: .venv/bin/python scripts/photo_memory.py [--before COMMIT]
 Writes small files that decode to a lot: PNGs of one colour just under the 40-megapixel cap in
 modes of few bytes per pixel (1, P, L, I;16) and of four (LA, RGBA), and the largest photo the
 bound accepts (a 20-megapixel RGB JPEG taken sideways, EXIF orientation 6). Each file goes
-through portal.photos.clean_image in a fresh process; the figure is the process's peak resident
+through records.photos.clean_image in a fresh process; the figure is the process's peak resident
 memory during the call (VmHWM, reset just before it) minus its resident memory (VmRSS) then. With --before, the clean_image of that
 commit (default: the commit before the bound) runs on the same files, for comparison. Prints a
 table for docs/reliability.md.
@@ -47,7 +47,7 @@ def _files(folder: Path) -> list[tuple[str, Path]]:
 
 
 def _child(path: str, before: str | None) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -63,7 +63,7 @@ def _child(path: str, before: str | None) -> None:
         exec(compile(source, "photos_before.py", "exec"), module.__dict__)  # noqa: S102 - our own history
         clean_image = module.clean_image
     else:
-        from portal.photos import clean_image
+        from records.photos import clean_image
     data = Path(path).read_bytes()
     upload = SimpleUploadedFile(Path(path).name, data)
     _reset_peak()

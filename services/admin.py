@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.admin_base import RecordAdmin
+from records.admin_base import RecordAdmin
 from services import services as svc
 from services.models import CashService, Financing, HomeVisit, LoveStationTally, OutreachEvent
 

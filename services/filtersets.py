@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.filtersets import RecordFilterSet
+from records.filtersets import RecordFilterSet
 from services.models import CashService, Financing, HomeVisit, LoveStationTally, OutreachEvent
 
 

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.entry.forms import EntryFormMixin, RecordForm, style_fields
-from portal.privacy import mask_name
-from portal.validators import validate_not_future
+from core.privacy import mask_name
+from core.validators import validate_not_future
+from records.pages.forms import EntryFormMixin, RecordForm, style_fields
 from services.models import CashService, Financing, HomeVisit, LoveStationTally, OutreachEvent
 
 

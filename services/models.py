@@ -7,11 +7,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from metrics.catalogue import Measure
-from portal.dates import RECORD_DATES
-from portal.models import AgeBand, Record
-from portal.privacy import validate_masked_name
-from portal.validators import validate_amount, validate_credit_code
+from core.catalogue import Measure
+from core.dates import RECORD_DATES
+from core.privacy import validate_masked_name
+from core.validators import validate_amount, validate_credit_code
+from records.models import AgeBand, Record
 
 FOLLOW_UP_DAYS = 3  # a home visit is followed up within 72 hours
 

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from portal.recording import record_create, record_delete, record_update
+from records.services import record_create, record_delete, record_update
 from services.models import CashService, Financing, HomeVisit, LoveStationTally, OutreachEvent
 
 

@@ -16,10 +16,10 @@ from django.views import View
 
 from branches.access import access_for
 from branches.models import Branch
-from portal.dates import RECORD_DATES
-from portal.entry.errors import ServiceRefusalsMixin
-from portal.errors import PeriodLocked, StaleEdit
-from portal.recording import check_can_write
+from core.dates import RECORD_DATES
+from core.errors import PeriodLocked, StaleEdit
+from records.pages.errors import ServiceRefusalsMixin
+from records.services import check_can_write
 from services import forms
 from services.models import HomeVisit, LoveStationTally
 from services.services import home_visit_follow_up_done, love_station_tally_add
@@ -171,7 +171,9 @@ class TallyView(LoginRequiredMixin, ServiceRefusalsMixin, View):
         station, day = self.get_station(), _parse_day(self.day_text)
         form = forms.TallyTapForm(request.POST)
         if not form.is_valid():
-            return render(request, "entry/refused.html", {"reason": _("Unknown visitor group or service.")}, status=400)
+            return render(
+                request, "records/refused.html", {"reason": _("Unknown visitor group or service.")}, status=400
+            )
         group, service, by = form.cleaned_data["visitor_group"], form.cleaned_data["service"], form.cleaned_data["by"]
         error = ""
         current = self.counts(station, day).get((group, service), 0)

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from branches.models import Branch, Membership, Role, Staff
 from branches.services import branch_create
-from portal.privacy import contains_mobile, contains_resident_id
+from core.privacy import contains_mobile, contains_resident_id
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from portal.kinds import RecordKind, record_kinds
+from core.kinds import RecordKind, record_kinds
 
 EDITS = {
     "home-visits": ("home_visit", {"customer_group": "disabled"}),

@@ -9,16 +9,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from audit.history import history
 from branches.models import Branch
-from metrics import store
+from metrics import rollup as store
 from metrics.models import MetricValue
-from metrics.submissions import submission_approve, submission_submit
-from portal import recording
-from portal.audit import history
-from portal.bulk import Instances
-from portal.models import AuditEntry
-from portal.recording import BulkValidationError, record_bulk_check, record_bulk_create, record_create
+from records import services as recording
+from records.bulk import Instances
+from records.models import AuditEntry
+from records.services import BulkValidationError, record_bulk_check, record_bulk_create, record_create
 from services.models import HomeVisit
+from submissions.services import submission_approve, submission_submit
 from tests.conftest import record_data
 from tests.kinds import KIND_IDS, KINDS
 
@@ -170,7 +170,7 @@ def test_rows_stream_through_copy_on_postgresql(net, manager_qk, monkeypatch):
     needs the database during the COPY (which would make the rows be checked twice)."""
     from django.db.models.query import QuerySet
 
-    from portal import bulk
+    from records import bulk
 
     created, sources = [], []
     bulk_create, copy_from = QuerySet.bulk_create, bulk.copy_from

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from antifraud.models import Intervention
 from branches.models import Branch, Honour
-from metrics.periods import parse_period
+from core.periods import parse_period
 from metrics.selectors import distinct_over_splits, split_totals, totals
 from services.models import CashService
 

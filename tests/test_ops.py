@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from portal.observability import JsonFormatter, request_id_var
-from portal.sessions import LOGIN_AT
+from config.observability import JsonFormatter, request_id_var
+from config.sessions import LOGIN_AT
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_healthz_reports_database_and_cache(client):
 
 
 def test_healthz_is_503_when_the_database_is_down(client):
-    with mock.patch("portal.health._database_ok", return_value=False):
+    with mock.patch("config.health._database_ok", return_value=False):
         response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["database"] is False
 

@@ -14,7 +14,7 @@ LOST = OperationalError("server closed the connection unexpectedly")
 
 def test_a_page_gets_a_503_with_retry_after(client, net, analyst_wh):
     client.force_login(analyst_wh)
-    with mock.patch("metrics.views._store_part", side_effect=LOST):
+    with mock.patch("dashboards.views._store_part", side_effect=LOST):
         response = client.get(dashboard_url("WH", "2025"))
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -33,5 +33,5 @@ def test_the_api_gets_a_json_503(net, analyst_wh):
 def test_other_errors_are_not_disguised(client, net, analyst_wh):
     client.raise_request_exception = True
     client.force_login(analyst_wh)
-    with mock.patch("metrics.views._store_part", side_effect=ValueError("a bug")), pytest.raises(ValueError):
+    with mock.patch("dashboards.views._store_part", side_effect=ValueError("a bug")), pytest.raises(ValueError):
         client.get(dashboard_url("WH", "2025"))

@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from metrics.periods import parse_period
+from core.errors import OutOfScope, StaleEdit
+from core.periods import parse_period
 from metrics.selectors import totals
-from portal.errors import OutOfScope, StaleEdit
-from portal.models import AuditEntry
+from records.models import AuditEntry
 from tests.conftest import record_data
 from tests.kinds import KIND_IDS, KINDS
 

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from antifraud.services import intervention_create, intervention_transition
+from core.periods import parse_period
 from metrics.models import MetricValue
-from metrics.periods import parse_period
 from metrics.selectors import split_totals, totals
 from services.services import (
     financing_create,

@@ -12,7 +12,7 @@ from hypothesis.extra.django import TestCase
 from branches.models import Branch
 from branches.services import branch_create
 from metrics.rebuild import compute_from_records
-from metrics.store import current_store
+from metrics.rollup import current_store
 from tests.kinds import KINDS
 
 KIND_BY_NAME = {k.name: k for k in KINDS}

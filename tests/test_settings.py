@@ -9,7 +9,7 @@ import pytest
 CHECK = [
     sys.executable,
     "-c",
-    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings'; django.setup()",
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
 ]
 
 

@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from branches.models import Branch
-from metrics.periods import parse_period
+from core.periods import parse_period
 from metrics.rebuild import compute_from_records
+from metrics.rollup import current_store
 from metrics.selectors import totals
-from metrics.store import current_store
 from services.models import HomeVisit, LoveStationTally
 
 pytestmark = pytest.mark.django_db

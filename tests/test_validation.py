@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from portal.privacy import contains_mobile, contains_resident_id, mask_name, redact
-from portal.validators import credit_code_check_char, validate_credit_code
+from core.privacy import contains_mobile, contains_resident_id, mask_name, redact
+from core.validators import credit_code_check_char, validate_credit_code
 from services.models import Financing, HomeVisit
 from services.services import financing_create, home_visit_create
 from tests.conftest import record_data

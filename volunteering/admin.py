@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.admin_base import RecordAdmin
+from records.admin_base import RecordAdmin
 from volunteering import services as svc
 from volunteering.models import Team, VolunteerActivity
 

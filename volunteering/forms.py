@@ -1,6 +1,6 @@
 """Entry forms of volunteer activities and teams."""
 
-from portal.entry.forms import RecordForm
+from records.pages.forms import RecordForm
 from volunteering.models import Team, VolunteerActivity
 
 

@@ -5,9 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from metrics.catalogue import Measure
-from portal.models import Record
-from portal.validators import validate_not_future
+from core.catalogue import Measure
+from core.validators import validate_not_future
+from records.models import Record
 
 
 class VolunteerActivity(Record):

@@ -1,6 +1,6 @@
 """Writes of volunteer activities and teams."""
 
-from portal.recording import record_create, record_delete, record_update
+from records.services import record_create, record_delete, record_update
 from volunteering.models import Team, VolunteerActivity
 
 

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
-from portal.entry import records
-from portal.entry.urls import photo_patterns
+from records.pages import records
+from records.pages.urls import photo_patterns
 from volunteering import views
 
 app_name = "volunteering"

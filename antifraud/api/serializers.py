@@ -3,8 +3,8 @@
 from rest_framework import serializers
 
 from antifraud.models import AwarenessSession, Intervention
-from portal.api.records import RecordSerializer, StaffField
-from portal.validators import MAX_AMOUNT
+from core.validators import MAX_AMOUNT
+from records.api.records import RecordSerializer, StaffField
 
 
 class InterventionSerializer(RecordSerializer):

@@ -5,8 +5,8 @@ from rest_framework.decorators import action
 
 from antifraud.api import serializers
 from antifraud.services import intervention_transition
-from portal.api.etags import expected_version
-from portal.api.records import RecordViewSet
+from records.api.etags import expected_version
+from records.api.records import RecordViewSet
 
 
 class InterventionViewSet(RecordViewSet):

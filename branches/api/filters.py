@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from branches.models import Branch, Target
-from metrics.catalogue import METRICS
-from portal.filtersets import _scoped_branches
+from core.catalogue import METRICS
+from records.filtersets import _scoped_branches
 
 
 @extend_schema_field({"type": "string", "example": "WH-QK"})

@@ -5,9 +5,9 @@ from rest_framework import serializers
 
 from branches.access import access_for
 from branches.models import Branch, Honour, Target
-from metrics.catalogue import METRICS
-from portal.api.records import BranchCodeField, RecordSerializer, RefuseMassAssignment, StaffField
-from portal.kinds import kind_for_model, kind_for_slug, record_kinds
+from core.catalogue import METRICS
+from core.kinds import kind_for_model, kind_for_slug, record_kinds
+from records.api.records import BranchCodeField, RecordSerializer, RefuseMassAssignment, StaffField
 
 
 class BranchSerializer(serializers.ModelSerializer):

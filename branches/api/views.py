@@ -10,8 +10,8 @@ from branches.api import serializers
 from branches.api.filters import BranchFilterSet, TargetFilterSet
 from branches.models import Branch, Target
 from branches.services import target_delete, target_set
-from portal.api.idempotency import run_once
-from portal.api.records import RecordViewSet
+from records.api.idempotency import run_once
+from records.api.records import RecordViewSet
 
 
 @open_to_metrics_clients

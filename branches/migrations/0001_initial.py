@@ -2,8 +2,8 @@
 
 import django.core.validators
 import django.db.models.deletion
-import portal.privacy
-import portal.validators
+import core.privacy
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             name='Staff',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, validators=[portal.privacy.validate_no_personal_identifiers], verbose_name='name')),
+                ('name', models.CharField(max_length=50, validators=[core.privacy.validate_no_personal_identifiers], verbose_name='name')),
                 ('is_party_member', models.BooleanField(default=False, verbose_name='party member')),
                 ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1940), django.core.validators.MaxValueValidator(2010)], verbose_name='birth year')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('occurred_on', models.DateField(validators=[portal.validators.validate_not_future], verbose_name='awarded on')),
+                ('occurred_on', models.DateField(validators=[core.validators.validate_not_future], verbose_name='awarded on')),
                 ('kind', models.CharField(choices=[('pennant', 'pennant'), ('commendation_letter', 'commendation letter'), ('praise_ticket', 'praise ticket'), ('title', 'honorary title')], max_length=30, verbose_name='kind')),
                 ('level', models.CharField(choices=[('customer', 'customer'), ('community', 'community'), ('district', 'district'), ('city', 'city'), ('provincial', 'provincial'), ('national', 'national'), ('bank_branch', 'bank: city branch'), ('bank_provincial', 'bank: provincial branch'), ('bank_head_office', 'bank: head office')], max_length=30, verbose_name='level')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),

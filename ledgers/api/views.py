@@ -20,8 +20,8 @@ from ledgers.models import ImportJob
 from ledgers.specs import spec_for
 from ledgers.uploads import ledger_request_limit, limit_uploads
 from ledgers.views import XLSX, can_record_somewhere, export_response
-from portal.api.formats import ControlCheckedFormParser, ControlCheckedMultiPartParser
-from portal.api.permissions import ReadOnlyForMetricsClients
+from records.api.formats import ControlCheckedFormParser, ControlCheckedMultiPartParser
+from records.api.permissions import ReadOnlyForMetricsClients
 
 TRUE = {"1", "true", "yes", "on"}
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from branches.api.filters import SubtreeFilterSet
+from core.periods import PeriodError, parse_period
 from metrics.models import Submission
-from metrics.periods import PeriodError, parse_period
 
 
 def validate_period(text: str) -> None:

@@ -9,11 +9,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from branches.models import Branch
-from metrics.catalogue import METRICS
+from core.catalogue import METRICS
+from core.periods import MAX_YEAR, MIN_YEAR, PeriodError, parse_period
 from metrics.models import Submission
-from metrics.periods import MAX_YEAR, MIN_YEAR, PeriodError, parse_period
 from metrics.selectors import UnknownMetric, check_metrics
-from portal.api.records import BranchCodeField, RefuseMassAssignment
+from records.api.records import BranchCodeField, RefuseMassAssignment
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 BREAKDOWNS = ("children", "month", "split")

@@ -15,10 +15,10 @@ from metrics import selectors
 from metrics.api import serializers
 from metrics.api.filters import SubmissionFilterSet
 from metrics.models import Submission
-from metrics.submissions import submission_approve, submission_reopen, submission_return, submission_submit
-from portal.api.etags import check_if_match, etag
-from portal.api.formats import CSVRenderer
-from portal.api.idempotency import run_once
+from records.api.etags import check_if_match, etag
+from records.api.formats import CSVRenderer
+from records.api.idempotency import run_once
+from submissions.services import submission_approve, submission_reopen, submission_return, submission_submit
 
 DECISIONS = ("submit", "nil_return", "approve", "return_", "reopen")
 

@@ -5,7 +5,7 @@ ten million records:
 - honours by level and date, which the notable honours read one level at a time;
 - honorary titles by the end of their validity (the lapsing titles).
 
-The queries are metrics.dashboard.notable and metrics.dashboard.lapsing; the tables are the
+The queries are dashboards.notable and dashboards.lapsing; the tables are the
 record kinds', which is why the indexes are plain SQL here rather than in those models' Meta.
 Both PostgreSQL and SQLite take the same statements.
 """

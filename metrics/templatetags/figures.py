@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 
-from metrics.catalogue import METRICS
+from core.catalogue import METRICS
 
 register = template.Library()
 

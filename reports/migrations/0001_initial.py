@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import portal.privacy
+import core.privacy
 from django.conf import settings
 from django.db import migrations, models
 
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('text', models.TextField(max_length=500, validators=[django.core.validators.MaxLengthValidator(500), portal.privacy.validate_no_personal_identifiers], verbose_name='statement')),
+                ('text', models.TextField(max_length=500, validators=[django.core.validators.MaxLengthValidator(500), core.privacy.validate_no_personal_identifiers], verbose_name='statement')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('branch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='branches.branch', verbose_name='branch')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='reports.evaluationitem')),

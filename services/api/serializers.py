@@ -1,6 +1,6 @@
 """API fields of the customer-service record kinds."""
 
-from portal.api.records import RecordSerializer, StaffField
+from records.api.records import RecordSerializer, StaffField
 from services.models import CashService, Financing, HomeVisit, LoveStationTally, OutreachEvent
 
 

@@ -1,6 +1,6 @@
 """API endpoints of the customer-service record kinds."""
 
-from portal.api.records import RecordViewSet
+from records.api.records import RecordViewSet
 from services.api import serializers
 
 

@@ -2,8 +2,8 @@
 
 import django.core.validators
 import django.db.models.deletion
-import portal.privacy
-import portal.validators
+import core.privacy
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='CashService',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField(validators=[portal.validators.validate_not_future], verbose_name='date')),
+                ('occurred_on', models.DateField(validators=[core.validators.validate_not_future], verbose_name='date')),
                 ('notes', models.TextField(blank=True, max_length=2000, verbose_name='notes')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('customer_type', models.CharField(choices=[('school', 'school'), ('merchant', 'merchant'), ('institution', 'institution'), ('individual', 'individual')], max_length=20, verbose_name='customer type')),
                 ('customer_description', models.CharField(blank=True, help_text='An organisation, or a masked name.', max_length=200, verbose_name='customer')),
                 ('pieces_counted', models.PositiveIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(10000000)], verbose_name='pieces counted')),
-                ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=16, validators=[portal.validators.validate_amount], verbose_name='amount (CNY)')),
+                ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=16, validators=[core.validators.validate_amount], verbose_name='amount (CNY)')),
                 ('staff_hours', models.DecimalField(decimal_places=1, default=0, max_digits=6, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000)], verbose_name='staff hours')),
                 ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='branches.branch', verbose_name='branch')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             name='Financing',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField(validators=[portal.validators.validate_not_future], verbose_name='date')),
+                ('occurred_on', models.DateField(validators=[core.validators.validate_not_future], verbose_name='date')),
                 ('notes', models.TextField(blank=True, max_length=2000, verbose_name='notes')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
@@ -56,9 +56,9 @@ class Migration(migrations.Migration):
                 ('sector', models.CharField(choices=[('tech', 'technology finance'), ('green', 'green finance'), ('inclusive', 'inclusive finance'), ('pension', 'pension finance'), ('digital', 'digital finance')], max_length=20, verbose_name='sector')),
                 ('product', models.CharField(choices=[('kc_yunshandai', '科创云闪贷'), ('kc_edanbao', '科创e担保'), ('knowledge_credit', '知识价值信用贷'), ('specialised', '专精特新贷'), ('annuity_trustee', '企业年金受托'), ('green_loan', 'green loan'), ('inclusive_credit', 'inclusive credit loan'), ('other', 'other')], max_length=30, verbose_name='product')),
                 ('counterparty', models.CharField(max_length=200, verbose_name='counterparty')),
-                ('credit_code', models.CharField(blank=True, max_length=18, validators=[portal.validators.validate_credit_code], verbose_name='unified social credit code')),
+                ('credit_code', models.CharField(blank=True, max_length=18, validators=[core.validators.validate_credit_code], verbose_name='unified social credit code')),
                 ('entities_covered', models.PositiveIntegerField(default=1, help_text='1 for a loan; an annuity mandate may cover many institutions.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100000)], verbose_name='entities covered')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=16, validators=[portal.validators.validate_amount], verbose_name='amount (CNY)')),
+                ('amount', models.DecimalField(decimal_places=2, max_digits=16, validators=[core.validators.validate_amount], verbose_name='amount (CNY)')),
                 ('counterparty_key', models.CharField(default='', editable=False, max_length=250)),
                 ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='branches.branch', verbose_name='branch')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
@@ -75,13 +75,13 @@ class Migration(migrations.Migration):
             name='HomeVisit',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField(validators=[portal.validators.validate_not_future], verbose_name='date')),
+                ('occurred_on', models.DateField(validators=[core.validators.validate_not_future], verbose_name='date')),
                 ('notes', models.TextField(blank=True, max_length=2000, verbose_name='notes')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
                 ('customer_group', models.CharField(choices=[('elderly', 'elderly'), ('disabled', 'disabled'), ('ill', 'seriously ill'), ('other', 'other')], max_length=20, verbose_name='customer group')),
-                ('customer_name_masked', models.CharField(help_text='Only the masked name is kept, such as 王**.', max_length=10, validators=[portal.privacy.validate_masked_name], verbose_name='customer (masked name)')),
+                ('customer_name_masked', models.CharField(help_text='Only the masked name is kept, such as 王**.', max_length=10, validators=[core.privacy.validate_masked_name], verbose_name='customer (masked name)')),
                 ('customer_age_band', models.CharField(blank=True, choices=[('under_60', 'under 60'), ('60_69', '60–69'), ('70_79', '70–79'), ('80_plus', '80 and over')], max_length=10, verbose_name='age band')),
                 ('purpose', models.CharField(choices=[('pension', 'pension'), ('account', 'account service'), ('id_check', 'identity check'), ('card', 'bank card'), ('other', 'other')], max_length=20, verbose_name='purpose')),
                 ('duration_minutes', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1440)], verbose_name='duration (minutes)')),
@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
             name='LoveStationTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField(validators=[portal.validators.validate_not_future], verbose_name='date')),
+                ('occurred_on', models.DateField(validators=[core.validators.validate_not_future], verbose_name='date')),
                 ('notes', models.TextField(blank=True, max_length=2000, verbose_name='notes')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             name='OutreachEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField(validators=[portal.validators.validate_not_future], verbose_name='date')),
+                ('occurred_on', models.DateField(validators=[core.validators.validate_not_future], verbose_name='date')),
                 ('notes', models.TextField(blank=True, max_length=2000, verbose_name='notes')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),

@@ -7,7 +7,7 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from portal.api.middleware import ApiErrorMiddleware
+from records.api.middleware import ApiErrorMiddleware
 from services.models import Financing, HomeVisit
 from tests.api.conftest import payload, token_client
 
@@ -71,7 +71,7 @@ def test_declared_body_over_the_limit_is_413_before_it_is_read(api, settings):
 def test_request_data_too_big_from_django_is_413_json():
     from django.core.exceptions import RequestDataTooBig
 
-    from portal.api.exceptions import api_exception_handler
+    from records.api.exceptions import api_exception_handler
 
     response = api_exception_handler(RequestDataTooBig("big"), {})
     assert response.status_code == 413 and "detail" in response.data

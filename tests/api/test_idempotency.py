@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from branches.models import Target
 from metrics.models import Submission
-from portal.api.models import IdempotencyKey
-from portal.models import AuditEntry
+from records.api.models import IdempotencyKey
+from records.models import AuditEntry
 from services.models import OutreachEvent
 from tests.api.conftest import payload, token_client
 

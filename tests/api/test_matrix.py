@@ -15,12 +15,12 @@ from rest_framework.test import APIClient
 
 from branches.models import Branch, Membership, Role, Staff, Target
 from branches.services import branch_update, target_set
+from config import api_urls
+from core.kinds import kind_for_slug
 from metrics.models import DistinctMember, MetricValue, Submission
-from metrics.submissions import submission_approve, submission_return, submission_submit
-from portal.api import urls as api_urls
-from portal.api.models import IdempotencyKey
-from portal.kinds import kind_for_slug
-from portal.models import AuditEntry
+from records.api.models import IdempotencyKey
+from records.models import AuditEntry
+from submissions.services import submission_approve, submission_return, submission_submit
 from tests.api.conftest import payload
 from tests.api.matrix import MATRIX, METHODS, ROLES
 from tests.conftest import record_data

@@ -57,7 +57,7 @@ def test_money_is_an_exact_decimal_string(analyst):
 
 
 def test_all_metrics_when_none_is_named(analyst):
-    from metrics.catalogue import METRICS
+    from core.catalogue import METRICS
 
     assert {r["metric"] for r in rows(analyst.get(f"{URL}?branch=WH&period=2025"))} == set(METRICS)
 

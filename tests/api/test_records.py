@@ -11,15 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from antifraud.models import Intervention
+from audit.history import history
 from branches.models import Honour, Staff
+from config import api_urls
+from core.kinds import record_kinds
 from metrics.models import MetricValue, Submission
-from metrics.submissions import submission_approve, submission_submit
-from portal.api import urls as api_urls
-from portal.audit import history
-from portal.kinds import record_kinds
-from portal.models import AuditEntry
+from records.models import AuditEntry
 from services.models import HomeVisit, OutreachEvent
 from services.services import home_visit_create, outreach_event_create
+from submissions.services import submission_approve, submission_submit
 from tests.api.conftest import payload, token_client
 from tests.conftest import DAY, record_data
 from tests.kinds import KIND_IDS, KINDS

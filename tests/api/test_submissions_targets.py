@@ -7,9 +7,9 @@ import pytest
 
 from branches.models import Target
 from metrics.models import Submission
-from metrics.submissions import submission_submit
-from portal.models import AuditEntry
+from records.models import AuditEntry
 from services.services import outreach_event_create
+from submissions.services import submission_submit
 from tests.api.conftest import token_client
 from tests.conftest import record_data
 

@@ -1,4 +1,4 @@
-"""The dashboard's cached part (metrics/dashboard/cache.py): served from the cache between writes,
+"""The dashboard's cached part (dashboards/cache.py): served from the cache between writes,
 never older than the last committed write, never shared across languages, and the page still
 answers when the cache is down."""
 
@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from branches.services import branch_update, target_set
-from metrics.submissions import submission_submit
 from services.services import home_visit_create
+from submissions.services import submission_submit
 from tests.conftest import record_data
 from tests.dashboard.conftest import child_rows, dashboard_url, figures
 
@@ -99,7 +99,7 @@ def test_languages_are_cached_apart(cached, client, net, analyst_wh):
 def test_the_page_answers_when_the_cache_is_down(cached, client, net, analyst_wh, staff_qk):
     home_visit_create(user=staff_qk, **record_data("home_visit", net))
     client.force_login(analyst_wh)
-    with mock.patch("metrics.dashboard.cache.cache.get", side_effect=ConnectionError("redis is down")):
+    with mock.patch("dashboards.cache.cache.get", side_effect=ConnectionError("redis is down")):
         html, _ = page(client)
     assert figures(html)["home_visits"] == "1"
 

@@ -12,8 +12,8 @@ from antifraud.models import Intervention
 from antifraud.services import intervention_create, intervention_transition
 from branches.models import Branch, Honour, Membership, Role, path_segment
 from branches.services import honour_create
-from metrics.store import record_models
-from portal.models import Photo
+from metrics.rollup import record_models
+from records.models import Photo
 from services.services import home_visit_create, outreach_event_create
 from tests.conftest import record_data
 from tests.dashboard.conftest import child_rows, dashboard_url, figures

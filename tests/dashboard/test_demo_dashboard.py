@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from metrics.catalogue import METRICS
-from metrics.dashboard.charts import SPLIT_CHARTS
+from core.catalogue import METRICS
+from dashboards.charts import SPLIT_CHARTS
 from tests.dashboard.conftest import child_rows, dashboard_url, figures, previous_figures, targets_shown
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]

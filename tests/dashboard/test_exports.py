@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from metrics.catalogue import METRICS
+from core.catalogue import METRICS
 from services.services import financing_create, home_visit_create
 from tests.conftest import record_data
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from antifraud.services import intervention_create, intervention_transition
 from branches.services import honour_create
-from portal.photos import photo_add
+from records.photos import photo_add
 from tests.conftest import record_data
 from tests.dashboard.conftest import dashboard_url
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from branches.models import Target
 from branches.services import target_set
-from metrics.catalogue import METRICS
-from portal.models import AuditEntry
+from core.catalogue import METRICS
+from records.models import AuditEntry
 from services.services import home_visit_create
 from tests.conftest import record_data
 from tests.dashboard.conftest import dashboard_url, targets_shown

@@ -23,7 +23,7 @@ from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
 from branches.models import Branch, Membership, Role
-from portal.demo import DEMO_PASSWORD
+from demo.network import DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from branches.models import Branch
-from metrics.periods import parse_period
+from core.periods import parse_period
 from metrics.selectors import totals
 from services.models import LoveStationTally
 from tests.e2e.conftest import STATION_USER

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from antifraud.models import Intervention
-from portal.models import AuditEntry
-from portal.validators import credit_code_check_char
+from core.validators import credit_code_check_char
+from records.models import AuditEntry
 from services.models import Financing, HomeVisit, OutreachEvent
 from services.services import home_visit_create
 from tests.conftest import record_data
@@ -184,7 +184,7 @@ def test_filters_select_records(staff, net, staff_qk):
 
 
 def test_list_is_newest_first_and_paged(staff, net, staff_qk):
-    from portal.recording import record_bulk_create
+    from records.services import record_bulk_create
 
     rows = [
         record_data("outreach_event", net) | {"occurred_on": datetime.date(2025, 1, 1) + datetime.timedelta(days=i)}

@@ -6,7 +6,7 @@ import pytest
 
 from antifraud.services import intervention_create
 from branches.models import Honour
-from metrics.periods import parse_period
+from core.periods import parse_period
 from metrics.selectors import totals
 from tests.conftest import record_data
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.photos import photo_add
-from portal.recording import record_bulk_create
+from records.photos import photo_add
+from records.services import record_bulk_create
 from tests.conftest import record_data
 from tests.entry.conftest import jpeg_bytes, upload
 from tests.kinds import KIND_IDS, KINDS

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from antifraud.services import intervention_create
-from portal.kinds import record_kinds
+from core.kinds import record_kinds
 from services.services import home_visit_create
 from tests.conftest import record_data
 

@@ -21,7 +21,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFile
 
-from portal.photos import clean_image, decoded_bytes
+from records.photos import clean_image, decoded_bytes
 from tests.entry.conftest import upload
 
 # Every mode a PNG or JPEG upload opens in (16-bit RGB PNGs open as RGB).

@@ -6,10 +6,10 @@ import io
 import pytest
 from PIL import Image
 
-from metrics.submissions import submission_approve, submission_submit
-from portal.models import Photo
+from records.models import Photo
 from services.models import HomeVisit
 from services.services import home_visit_create, outreach_event_create
+from submissions.services import submission_approve, submission_submit
 from tests.conftest import record_data
 from tests.entry.conftest import bomb_png, jpeg_bytes, media_files, upload
 

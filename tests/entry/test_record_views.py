@@ -7,8 +7,8 @@ One mixin holds the tests; each kind supplies only its form data and an edit.
 import pytest
 from django.urls import reverse
 
-from portal.kinds import kind_for_slug
-from portal.models import AuditEntry
+from core.kinds import kind_for_slug
+from records.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -238,8 +238,8 @@ class TestHonourPages(RecordViewContract):
 
 
 def test_every_record_kind_has_its_pages():
-    """A kind added to portal.kinds without a test class here fails this test."""
-    from portal.kinds import record_kinds
+    """A kind added to core.kinds without a test class here fails this test."""
+    from core.kinds import record_kinds
 
     tested = {cls.slug for cls in RecordViewContract.__subclasses__()}
     assert tested == {k.slug for k in record_kinds()}

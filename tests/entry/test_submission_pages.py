@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from metrics.models import Submission
-from metrics.submissions import submission_approve, submission_submit
-from portal.models import AuditEntry
+from records.models import AuditEntry
 from services.models import OutreachEvent
 from services.services import outreach_event_create
+from submissions.services import submission_approve, submission_submit
 from tests.conftest import record_data
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +153,7 @@ def test_completeness_shows_each_childs_status(client, net, manager_qk, analyst_
     submission_submit(user=manager_bbt, branch=net["WH-BBT"], month=AUG, nil_return=True)
     late = submission_submit(user=manager_qk, branch=net["WH-QK-01"], month=AUG)  # now: long after 10 Sept
     returned = submission_submit(user=manager_qk, branch=net["WH-QK-02"], month=AUG)
-    from metrics.submissions import submission_return
+    from submissions.services import submission_return
 
     submission_return(returned, user=analyst_wh, reason="缺少照片")
     client.force_login(analyst_wh)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from metrics.periods import parse_period
+from core.periods import parse_period
 from metrics.selectors import totals
 from services.models import HomeVisit, LoveStationTally
 from services.services import home_visit_create

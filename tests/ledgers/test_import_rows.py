@@ -3,14 +3,14 @@
 import datetime
 from decimal import Decimal
 
+from audit.history import history
 from branches.models import Role
-from metrics.periods import parse_period
+from core.periods import parse_period
 from metrics.selectors import totals
-from metrics.submissions import submission_approve, submission_submit
-from portal.audit import history
-from portal.models import AuditEntry
+from records.models import AuditEntry
 from services.models import HomeVisit, LoveStationTally, OutreachEvent
 from services.services import home_visit_create, outreach_event_create
+from submissions.services import submission_approve, submission_submit
 from tests.conftest import record_data
 from tests.ledgers.conftest import DAY, outreach, run, visit
 

@@ -9,9 +9,9 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
+from core.kinds import record_kinds
 from ledgers.columns import ChoiceColumn, DecimalColumn
 from ledgers.specs import all_specs, spec_for
-from portal.kinds import record_kinds
 from tests.ledgers.conftest import headers
 
 SLUGS = [k.slug for k in record_kinds()]

@@ -2,9 +2,9 @@
 
 import pytest
 
+from audit.history import history
 from branches.models import Role
 from ledgers.models import ImportJob
-from portal.audit import history
 from services.models import OutreachEvent
 from services.services import outreach_event_create
 from tests.conftest import record_data

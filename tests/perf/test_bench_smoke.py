@@ -6,7 +6,7 @@ import pytest
 from benchmarks import pages, suite
 from benchmarks.report import table
 from metrics.rebuild import compute_from_records
-from metrics.store import current_store
+from metrics.rollup import current_store
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

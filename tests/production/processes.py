@@ -1,7 +1,7 @@
 """Run the portal the way production does, in subprocesses: PORTAL_ENV=production settings,
 collectstatic into a temporary STATIC_ROOT, gunicorn with gunicorn.conf.py.
 
-A small settings module in a temporary directory imports portal.settings unchanged and only
+A small settings module in a temporary directory imports config.settings unchanged and only
 points STATIC_ROOT (and, for the serving tests, ROOT_URLCONF) somewhere else.
 """
 
@@ -24,7 +24,7 @@ UNSET = ("DEBUG", "LOG_FORMAT", "LOG_LEVEL", "REQUEST_LOG_LEVEL", "REDIS_URL", "
 
 def write_settings(workdir: Path, *, static_root: Path, urlconf: str | None = None) -> None:
     lines = [
-        "from portal.settings import *  # noqa: F403",
+        "from config.settings import *  # noqa: F403",
         f"STATIC_ROOT = {str(static_root)!r}",
     ]
     if urlconf:

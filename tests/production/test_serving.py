@@ -30,7 +30,7 @@ def slow(request):
     time.sleep(float(request.GET.get("seconds", "3")))
     return HttpResponse("finished")
 
-urlpatterns = [path("slow", slow), path("", include("portal.urls"))]
+urlpatterns = [path("slow", slow), path("", include("config.urls"))]
 """
 
 
@@ -57,7 +57,7 @@ class Server:
         self.process = None
 
     def start(self):
-        command = [str(VENV_BIN / "gunicorn"), "portal.wsgi:application", "-c", "gunicorn.conf.py"]
+        command = [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "-c", "gunicorn.conf.py"]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

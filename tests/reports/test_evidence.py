@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
-from portal.models import AuditEntry
-from portal.photos import photo_add
+from records.models import AuditEntry
+from records.photos import photo_add
 from reports.evidence import build_pack
 from reports.models import EvaluationItem, EvaluationScheme, EvidenceStatement
 from services.services import home_visit_create

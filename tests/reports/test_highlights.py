@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
-from metrics.periods import parse_period
+from core.periods import parse_period
 from metrics.selectors import split_totals, totals
 from reports.figures import CUMULATIVE, cumulative_period
 from reports.highlights import build_report

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.history import history
 from branches.models import Honour
 from branches.services import (
     honour_create,
@@ -20,13 +21,12 @@ from branches.services import (
     honour_update,
     honour_warn,
 )
-from metrics.dashboard.lapsing import lapsing_titles
-from metrics.periods import parse_period
+from core.errors import OutOfScope, PeriodLocked
+from core.periods import parse_period
+from dashboards.lapsing import lapsing_titles
 from metrics.selectors import split_totals, totals
-from metrics.submissions import submission_approve, submission_submit
-from portal.audit import history
-from portal.entry.display import field_label
-from portal.errors import OutOfScope, PeriodLocked
+from records.pages.display import field_label
+from submissions.services import submission_approve, submission_submit
 from tests.conftest import record_data
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT, encode_multipart
 
-from portal.kinds import kind_for_slug
+from core.kinds import kind_for_slug
 from tests.api.conftest import payload
 from tests.kinds import EDITS
 from tests.security.routes import Route, _slug_of, build

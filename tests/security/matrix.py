@@ -18,7 +18,7 @@ category (READ, RECORD_CREATE, ...) restated here for these eight roles.
 
 from django.contrib import admin
 
-from portal.kinds import record_kinds
+from core.kinds import record_kinds
 from tests.api import matrix as api_matrix
 from tests.security.world import ROLES
 
@@ -79,7 +79,7 @@ UI_IMPORT_POST = row("400      400      400      403      403      403      L   
 # Any reader of the node keeps a draft of its highlights report of their own.
 UI_OWN_DRAFT = row("  302/404  302/404  404/302  302      302      403      L        L")
 EVERYONE_200, EVERYONE_302, EVERYONE_405, EVERYONE_L = row("200"), row("302"), row("405"), row("L")
-# The admin is for superusers (portal/admin_site.py): every admin page sends the roles,
+# The admin is for superusers (config/admin_site.py): every admin page sends the roles,
 # staff_admin included, to its login; the metrics client may not open it at all.
 #                     staff    mgr_qk   mgr_bbt  an_wh    an_root  metrics  inactive anon
 ADMIN_REFUSED = row(" A        A        A        A        A        403      A        A")

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from portal.kinds import kind_for_slug, record_kinds
+from core.kinds import kind_for_slug, record_kinds
 from tests.security.world import DAY, MONTHS, PHOTO_KINDS, World
 
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)")

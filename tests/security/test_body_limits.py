@@ -15,10 +15,10 @@ import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
 
+from config.body_limits import FORM_ALLOWANCE, RequestBodyLimitMiddleware, limit_for
+from core.kinds import record_kinds
 from ledgers.files import max_upload_bytes
-from portal.body_limits import FORM_ALLOWANCE, RequestBodyLimitMiddleware, limit_for
-from portal.entry.forms import MAX_PHOTOS_PER_UPLOAD
-from portal.kinds import record_kinds
+from records.pages.forms import MAX_PHOTOS_PER_UPLOAD
 from tests.security.routes import all_routes, build
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""NUL (and the other control characters of portal/control_characters.py) in any part of any
+"""NUL (and the other control characters of config/control_characters.py) in any part of any
 request of any route of the URLconf: a 400 or 404, never a 500, nothing written.
 
 For every route (tests/security/routes.py builds its URL from the World) and each method that
@@ -37,7 +37,7 @@ from django.utils.datastructures import MultiValueDict
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from portal.kinds import kind_for_slug
+from core.kinds import kind_for_slug
 from tests.security.cases import Request, request_for
 from tests.security.routes import PARAM, Route, _slug_of, all_routes, arguments
 from tests.security.test_matrix import written_tables

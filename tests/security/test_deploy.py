@@ -28,7 +28,7 @@ def production_env(**extra) -> dict:
         "PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "portal.bank",
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         **extra,
     }
 

@@ -1,4 +1,4 @@
-"""Stateful fuzzing: schemathesis follows the schema's OpenAPI links (portal/api/schema.py:
+"""Stateful fuzzing: schemathesis follows the schema's OpenAPI links (records/api/schema.py:
 add_links), so a scenario creates a record, target or submission and then reads, changes,
 deletes or decides on the very object it created, authenticated with a token, checking every
 answer against the schema as tests/api/test_fuzz.py does for single requests.

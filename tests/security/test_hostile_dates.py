@@ -1,4 +1,4 @@
-"""Every date from outside is bounded by the portal's range (portal/dates.py) before it is stored
+"""Every date from outside is bounded by the portal's range (core/dates.py) before it is stored
 or queried (issue 15, item 1): generated dates from year 1 to 9999, and strings such as
 "0001-01-01", "99999-01-01" and "1900-1-1", through
 
@@ -26,12 +26,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from branches.services import branch_update
+from core.dates import EARLIEST_DATE, date_range_of
+from core.kinds import record_kinds
 from ledgers.columns import DateColumn
 from ledgers.importing import import_ledger
 from ledgers.specs import spec_for
-from portal.dates import EARLIEST_DATE, date_range_of
-from portal.kinds import record_kinds
-from portal.photos import clean_image
+from records.photos import clean_image
 from tests.api.conftest import payload, token_client
 from tests.conftest import record_data
 from tests.entry.conftest import jpeg_bytes, upload

@@ -17,7 +17,7 @@ from django.forms import BaseForm
 from django.test.client import MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
 
-from portal.validators import credit_code_check_char
+from core.validators import credit_code_check_char
 from services.models import OutreachEvent
 from tests.api.conftest import payload
 from tests.kinds import EDITS
@@ -67,7 +67,7 @@ CASES = [
     Case("ui-notes-2001-chars", "ui", "/services/home-visits/new/", form("home-visits", notes="记" * 2001), 200, "notes"),
     Case("ui-counterparty-201", "ui", "/services/financing/new/", form("financing", counterparty="公" * 201), 200, "counterparty"),
     Case("ui-body-over-2mb", "ui", "/services/outreach-events/new/", form("outreach-events", notes="x" * BIG), 400),
-    # NUL is refused before any view reads the form (portal/control_characters.py): a 400 naming the field
+    # NUL is refused before any view reads the form (config/control_characters.py): a 400 naming the field
     Case("ui-nul-in-notes", "ui", "/services/home-visits/new/", form("home-visits", notes="上门\x00服务"), 400, "notes"),
     Case("ui-nul-in-place", "ui", "/services/outreach-events/new/", form("outreach-events", place="社区\x00"), 400, "place"),
     Case("ui-amount-nan", "ui", "/services/financing/new/", form("financing", amount="NaN"), 200, "amount"),

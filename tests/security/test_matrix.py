@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.kinds import record_kinds
+from core.kinds import record_kinds
 from tests.security.cases import request_for, send
 from tests.security.matrix import MATRIX, METHODS, SUCCESS
 from tests.security.routes import all_routes

@@ -1,5 +1,5 @@
 """A new password ends the user's API tokens and browser sessions, whichever way it is set
-(portal/accounts.py): each path of PASSWORD_PATHS is tried on a user with two tokens and two
+(branches/accounts.py): each path of PASSWORD_PATHS is tried on a user with two tokens and two
 browser sessions. The session of a user who changed their own password stays signed in."""
 
 from unittest import mock
@@ -14,7 +14,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from branches.models import Role
-from portal.models import AuditEntry
+from records.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

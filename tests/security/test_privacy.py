@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client, RequestFactory
 
-from portal.privacy import redact
+from core.privacy import redact
 from tests import conftest as plugin
 from tests.api.conftest import payload, token_client
 

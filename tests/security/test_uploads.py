@@ -6,7 +6,7 @@ payload appended, and the API's upload path (ledger imports) given the same disg
 import pytest
 from django.test import Client
 
-from portal.models import Photo
+from records.models import Photo
 from services.models import HomeVisit
 from services.services import home_visit_create
 from tests.api.conftest import token_client

@@ -25,13 +25,13 @@ from rest_framework.test import APIClient
 
 from branches.models import Branch, Membership, Role
 from branches.services import branch_update, target_set
+from core.kinds import record_kinds
 from ledgers.models import ImportJob
-from metrics.submissions import submission_approve, submission_return, submission_submit
-from portal.kinds import record_kinds
-from portal.models import Photo
-from portal.photos import photo_add
+from records.models import Photo
+from records.photos import photo_add
 from reports.models import EvaluationItem, EvaluationScheme
 from reports.seed import seed_schemes
+from submissions.services import submission_approve, submission_return, submission_submit
 from tests.conftest import Network, record_data
 from tests.kinds import EDITS
 

@@ -1,6 +1,6 @@
 """API fields of volunteer activities and teams."""
 
-from portal.api.records import RecordSerializer
+from records.api.records import RecordSerializer
 from volunteering.models import Team, VolunteerActivity
 
 

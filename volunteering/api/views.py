@@ -1,6 +1,6 @@
 """API endpoints of volunteer activities and teams."""
 
-from portal.api.records import RecordViewSet
+from records.api.records import RecordViewSet
 from volunteering.api import serializers
 
 

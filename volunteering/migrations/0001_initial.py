@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import portal.validators
+import core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -25,11 +25,11 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('occurred_on', models.DateField(validators=[portal.validators.validate_not_future], verbose_name='established on')),
+                ('occurred_on', models.DateField(validators=[core.validators.validate_not_future], verbose_name='established on')),
                 ('kind', models.CharField(choices=[('party_model_post', '党员示范岗'), ('party_commando', '党员突击队'), ('youth_vanguard', '青年先锋队'), ('volunteer_team', '志愿服务队')], max_length=30, verbose_name='kind')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('members', models.PositiveIntegerField(default=1, validators=[django.core.validators.MaxValueValidator(10000)], verbose_name='members')),
-                ('disbanded_on', models.DateField(blank=True, null=True, validators=[portal.validators.validate_not_future], verbose_name='disbanded on')),
+                ('disbanded_on', models.DateField(blank=True, null=True, validators=[core.validators.validate_not_future], verbose_name='disbanded on')),
                 ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='branches.branch', verbose_name='branch')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
             ],
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             name='VolunteerActivity',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField(validators=[portal.validators.validate_not_future], verbose_name='date')),
+                ('occurred_on', models.DateField(validators=[core.validators.validate_not_future], verbose_name='date')),
                 ('notes', models.TextField(blank=True, max_length=2000, verbose_name='notes')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from branches.models import Branch
-from metrics.catalogue import METRICS
-from metrics.periods import PeriodError, parse_period
+from core.catalogue import METRICS
+from core.periods import PeriodError, parse_period
 from metrics.selectors import totals
 
 

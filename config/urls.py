@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+from config.health import healthz
+
+handler400 = views.bad_request
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("services/", include("services.urls")),
+    path("antifraud/", include("antifraud.urls")),
+    path("volunteering/", include("volunteering.urls")),
+    path("branches/", include("branches.urls")),
+    path("submissions/", include("submissions.urls")),
+    path("dashboard/", include("dashboards.urls")),
+    path("ledgers/", include("ledgers.urls")),
+    path("reports/", include("reports.urls")),
+    path("api/v1/ledgers/", include("ledgers.api.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("admin/", admin.site.urls),
+]

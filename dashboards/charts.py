@@ -1,0 +1,89 @@
+"""Chart data of a dashboard (monthly trends and splits), passed to ECharts with json_script."""
+
+from core.catalogue import METRICS
+from core.periods import Period
+from dashboards.labels import dimension_label, split_label
+from metrics.selectors import TOTAL, query
+
+# Trends drawn side by side; any other metric can be picked in the chooser chart.
+HEADLINE_TRENDS = (
+    "home_visits",
+    "outreach_events",
+    "antifraud_interventions",
+    "financing_amount_cny",
+    "love_station_visits",
+    "volunteer_person_times",
+)
+
+# (metric, dimension) of the split charts, in the order they are shown.
+SPLIT_CHARTS = (
+    ("antifraud_interventions", "fraud_type"),
+    ("antifraud_funds_protected_cny", "fraud_type"),
+    ("financing_amount_cny", "sector"),
+    ("financing_enterprises", "sector"),
+    ("love_station_visits", "visitor_group"),
+    ("love_station_visits", "service"),
+    ("home_visits", "customer_group"),
+    ("outreach_events", "theme"),
+    ("antifraud_sessions", "venue_type"),
+    ("volunteer_person_times", "theme"),
+    ("teams_active", "kind"),
+    ("honours", "kind"),
+    ("honours", "level"),
+)
+
+
+def _number(value):
+    return value if isinstance(value, int) else float(value)
+
+
+def _monthly(branch_id: int, period: Period) -> dict[str, list]:
+    series: dict[str, list] = {key: [] for key in METRICS}
+    for row in query(branch_ids=[branch_id], period=period, by=("month",)):
+        series[row.metric].append(_number(row.value))
+    return series
+
+
+def chart_data(branch, period: Period, previous_period: Period | None) -> dict:
+    """Everything the charts draw; JSON-ready (Decimals become floats)."""
+    current = _monthly(branch.pk, period)
+    previous = _monthly(branch.pk, previous_period) if previous_period else {}
+    split_metrics = sorted({metric for metric, _dim in SPLIT_CHARTS})
+    found: dict[tuple[str, str], list[dict]] = {}
+    for row in query(branch_ids=[branch.pk], period=period, metrics=split_metrics, splits="*"):
+        if row.split == TOTAL or not row.value:
+            continue
+        dimension = row.split.partition(":")[0]
+        found.setdefault((row.metric, dimension), []).append(
+            {"name": split_label(row.metric, row.split), "value": _number(row.value)}
+        )
+    splits = []
+    for index, (metric, dimension) in enumerate(SPLIT_CHARTS):
+        items = sorted(found.get((metric, dimension), []), key=lambda item: -item["value"])
+        if not items:
+            continue
+        splits.append(
+            {
+                "id": f"split-{index}",
+                "metric": metric,
+                "title": f"{METRICS[metric].label} · {dimension_label(metric, dimension)}",
+                "unit": METRICS[metric].unit,
+                "items": items,
+            }
+        )
+    return {
+        "months": [m.strftime("%Y-%m") for m in period.months],
+        "currentLabel": period.label(),
+        "previousLabel": previous_period.label() if previous_period else "",
+        "headline": list(HEADLINE_TRENDS),
+        "metrics": {
+            key: {
+                "label": str(metric.label),
+                "unit": metric.unit,
+                "current": current[key],
+                "previous": previous.get(key, []),
+            }
+            for key, metric in METRICS.items()
+        },
+        "splits": splits,
+    }

@@ -1,0 +1,107 @@
+"""What the dashboard template needs besides the figures: periods to pick, sort links, completeness."""
+
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from core.catalogue import METRICS
+from core.periods import Period, PeriodError, current_year_period, parse_period
+from dashboards.summary import SORT_FIELDS, parse_sort
+from metrics.completeness import STATUS_LABELS, children_completeness, completeness_rate
+
+# A dashboard spans at most ten years: beyond that a page of monthly charts says nothing.
+MAX_MONTHS = 120
+GRID_MONTHS = 12  # completeness shows a cell per month up to a year, a summary beyond
+
+
+def dashboard_period(text: str | None) -> Period:
+    """The period asked for (the current year when none); PeriodError with a clear message."""
+    if text is None or not text.strip():
+        return current_year_period()
+    if len(text) > 40:
+        raise PeriodError(_too_long())
+    period = parse_period(text)
+    if len(period.months) > MAX_MONTHS:
+        raise PeriodError(_too_long())
+    return period
+
+
+def _too_long() -> str:
+    return _("A dashboard covers at most %(years)s years: choose a shorter period.") % {"years": MAX_MONTHS // 12}
+
+
+def period_choices(period: Period) -> list[tuple[str, str]]:
+    """Quick picks around the period's last year: (period text, Chinese label)."""
+    year = period.last.year
+    texts = [str(year - 1), str(year)] + [f"{year}Q{q}" for q in range(1, 5)] + [f"{year - 4}..{year}"]
+    out = []
+    for text in texts:
+        try:
+            chosen = parse_period(text)
+        except PeriodError:  # beyond the years the portal covers
+            continue
+        out.append((chosen.text, chosen.label()))
+    return out
+
+
+def sort_columns(period_text: str, sort: str | None) -> dict:
+    """Header links of the children table: {"code": …, "name": …, "metrics": [one per metric]}.
+
+    Each has the query string of its link (period kept, so sorted views are shareable) and
+    its current direction ("asc", "desc" or "").
+    """
+    active, descending = parse_sort(sort)
+
+    def column(key: str) -> dict:
+        # Numbers sort largest first on the first click, names and codes A to Z.
+        next_descending = (not descending) if key == active else key in METRICS
+        query = QueryDict(mutable=True)
+        query["period"] = period_text
+        query["sort"] = ("-" if next_descending else "") + key
+        direction = ("desc" if descending else "asc") if key == active else ""
+        return {"key": key, "query": query.urlencode(), "direction": direction}
+
+    columns = {key: column(key) for key in SORT_FIELDS}
+    columns["metrics"] = [column(key) | {"metric": metric} for key, metric in METRICS.items()]
+    return columns
+
+
+def _grid(row) -> list[dict]:
+    """What each cell of a completeness row shows, worked out once per status and month (the
+    grid of a head office is hundreds of cells; the template only places the strings)."""
+    approved = _("approved")
+    labels: dict[str, str] = {}
+    out = []
+    for cell in row:
+        label = labels.get(cell.status) or labels.setdefault(cell.status, str(cell.label))
+        text = f"{cell.month:%Y-%m}: {label}"
+        if cell.is_approved:
+            out.append({"css": f"status-{cell.status} is-approved", "title": f"{text} · {approved}", "text": text})
+        else:
+            out.append({"css": f"status-{cell.status}", "title": text, "text": text})
+        out[-1]["status"] = cell.status
+    return out
+
+
+def completeness(branch, period: Period) -> dict:
+    rows = children_completeness(branch, period.months)
+    complete, expected = completeness_rate(rows)
+    grid = len(period.months) <= GRID_MONTHS
+    return {
+        "rows": [
+            {
+                "branch": row[0].branch,
+                "cells": row,
+                "grid": _grid(row) if grid else [],
+                "complete": sum(1 for c in row if c.is_complete),
+                "counts": {status: sum(1 for c in row if c.status == status) for status in STATUS_LABELS},
+            }
+            for row in rows
+            if row
+        ],
+        "months": period.months,
+        "grid": grid,
+        "complete": complete,
+        "expected": expected,
+        "rate": (complete / expected) if expected else None,
+        "statuses": list(STATUS_LABELS.items()),
+    }

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordsConfig(AppConfig):
+    """The record engine. Its label stays "portal" so that tables and content types stay."""
+
+    name = "records"
+    label = "portal"
+    verbose_name = _("Records")
+
+    def ready(self):
+        from django.conf import settings
+
+        from records.stored_dates import install
+
+        install(settings.DATABASES)

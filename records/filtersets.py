@@ -1,0 +1,34 @@
+"""The FilterSet base shared by every record kind's list page and API endpoint."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Branch
+from core.dates import QUERY_DATES
+
+
+def _scoped_branches(request):
+    if request is None:
+        return Branch.objects.none()
+    return Branch.objects.for_user(request.user)
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """branch=CODE selects the node's whole subtree; date_from / date_to bound occurred_on."""
+
+    branch = django_filters.ModelChoiceFilter(
+        label=_("branch"),
+        queryset=_scoped_branches,
+        to_field_name="code",
+        method="filter_subtree",
+    )
+    # A bound outside the years the portal covers is a form error (400 in the API), not a query.
+    date_from = django_filters.DateFilter(
+        field_name="occurred_on", lookup_expr="gte", label=_("from"), validators=[QUERY_DATES]
+    )
+    date_to = django_filters.DateFilter(
+        field_name="occurred_on", lookup_expr="lte", label=_("to"), validators=[QUERY_DATES]
+    )
+
+    def filter_subtree(self, queryset, name, value):
+        return queryset.filter(branch__path__startswith=value.path) if value else queryset

@@ -1,0 +1,240 @@
+"""The record base class, photos and the audit log shared by every record kind."""
+
+import functools
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import class_prepared
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from core.catalogue import Measure
+from core.dates import EARLIEST_DATE, LATEST_QUERY_DATE, RECORD_DATES, DateRange
+from core.privacy import validate_no_personal_identifiers
+from core.validators import validate_not_future
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Row scope, enforced once: a user sees the subtrees of the nodes they hold a role on."""
+
+    branch_path_lookup = "branch__path"
+
+    def for_user(self, user):
+        from branches.access import access_for
+
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        if not access.paths:
+            return self.none()
+        q = models.Q()
+        for path in access.paths:
+            q |= models.Q(**{f"{self.branch_path_lookup}__startswith": path})
+        return self.filter(q)
+
+    def in_subtree(self, branch):
+        return self.filter(**{f"{self.branch_path_lookup}__startswith": branch.path})
+
+    def dates(self, field_name, kind, order="ASC"):
+        """The dates inside the portal's range only (the admin's date hierarchy): a stored date
+        that cannot be read comes back as None and would take the list page down."""
+        inside = {f"{field_name}__range": (EARLIEST_DATE, LATEST_QUERY_DATE)}
+        return super().dates(field_name, kind, order).filter(**inside)
+
+
+class AgeBand(models.TextChoices):
+    """Customers are kept as an age band, never a birth date."""
+
+    UNDER_60 = "under_60", _("under 60")
+    AGE_60_69 = "60_69", _("60–69")
+    AGE_70_79 = "70_79", _("70–79")
+    AGE_80_PLUS = "80_plus", _("80 and over")
+
+
+class Photo(models.Model):
+    """A photo attached to any record; re-encoded on upload, EXIF and GPS stripped."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    image = models.ImageField(_("photo"), upload_to="photos/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="photos/thumbs/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    caption = models.CharField(_("caption"), max_length=200, blank=True, validators=[validate_no_personal_identifiers])
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["captured_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
+class Record(models.Model):
+    """Common fields of every record kind; writes go through the kind's service functions."""
+
+    # No index of its own: the (branch, occurred_on) index below serves every lookup by branch.
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch"), db_index=False
+    )
+    occurred_on = models.DateField(_("date"), validators=[validate_not_future])
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    # No index: nothing lists records by author (the approval check filters by branch and date
+    # first), and every insert would pay for it. Deleting a user scans the tables instead.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        db_index=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    photos = GenericRelation(Photo)
+
+    objects = ScopedQuerySet.as_manager()
+
+    # What a record of this kind adds to the metric catalogue.
+    measures: ClassVar[tuple[Measure, ...]] = ()
+    # Text fields that hold codes, not free text, and are not scanned for ID/mobile numbers.
+    privacy_exempt: ClassVar[frozenset[str]] = frozenset()
+    # Fields a user never sets directly (bookkeeping and workflow).
+    system_fields: ClassVar[frozenset[str]] = frozenset({"id", "created_by", "created_at", "updated_at", "version"})
+    # Every date field a user sets is checked against the portal's range (core/dates.py):
+    # RECORD_DATES unless named here with its own range. See _bound_dates below.
+    date_ranges: ClassVar[dict[str, DateRange]] = {}
+
+    class Meta:
+        abstract = True
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["branch", "occurred_on"], name="%(class)s_branch_date")]
+
+    def get_absolute_url(self) -> str:
+        from core.kinds import kind_for_model
+
+        return kind_for_model(type(self)).url("detail", self.pk)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name, attname in _free_text_fields(type(self)):
+            try:
+                validate_no_personal_identifiers(getattr(self, attname) or "")
+            except ValidationError as e:
+                errors[name] = e.error_list
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def kind_label(cls):
+        return cls._meta.verbose_name
+
+
+@receiver(class_prepared)
+def _bound_dates(sender, **kwargs):
+    """Give every date field a user sets, of every record kind, the portal's range as a validator.
+
+    As a default validator of the field instance it runs wherever the field is validated: in
+    full_clean() (forms, the admin, the services), in the bulk writer's cleaner (ledger imports)
+    and in the API's serializers, which copy a model field's validators. It is not part of the
+    field's deconstruction: the range moves with today, so no migration could hold it."""
+    if not issubclass(sender, Record) or sender._meta.abstract:
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField) and field.editable:
+            if validate_not_future in field.validators:  # already the record range
+                continue
+            bounds = sender.date_ranges.get(field.name, RECORD_DATES)
+            field.default_validators = [*type(field).default_validators, bounds]
+            field.__dict__.pop("validators", None)  # recomputed from the list above on next use
+
+
+@functools.cache
+def _free_text_fields(model) -> tuple[tuple[str, str], ...]:
+    """The text fields of a record kind scanned for ID and mobile numbers (not codes, not choices)."""
+    return tuple(
+        (f.name, f.attname)
+        for f in model._meta.concrete_fields
+        if f.name not in model.privacy_exempt and not f.choices and isinstance(f, (models.CharField, models.TextField))
+    )
+
+
+class AuditEntry(models.Model):
+    """One row per write, written by the service in the same transaction as the write."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("updated")
+        DELETE = "delete", _("deleted")
+        TRANSITION = "transition", _("status changed")
+        SUBMIT = "submit", _("submitted")
+        NIL_RETURN = "nil_return", _("nil return filed")
+        APPROVE = "approve", _("approved")
+        RETURN = "return", _("returned")
+        REOPEN = "reopen", _("reopened")
+        PHOTO_ADD = "photo_add", _("photo added")
+        PHOTO_DELETE = "photo_delete", _("photo removed")
+        IMPORT = "import", _("imported")
+        DEMO_LOAD = "demo_load", _("demo data loaded")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # Looked up with object_id, through the index of both below.
+    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, db_index=False)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # A bulk write's one entry: its records' ids lie from object_id to last_object_id, and are
+    # exactly the ranges listed in changes["ids"].
+    last_object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch"),
+    )
+    version = models.PositiveIntegerField(null=True, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(
+                fields=["content_type", "last_object_id"],
+                name="auditentry_batch",
+                condition=models.Q(last_object_id__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+
+# The API's idempotency keys live with the API code; imported here so Django registers the model.
+from records.api.models import IdempotencyKey  # noqa: E402, F401
