@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from antifraud.models import AwarenessSession, Intervention
-from records.models import AuditEntry
+from audit.models import AuditEntry
 from records.services import record_create, record_delete, record_update
 
 

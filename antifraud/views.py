@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from antifraud import forms
 from antifraud.models import Intervention
 from antifraud.services import intervention_transition
-from branches.forms import HonourForm
-from branches.models import Honour
-from branches.services import honour_create
 from core.errors import StaleEdit
+from honours.forms import HonourForm
+from honours.models import Honour
+from honours.services import honour_create
 from records.pages.errors import FORM_REFUSALS, add_service_error
 from records.pages.records import RecordDetailView, mark_invalid
 from records.services import check_can_write

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from dashboards.cache import data_changed
-from records.models import AuditEntry
+from audit.models import AuditEntry
+from core.freshness import data_changed
 
 SKIPPED = {"created_at", "updated_at", "version", "counterparty_key", "follow_up_due"}
 

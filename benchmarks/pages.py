@@ -91,9 +91,9 @@ def _get(page: Page):
 
 def forget_cached_parts() -> None:
     """As if a record had just been saved: the dashboards' cached parts are not served."""
-    from dashboards.cache import _new_epoch
+    from core.freshness import new_epoch
 
-    _new_epoch()
+    new_epoch()
 
 
 def time_page(page: Page, requests: int, warmup: int = 3, cold: bool = False) -> Timing:

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from benchmarks import raw_sql
 from branches.models import Branch
 from metrics.rebuild import PG_SETTINGS
-from records.models import AuditEntry
 from records.services import record_bulk_create
 from services.models import HomeVisit
 

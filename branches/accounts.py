@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from knox.models import get_token_model
 
 from audit.history import audit
-from records.models import AuditEntry
+from audit.models import AuditEntry
 
 
 def user_sessions(user) -> list[Session]:

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from branches import services as svc
-from branches.models import Branch, Honour, Membership, Staff, Target
-from records.admin_base import RecordAdmin, ScopedAdminMixin
+from branches.models import Branch, Membership, Staff, Target
+from records.admin_base import ScopedAdminMixin
 
 
 @admin.register(Branch)
@@ -60,16 +60,6 @@ class MembershipAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             svc.membership_revoke(obj, user=request.user)
-
-
-@admin.register(Honour)
-class HonourAdmin(RecordAdmin):
-    create_service, update_service, delete_service = svc.honour_create, svc.honour_update, svc.honour_delete
-    list_display = ("occurred_on", "branch", "title", "kind", "level", "star_level", "valid_until", "status")
-    list_filter = ("kind", "level", "status")
-    search_fields = ("title", "issuer")
-    # Changed only through honour_warn / honour_downgrade / honour_revoke / honour_renew.
-    readonly_fields = (*RecordAdmin.readonly_fields, *svc.LIFECYCLE_FIELDS)
 
 
 @admin.register(Target)

@@ -5,8 +5,9 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from antifraud.api import views as antifraud_api
-from branches.api import views as branches_api
 from core.kinds import record_kinds
+from honours import api as honours_api
+from metrics.api import tree_views as branches_api
 from metrics.api import views as metrics_api
 from records.api import auth, docs, tokens
 from services.api import views as services_api
@@ -20,7 +21,7 @@ RECORD_VIEWSETS = {
         *services_api.VIEWSETS,
         *antifraud_api.VIEWSETS,
         *volunteering_api.VIEWSETS,
-        *branches_api.VIEWSETS,
+        *honours_api.VIEWSETS,
     )
 }
 

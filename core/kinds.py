@@ -40,9 +40,9 @@ def _build() -> list[RecordKind]:
     from antifraud import services as af
     from antifraud.filtersets import AwarenessSessionFilterSet, InterventionFilterSet
     from antifraud.models import AwarenessSession, Intervention
-    from branches import services as br
-    from branches.filtersets import HonourFilterSet
-    from branches.models import Honour
+    from honours import services as br
+    from honours.filtersets import HonourFilterSet
+    from honours.models import Honour
     from services import services as sv
     from services.filtersets import (
         CashServiceFilterSet,
@@ -130,9 +130,7 @@ def _build() -> list[RecordKind]:
             vo.volunteer_activity_delete,
         ),
         RecordKind("teams", "volunteering", Team, TeamFilterSet, vo.team_create, vo.team_update, vo.team_delete),
-        RecordKind(
-            "honours", "branches", Honour, HonourFilterSet, br.honour_create, br.honour_update, br.honour_delete
-        ),
+        RecordKind("honours", "honours", Honour, HonourFilterSet, br.honour_create, br.honour_update, br.honour_delete),
     ]
 
 

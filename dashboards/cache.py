@@ -14,38 +14,17 @@ REDIS_URL is set): a per-process cache could not hear of a write made in another
 
 import hashlib
 import logging
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone, translation
+
+from core.freshness import current_epoch
 
 log = logging.getLogger(__name__)
 
-EPOCH_KEY = "dashboard:epoch"
 PART_SECONDS = 300
-
-
-def data_changed() -> None:
-    """Call inside the writing transaction: cached parts stop being served once it commits."""
-    transaction.on_commit(_new_epoch, robust=True)
-
-
-def _new_epoch() -> None:
-    try:
-        cache.set(EPOCH_KEY, uuid.uuid4().hex, None)
-    except Exception:  # the cache is down: parts expire after PART_SECONDS
-        log.warning("dashboard cache: could not replace the epoch", exc_info=True)
-
-
-def _epoch() -> str:
-    epoch = cache.get(EPOCH_KEY)
-    if epoch is None:
-        cache.add(EPOCH_KEY, uuid.uuid4().hex, None)
-        epoch = cache.get(EPOCH_KEY)
-    return epoch
 
 
 def part_key(epoch: str, branch_id: int, period_text: str, sort: str | None) -> str:
@@ -59,7 +38,7 @@ def cached_part(branch, period, sort: str | None, build: Callable[[], dict]) -> 
     if not settings.DASHBOARD_CACHE:
         return build()
     try:
-        key = part_key(_epoch(), branch.pk, period.text, sort)
+        key = part_key(current_epoch(), branch.pk, period.text, sort)
         part = cache.get(key)
     except Exception:
         log.warning("dashboard cache: unreachable, building the page", exc_info=True)

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from branches.models import Honour
+from honours.models import Honour
 
 LAPSE_WARNING_DAYS = 90
 LAPSING_LIMIT = 20

@@ -13,9 +13,9 @@ from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch
 
 from antifraud.models import Intervention
-from branches.models import Honour
 from core.kinds import kind_for_model
 from core.periods import Period
+from honours.models import Honour
 from records.models import Photo
 from records.pages.photos import photo_url
 

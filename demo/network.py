@@ -16,10 +16,12 @@ from django.utils import timezone
 from antifraud.models import AwarenessSession, Intervention
 from antifraud.services import intervention_create
 from audit.history import audit
-from branches.models import Branch, Honour, Membership, Role, Staff
-from branches.services import branch_create, honour_create, target_set
+from audit.models import AuditEntry
+from branches.models import Branch, Membership, Role, Staff
+from branches.services import branch_create, target_set
+from honours.models import Honour
+from honours.services import honour_create
 from metrics.models import Submission
-from records.models import AuditEntry
 from records.services import record_bulk_create
 from services.models import CashService, Financing, HomeVisit, LoveStationTally, OutreachEvent
 from services.services import cash_service_create

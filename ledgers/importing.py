@@ -19,13 +19,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from audit.models import AuditEntry
 from ledgers.columns import OMIT, CellError, StaffColumn, StaffListColumn, shown
 from ledgers.files import FileRefused, open_ledger
 from ledgers.lookups import Lookups
 from ledgers.sheet import ERROR, FORMULA, VALUE, iter_rows
 from ledgers.specs import LedgerSpec, example_marker
 from ledgers.spool import Spool
-from records.models import AuditEntry
 from records.services import BulkValidationError, record_bulk_check, record_bulk_create
 
 CHUNK_ROWS = 2000

@@ -24,7 +24,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 
 from branches.models import Branch, path_ids
 from core.catalogue import DISTINCT
-from dashboards.cache import data_changed
+from core.freshness import data_changed
 from metrics import checksums
 from metrics.models import MONTH_FIELDS, DistinctCount, DistinctMember, MetricValue
 from metrics.rollup import COUNT_FIELDS, count_key

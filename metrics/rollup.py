@@ -17,7 +17,7 @@ from django.db import connection
 
 from branches.models import path_ids
 from core.catalogue import DISTINCT, Measure, split_key
-from dashboards.cache import data_changed
+from core.freshness import data_changed
 from metrics.models import MONTH_FIELDS, QUARTER_FIELDS, DistinctCount, DistinctMember, MetricValue
 
 # (month, metric, split) -> store units

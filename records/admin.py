@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEntry
 from branches.accounts import user_deactivate
-from records.models import AuditEntry
 
 admin.site.site_header = _("Branch civilization records · administration")
 admin.site.site_title = _("Records portal administration")

@@ -47,12 +47,12 @@ def _record_models(apps):
     """(historical model, current model) of every record kind."""
     from core.kinds import record_kinds
 
+    # Looked up by table: a kind may have had another app label when this ran (honours).
+    by_table = {model._meta.db_table: model for model in apps.get_models()}
     for kind in record_kinds():
-        try:
-            historical = apps.get_model(kind.model._meta.label)
-        except LookupError:
-            continue
-        yield historical, kind.model
+        historical = by_table.get(kind.model._meta.db_table)
+        if historical is not None:
+            yield historical, kind.model
 
 
 def _outside(name: str, first, last) -> models.Q:

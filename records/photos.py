@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from audit.history import audit
+from audit.models import AuditEntry
 from core.dates import plausible_capture_time
-from records.models import AuditEntry, Photo
+from records.models import Photo
 from records.services import check_can_write, check_months_open, delete_photo_files_on_commit, months_touched
 
 Image.MAX_IMAGE_PIXELS = settings.PHOTO_MAX_PIXELS

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.history import audit, audit_fields, batch_audit, diff, snapshot
+from audit.models import AuditEntry
 from branches.access import access_for
 from branches.models import Branch, common_branch
 from core.errors import OutOfScope, PeriodLocked, StaleEdit
@@ -29,7 +30,6 @@ from records.bulk import (
     set_relation,
     stream_copy,
 )
-from records.models import AuditEntry
 
 # From this many rows a bulk write goes through COPY on PostgreSQL (bulk_create below it).
 COPY_THRESHOLD = 500

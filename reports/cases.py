@@ -11,9 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from antifraud.models import Intervention
-from branches.models import Honour
 from core.kinds import kind_for_model, record_kinds
 from core.periods import Period
+from honours.models import Honour
 from records.models import Photo
 from records.pages.photos import photo_url
 from services.models import CashService

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.history import audit
+from audit.models import AuditEntry
 from branches.access import access_for
 from core.errors import OutOfScope
 from core.privacy import validate_no_personal_identifiers
 from metrics.models import Submission
 from metrics.rollup import record_models
-from records.models import AuditEntry
 
 S = Submission.Status
 

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from audit.models import AuditEntry
 from branches.access import access_for
 from branches.models import Branch
 from core.periods import add_months
 from metrics.completeness import STATUS_LABELS, children_completeness, completeness_rate, status_of
 from metrics.models import Submission
-from records.models import AuditEntry
 from records.pages.display import user_name
 from records.pages.errors import ServiceRefusalsMixin, add_validation_error
 from records.pages.forms import EntryFormMixin, style_fields

@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from audit.history import history
+from audit.models import AuditEntry
 from branches.models import Branch
 from metrics import rollup as store
 from metrics.models import MetricValue
 from records import services as recording
 from records.bulk import Instances
-from records.models import AuditEntry
 from records.services import BulkValidationError, record_bulk_check, record_bulk_create, record_create
 from services.models import HomeVisit
 from submissions.services import submission_approve, submission_submit

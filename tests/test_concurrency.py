@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
+from audit.models import AuditEntry
 from core.errors import StaleEdit
-from records.models import AuditEntry
 from services.models import OutreachEvent
 from services.services import outreach_event_create, outreach_event_update
 from tests.conftest import record_data

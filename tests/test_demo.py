@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from antifraud.models import Intervention
-from branches.models import Branch, Honour
+from branches.models import Branch
 from core.periods import parse_period
+from honours.models import Honour
 from metrics.selectors import distinct_over_splits, split_totals, totals
 from services.models import CashService
 

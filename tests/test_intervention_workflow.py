@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from antifraud.models import Intervention
 from antifraud.services import intervention_create, intervention_transition, intervention_update
-from branches.services import honour_create
+from honours.services import honour_create
 from tests.conftest import record_data
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from records.models import AuditEntry
+from audit.models import AuditEntry
 from services.models import OutreachEvent
 from services.services import outreach_event_create
 from tests.conftest import record_data

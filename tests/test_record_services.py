@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from audit.models import AuditEntry
 from core.errors import OutOfScope, StaleEdit
 from core.periods import parse_period
 from metrics.selectors import totals
-from records.models import AuditEntry
 from tests.conftest import record_data
 from tests.kinds import KIND_IDS, KINDS
 

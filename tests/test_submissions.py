@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from audit.models import AuditEntry
 from core.errors import OutOfScope, PeriodLocked
 from metrics.models import Submission
-from records.models import AuditEntry
 from services.models import OutreachEvent
 from services.services import outreach_event_create, outreach_event_delete, outreach_event_update
 from submissions.services import submission_approve, submission_reopen, submission_return, submission_submit

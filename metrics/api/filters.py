@@ -4,8 +4,8 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from branches.api.filters import SubtreeFilterSet
 from core.periods import PeriodError, parse_period
+from metrics.api.tree_filters import SubtreeFilterSet
 from metrics.models import Submission
 
 

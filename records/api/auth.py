@@ -19,13 +19,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from audit.models import AuditEntry
 from branches.access import open_to_metrics_clients
 from config.cache_control import NO_STORE
 from config.client_address import client_ip
 from records.api.authentication import PortalTokenAuthentication
 from records.api.exceptions import LoginLocked
 from records.api.tokens import token_audit
-from records.models import AuditEntry
 
 
 class PortalTokenScheme(OpenApiAuthenticationExtension):

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import get_token_model
 from knox.settings import knox_settings
 
+from audit.models import AuditEntry
 from branches.access import open_to_metrics_clients
-from records.models import AuditEntry
 
 SHOWN_CHARS = 6  # of the token's public lookup key: enough to tell tokens apart, useless to log in
 

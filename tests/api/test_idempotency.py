@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from branches.models import Target
 from metrics.models import Submission
 from records.api.models import IdempotencyKey
-from records.models import AuditEntry
 from services.models import OutreachEvent
 from tests.api.conftest import payload, token_client
 

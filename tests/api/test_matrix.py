@@ -13,13 +13,13 @@ from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from audit.models import AuditEntry
 from branches.models import Branch, Membership, Role, Staff, Target
 from branches.services import branch_update, target_set
 from config import api_urls
 from core.kinds import kind_for_slug
 from metrics.models import DistinctMember, MetricValue, Submission
 from records.api.models import IdempotencyKey
-from records.models import AuditEntry
 from submissions.services import submission_approve, submission_return, submission_submit
 from tests.api.conftest import payload
 from tests.api.matrix import MATRIX, METHODS, ROLES

@@ -12,11 +12,12 @@ from rest_framework.test import APIClient
 
 from antifraud.models import Intervention
 from audit.history import history
-from branches.models import Honour, Staff
+from audit.models import AuditEntry
+from branches.models import Staff
 from config import api_urls
 from core.kinds import record_kinds
+from honours.models import Honour
 from metrics.models import MetricValue, Submission
-from records.models import AuditEntry
 from services.models import HomeVisit, OutreachEvent
 from services.services import home_visit_create, outreach_event_create
 from submissions.services import submission_approve, submission_submit

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
+from audit.models import AuditEntry
 from branches.models import Target
 from metrics.models import Submission
-from records.models import AuditEntry
 from services.services import outreach_event_create
 from submissions.services import submission_submit
 from tests.api.conftest import token_client

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from antifraud.models import Intervention
 from antifraud.services import intervention_create, intervention_transition
-from branches.models import Branch, Honour, Membership, Role, path_segment
-from branches.services import honour_create
+from branches.models import Branch, Membership, Role, path_segment
+from honours.models import Honour
+from honours.services import honour_create
 from metrics.rollup import record_models
 from records.models import Photo
 from services.services import home_visit_create, outreach_event_create

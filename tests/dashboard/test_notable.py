@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from antifraud.services import intervention_create, intervention_transition
-from branches.services import honour_create
+from honours.services import honour_create
 from records.photos import photo_add
 from tests.conftest import record_data
 from tests.dashboard.conftest import dashboard_url

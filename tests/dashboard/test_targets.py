@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from branches.models import Target
 from branches.services import target_set
 from core.catalogue import METRICS
-from records.models import AuditEntry
 from services.services import home_visit_create
 from tests.conftest import record_data
 from tests.dashboard.conftest import dashboard_url, targets_shown

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from antifraud.models import Intervention
+from audit.models import AuditEntry
 from core.validators import credit_code_check_char
-from records.models import AuditEntry
 from services.models import Financing, HomeVisit, OutreachEvent
 from services.services import home_visit_create
 from tests.conftest import record_data

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from antifraud.services import intervention_create
-from branches.models import Honour
 from core.periods import parse_period
+from honours.models import Honour
 from metrics.selectors import totals
 from tests.conftest import record_data
 

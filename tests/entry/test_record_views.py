@@ -7,8 +7,8 @@ One mixin holds the tests; each kind supplies only its form data and an edit.
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from core.kinds import kind_for_slug
-from records.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

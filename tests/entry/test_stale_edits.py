@@ -3,7 +3,7 @@
 import pytest
 
 from antifraud.services import intervention_create
-from records.models import AuditEntry
+from audit.models import AuditEntry
 from services.models import HomeVisit
 from services.services import home_visit_create, home_visit_update
 from tests.conftest import record_data

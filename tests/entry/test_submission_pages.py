@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from metrics.models import Submission
-from records.models import AuditEntry
 from services.models import OutreachEvent
 from services.services import outreach_event_create
 from submissions.services import submission_approve, submission_submit

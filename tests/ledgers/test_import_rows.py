@@ -4,10 +4,10 @@ import datetime
 from decimal import Decimal
 
 from audit.history import history
+from audit.models import AuditEntry
 from branches.models import Role
 from core.periods import parse_period
 from metrics.selectors import totals
-from records.models import AuditEntry
 from services.models import HomeVisit, LoveStationTally, OutreachEvent
 from services.services import home_visit_create, outreach_event_create
 from submissions.services import submission_approve, submission_submit

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from branches.services import honour_create
+from honours.services import honour_create
 from reports.models import EvaluationItem, EvaluationScheme
 from reports.seed import seed_schemes
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
-from records.models import AuditEntry
+from audit.models import AuditEntry
 from records.photos import photo_add
 from reports.evidence import build_pack
 from reports.models import EvaluationItem, EvaluationScheme, EvidenceStatement

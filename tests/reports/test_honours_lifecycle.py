@@ -12,18 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.history import history
-from branches.models import Honour
-from branches.services import (
-    honour_create,
-    honour_downgrade,
-    honour_renew,
-    honour_revoke,
-    honour_update,
-    honour_warn,
-)
 from core.errors import OutOfScope, PeriodLocked
 from core.periods import parse_period
 from dashboards.lapsing import lapsing_titles
+from honours.models import Honour
+from honours.services import honour_create, honour_downgrade, honour_renew, honour_revoke, honour_update, honour_warn
 from metrics.selectors import split_totals, totals
 from records.pages.display import field_label
 from submissions.services import submission_approve, submission_submit
@@ -122,7 +115,7 @@ def test_entry_pages_show_the_status(client, youth_title, manager_qk):
     client.force_login(manager_qk)
     detail = client.get(youth_title.get_absolute_url()).content.decode()
     assert "复核发现服务投诉" in detail and str(Honour.Status.WARNED.label) in detail
-    listing = client.get(reverse("branches:honours-list")).content.decode()
+    listing = client.get(reverse("honours:honours-list")).content.decode()
     assert str(field_label(Honour, "status")) in listing and str(Honour.Status.WARNED.label) in listing
 
 

@@ -18,11 +18,12 @@ from django.db import connection, models, transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
+from audit.models import AuditEntry
 from core.dates import date_range_of
 from core.kinds import record_kinds
 from metrics.rebuild import rebuild
 from records.date_repair import SENTINEL, repair_stored_dates
-from records.models import AuditEntry, Photo
+from records.models import Photo
 from tests.security.routes import all_routes, arguments, concrete
 from tests.security.world import PHOTO_KINDS
 

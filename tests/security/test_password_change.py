@@ -13,8 +13,8 @@ from django.test import Client
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from audit.models import AuditEntry
 from branches.models import Role
-from records.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

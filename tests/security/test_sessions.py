@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
 
+from audit.models import AuditEntry
 from branches.accounts import user_deactivate, user_sessions
-from records.models import AuditEntry
 from tests.api.conftest import token_client
 
 pytestmark = pytest.mark.django_db

@@ -74,7 +74,7 @@ MONTHS = {
     "returned": datetime.date(2025, 5, 1),
 }
 # The record kind whose photos each app's photo URLs serve.
-PHOTO_KINDS = {"services": "home-visits", "antifraud": "interventions", "volunteering": "teams", "branches": "honours"}
+PHOTO_KINDS = {"services": "home-visits", "antifraud": "interventions", "volunteering": "teams", "honours": "honours"}
 
 # A valid entry form of each kind (the branch is added per case).
 FORM_DATA = {

@@ -1,47 +1,11 @@
-"""API fields of the branch tree, honours and targets."""
+"""API of honours: the serializer and the viewset."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from branches.access import access_for
-from branches.models import Branch, Honour, Target
-from core.catalogue import METRICS
 from core.kinds import kind_for_model, kind_for_slug, record_kinds
-from records.api.records import BranchCodeField, RecordSerializer, RefuseMassAssignment, StaffField
-
-
-class BranchSerializer(serializers.ModelSerializer):
-    parent = serializers.SerializerMethodField(help_text="The parent's code; null at the top of your scope.")
-    has_love_station = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Branch
-        fields = (
-            "code",
-            "name",
-            "short_name",
-            "level",
-            "parent",
-            "depth",
-            "address",
-            "love_station_since",
-            "knowledge_corner_since",
-            "has_love_station",
-            "elderly_finance_demo",
-            "inclusive_finance_model",
-            "community_finance",
-            "population_served",
-            "is_active",
-        )
-        read_only_fields = fields
-
-    def get_parent(self, branch) -> str | None:
-        # A parent outside the caller's scope is not revealed.
-        request = self.context.get("request")
-        parent = branch.parent
-        if parent is None or request is None or not access_for(request.user).in_scope(parent):
-            return None
-        return parent.code
+from honours.models import Honour
+from records.api.records import RecordSerializer, RecordViewSet, StaffField
 
 
 class LinkedKindField(serializers.ChoiceField):
@@ -95,23 +59,10 @@ class HonourSerializer(RecordSerializer):
         return attrs
 
 
-class TargetSerializer(RefuseMassAssignment, serializers.ModelSerializer):
-    branch = BranchCodeField()
-    metric = serializers.ChoiceField(choices=list(METRICS))
-    set_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-
-    class Meta:
-        model = Target
-        fields = ("id", "branch", "year", "metric", "value", "set_by", "updated_at")
-        read_only_fields = ("id", "set_by", "updated_at")
-
-    def get_validators(self):
-        return []  # target_set creates or changes the one target per branch, year and metric
+class HonourViewSet(RecordViewSet):
+    kind_slug = "honours"
+    serializer_class = HonourSerializer
+    extra_select_related = ("linked_type",)
 
 
-class TargetValueSerializer(RefuseMassAssignment, serializers.ModelSerializer):
-    """A change of an existing target: only its value."""
-
-    class Meta:
-        model = Target
-        fields = ("value",)
+VIEWSETS = (HonourViewSet,)

@@ -1,6 +1,6 @@
 """Entry pages of honours; an honour's page links the record that earned it."""
 
-from branches import forms
+from honours import forms
 from records.pages.records import RecordDetailView
 
 

@@ -1,10 +1,10 @@
 from django.urls import include, path
 
-from branches import views
+from honours import views
 from records.pages import records
 from records.pages.urls import photo_patterns
 
-app_name = "branches"
+app_name = "honours"
 
 HO = views.HONOURS
 

@@ -1,6 +1,6 @@
 """Entry form of honours (a commendation linked to a case uses the same form)."""
 
-from branches.models import Honour
+from honours.models import Honour
 from records.pages.forms import RecordForm
 
 

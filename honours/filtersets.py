@@ -1,6 +1,6 @@
 import django_filters
 
-from branches.models import Honour
+from honours.models import Honour
 from records.filtersets import RecordFilterSet
 
 

@@ -6,12 +6,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from branches.access import open_to_metrics_clients
-from branches.api import serializers
-from branches.api.filters import BranchFilterSet, TargetFilterSet
 from branches.models import Branch, Target
 from branches.services import target_delete, target_set
+from metrics.api import tree_serializers as serializers
+from metrics.api.tree_filters import BranchFilterSet, TargetFilterSet
 from records.api.idempotency import run_once
-from records.api.records import RecordViewSet
 
 
 @open_to_metrics_clients
@@ -27,15 +26,6 @@ class BranchViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Branch.objects.for_user(getattr(self.request, "user", None)).select_related("parent")
-
-
-class HonourViewSet(RecordViewSet):
-    kind_slug = "honours"
-    serializer_class = serializers.HonourSerializer
-    extra_select_related = ("linked_type",)
-
-
-VIEWSETS = (HonourViewSet,)
 
 
 @open_to_metrics_clients
