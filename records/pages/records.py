@@ -72,7 +72,7 @@ class RecordViewMixin(LoginRequiredMixin, ServiceRefusalsMixin):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     def template_names(self, page: str) -> list[str]:
-        return [f"{self.record_kind.app}/{self.model._meta.model_name}_{page}.html", f"entry/{page}.html"]
+        return [f"{self.record_kind.app}/{self.model._meta.model_name}_{page}.html", f"records/{page}.html"]
 
     def can_record_somewhere(self) -> bool:
         return self.access.sees_everything or any(
