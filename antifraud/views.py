@@ -23,6 +23,8 @@ class InterventionDetailView(RecordDetailView):
     """The case with its next steps (police notified, attended, confirmed with unit and amount,
     or customer proceeded) and the commendations it earned."""
 
+    kind = "interventions"
+
     def detail_context(self, case) -> dict:
         can_write = self.access.can_write_records(case.branch)
         linked = (
@@ -97,15 +99,3 @@ class InterventionCommendationView(InterventionDetailView):
                 return redirect(case.get_absolute_url())
         mark_invalid(form)
         return self.render_detail(case, commendation_form=form)
-
-
-INTERVENTIONS = {
-    "kind": "interventions",
-    "form_class": forms.InterventionForm,
-    "columns": ("channel", "fraud_type", "amount_at_risk", "status"),
-}
-AWARENESS_SESSIONS = {
-    "kind": "awareness-sessions",
-    "form_class": forms.AwarenessSessionForm,
-    "columns": ("venue_type", "place", "audience", "partner"),
-}

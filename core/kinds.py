@@ -1,7 +1,13 @@
-"""The record kinds, each with its URL/API resource name, FilterSet and service functions.
+"""The registry of record kinds.
 
-One explicit list read by the entry pages, the API, imports and exports, so that adding a
-kind is one entry here (plus its model, services and FilterSet), not a hunt through the code.
+Each kind app declares its kinds in its own `kinds.py` and registers them from its
+`AppConfig.ready()`, as NetBox's apps register their models and views. Everything generic reads
+the registry and never imports a kind app by name: the entry pages and their URLs, the API, the
+navigation, ledgers (template, import, export), the data repair, the synthetic network, the
+demo data and the tests' samples.
+
+A kind has one name, its slug ("home-visits"): the URL segment of its pages and its API
+resource, the key of its ledger and of everything else here.
 """
 
 from collections.abc import Callable
@@ -11,14 +17,69 @@ from django.urls import reverse
 
 
 @dataclass(frozen=True)
+class Ledger:
+    """A kind's ledger sheet: the columns in order (every field a user sets, space-separated),
+    what makes two rows likely the same record (besides branch and date), the template's example
+    row, and whether the database itself refuses duplicates (a unique constraint)."""
+
+    columns: str
+    duplicate_key: tuple[str, ...]
+    example: dict
+    strict_duplicates: bool = False
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A page of the kind beyond its list (the follow-ups, the tally), shown in the Records menu."""
+
+    label: object
+    url_name: str
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    """The kind in the national-scale synthetic network: its share of the records, and
+    `rows(generator, n)` yielding n rows of column values (demo/synthetic.py's RecordGenerator
+    gives the random source, the outlets and the days)."""
+
+    share: float
+    rows: Callable
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Valid data for tests and probes: the fields of one record besides its branch and date, a
+    valid edit, the same two as entry-form data, and an outlet of the demo network where the
+    kind can be recorded."""
+
+    fields: dict
+    edit: dict
+    form: dict
+    form_edit: dict
+    branch: str = "WH-QK-01"
+
+
+@dataclass(frozen=True)
 class RecordKind:
     slug: str  # URL and API resource name: /services/home-visits/, /api/v1/home-visits/
-    app: str  # URL namespace of the entry pages
     model: type
     filterset: type
     create: Callable
     update: Callable
     delete: Callable
+    form_class: type | None = None  # the entry form
+    list_columns: tuple[str, ...] = ()  # the list page's columns after the date and branch
+    detail_view: type | None = None  # the record page, when it shows more than the generic one
+    viewset: type | None = None  # the API
+    ledger: Ledger | None = None
+    nav_links: tuple[NavLink, ...] = ()
+    synthetic: Synthetic | None = None
+    sample: Sample | None = None
+
+    @property
+    def app(self) -> str:
+        """The kind's app label, which is also the URL namespace of its pages."""
+        return self.model._meta.app_label
 
     @property
     def m2m(self) -> tuple[str, ...]:
@@ -36,117 +97,29 @@ class RecordKind:
         return reverse(f"{self.app}:{self.slug}-{action}", args=[pk] if pk is not None else [])
 
 
-def _build() -> list[RecordKind]:
-    from antifraud import services as af
-    from antifraud.filtersets import AwarenessSessionFilterSet, InterventionFilterSet
-    from antifraud.models import AwarenessSession, Intervention
-    from honours import services as br
-    from honours.filtersets import HonourFilterSet
-    from honours.models import Honour
-    from services import services as sv
-    from services.filtersets import (
-        CashServiceFilterSet,
-        FinancingFilterSet,
-        HomeVisitFilterSet,
-        LoveStationTallyFilterSet,
-        OutreachEventFilterSet,
-    )
-    from services.models import CashService, Financing, HomeVisit, LoveStationTally, OutreachEvent
-    from volunteering import services as vo
-    from volunteering.filtersets import TeamFilterSet, VolunteerActivityFilterSet
-    from volunteering.models import Team, VolunteerActivity
-
-    return [
-        RecordKind(
-            "home-visits",
-            "services",
-            HomeVisit,
-            HomeVisitFilterSet,
-            sv.home_visit_create,
-            sv.home_visit_update,
-            sv.home_visit_delete,
-        ),
-        RecordKind(
-            "outreach-events",
-            "services",
-            OutreachEvent,
-            OutreachEventFilterSet,
-            sv.outreach_event_create,
-            sv.outreach_event_update,
-            sv.outreach_event_delete,
-        ),
-        RecordKind(
-            "financing",
-            "services",
-            Financing,
-            FinancingFilterSet,
-            sv.financing_create,
-            sv.financing_update,
-            sv.financing_delete,
-        ),
-        RecordKind(
-            "love-station-tallies",
-            "services",
-            LoveStationTally,
-            LoveStationTallyFilterSet,
-            sv.love_station_tally_create,
-            sv.love_station_tally_update,
-            sv.love_station_tally_delete,
-        ),
-        RecordKind(
-            "cash-services",
-            "services",
-            CashService,
-            CashServiceFilterSet,
-            sv.cash_service_create,
-            sv.cash_service_update,
-            sv.cash_service_delete,
-        ),
-        RecordKind(
-            "interventions",
-            "antifraud",
-            Intervention,
-            InterventionFilterSet,
-            af.intervention_create,
-            af.intervention_update,
-            af.intervention_delete,
-        ),
-        RecordKind(
-            "awareness-sessions",
-            "antifraud",
-            AwarenessSession,
-            AwarenessSessionFilterSet,
-            af.awareness_session_create,
-            af.awareness_session_update,
-            af.awareness_session_delete,
-        ),
-        RecordKind(
-            "volunteer-activities",
-            "volunteering",
-            VolunteerActivity,
-            VolunteerActivityFilterSet,
-            vo.volunteer_activity_create,
-            vo.volunteer_activity_update,
-            vo.volunteer_activity_delete,
-        ),
-        RecordKind("teams", "volunteering", Team, TeamFilterSet, vo.team_create, vo.team_update, vo.team_delete),
-        RecordKind("honours", "honours", Honour, HonourFilterSet, br.honour_create, br.honour_update, br.honour_delete),
-    ]
+_KINDS: dict[str, RecordKind] = {}
 
 
-_KINDS: list[RecordKind] | None = None
+def register(*kinds: RecordKind) -> None:
+    """Called from a kind app's AppConfig.ready(); registering a slug twice is a mistake."""
+    for kind in kinds:
+        if kind.slug in _KINDS and _KINDS[kind.slug] != kind:
+            raise ValueError(f"record kind {kind.slug!r} is registered twice")
+        _KINDS[kind.slug] = kind
 
 
 def record_kinds() -> list[RecordKind]:
-    global _KINDS
-    if _KINDS is None:
-        _KINDS = _build()
-    return _KINDS
+    """Every kind, in the order of INSTALLED_APPS and then of each app's declaration."""
+    return list(_KINDS.values())
+
+
+def kinds_of_app(app_label: str) -> list[RecordKind]:
+    return [k for k in _KINDS.values() if k.app == app_label]
 
 
 def kind_for_model(model) -> RecordKind:
-    return next(k for k in record_kinds() if k.model is model or isinstance(model, k.model))
+    return next(k for k in _KINDS.values() if k.model is model or isinstance(model, k.model))
 
 
 def kind_for_slug(slug: str) -> RecordKind | None:
-    return next((k for k in record_kinds() if k.slug == slug), None)
+    return _KINDS.get(slug)

@@ -21,19 +21,6 @@ from branches.models import Branch, path_segment
 from core.kinds import record_kinds
 
 CODE_PREFIX = "SYN"
-# Share of records per kind (by model name) and its generator below.
-KIND_SHARES = {
-    "lovestationtally": 0.30,
-    "homevisit": 0.18,
-    "outreachevent": 0.10,
-    "awarenesssession": 0.10,
-    "cashservice": 0.10,
-    "financing": 0.10,
-    "volunteeractivity": 0.06,
-    "intervention": 0.03,
-    "honour": 0.02,
-    "team": 0.01,
-}
 # Fewer records around the Spring Festival, more in the summer and at year end.
 MONTH_WEIGHTS = [0.7, 0.6, 1.0, 1.0, 1.0, 1.1, 1.2, 1.2, 1.0, 1.0, 1.1, 1.3]
 
@@ -91,20 +78,20 @@ class RecordGenerator:
         self.now = timezone.now().isoformat()
         self.tallies_seen: set[int] = set()  # (station, day, group, service) must stay unique
 
-    def _branches(self, n: int, pool=None, weights=None) -> list[Branch]:
+    def pick_branches(self, n: int, pool=None, weights=None) -> list[Branch]:
         return self.rng.choices(pool or self.outlets, weights=weights or self.outlet_weights, k=n)
 
-    def _days(self, n: int) -> list[datetime.date]:
+    def pick_days(self, n: int) -> list[datetime.date]:
         return self.rng.choices(self.days, weights=self.day_weights, k=n)
 
-    def rows(self, model_name: str, n: int) -> Iterator[dict]:
-        make = getattr(self, "_" + model_name)
+    def rows(self, kind, n: int) -> Iterator[dict]:
+        make = kind.synthetic.rows
         chunk = 50_000
         for start in range(0, n, chunk):
             size = min(chunk, n - start)
-            yield from make(size)
+            yield from make(self, size)
 
-    def _base(self, branch, day) -> dict:
+    def base(self, branch, day) -> dict:
         return {
             "branch_id": branch.pk,
             "occurred_on": day.isoformat(),
@@ -114,160 +101,6 @@ class RecordGenerator:
             "updated_at": self.now,
             "version": 1,
         }
-
-    def _homevisit(self, n):
-        r = self.rng
-        for b, d in zip(self._branches(n), self._days(n), strict=True):
-            yield self._base(b, d) | {
-                "customer_group": r.choices(["elderly", "disabled", "ill", "other"], [70, 15, 12, 3])[0],
-                "customer_name_masked": "王**",
-                "customer_age_band": r.choice(["60_69", "70_79", "80_plus"]),
-                "purpose": r.choice(["pension", "account", "id_check", "card", "other"]),
-                "duration_minutes": r.randint(20, 120),
-                "recording_ref": "",
-                "follow_up_due": (d + datetime.timedelta(days=3)).isoformat(),
-                "follow_up_done_on": (d + datetime.timedelta(days=2)).isoformat(),
-            }
-
-    def _outreachevent(self, n):
-        r = self.rng
-        for b, d in zip(self._branches(n), self._days(n), strict=True):
-            yield self._base(b, d) | {
-                "venue_type": r.choice(["community", "school", "enterprise", "park", "market"]),
-                "place": "",
-                "theme": r.choice(["anti_fraud", "pension", "digital", "counterfeit", "other"]),
-                "attendees": r.randint(10, 150),
-            }
-
-    def _awarenesssession(self, n):
-        r = self.rng
-        for b, d in zip(self._branches(n), self._days(n), strict=True):
-            yield self._base(b, d) | {
-                "venue_type": r.choice(["community", "school", "enterprise", "outlet", "market", "other"]),
-                "place": "",
-                "audience": r.randint(10, 300),
-                "partner": r.choice(["none", "police", "community", "school"]),
-            }
-
-    def _cashservice(self, n):
-        r = self.rng
-        for b, d in zip(self._branches(n), self._days(n), strict=True):
-            pieces = r.randint(50, 5000)
-            yield self._base(b, d) | {
-                "service": r.choice(["coin_counting", "damaged_notes", "bulk_counting"]),
-                "customer_type": r.choice(["school", "merchant", "institution", "individual"]),
-                "customer_description": "",
-                "pieces_counted": pieces,
-                "amount": f"{pieces * 0.5:.2f}",
-                "staff_hours": "1.0",
-            }
-
-    def _financing(self, n):
-        r = self.rng
-        for b, d in zip(self._branches(n), self._days(n), strict=True):
-            name = r.choice(self.enterprises)
-            sector = r.choices(["tech", "green", "inclusive", "pension", "digital"], [30, 15, 45, 5, 5])[0]
-            yield self._base(b, d) | {
-                "sector": sector,
-                "product": "other",
-                "counterparty": name,
-                "credit_code": "",
-                "entities_covered": 1,
-                "amount": f"{r.randint(10, 5000) * 10000:.2f}",
-                "counterparty_key": "name:" + name,
-            }
-
-    def _lovestationtally(self, n):
-        r = self.rng
-        groups = ["sanitation", "courier", "delivery", "taxi", "other"]
-        services = ["water", "microwave", "charging", "rest", "toilet", "first_aid", "reading", "knowledge"]
-        combos = [(g, s) for g in groups for s in services]
-        if not self.stations:
-            return
-        weight_of = dict(zip((b.pk for b in self.outlets), self.outlet_weights, strict=True))
-        weights = [weight_of[s.pk] for s in self.stations]
-        produced, seen = 0, self.tallies_seen
-        while produced < n:
-            station = r.choices(self.stations, weights=weights)[0]
-            day = self._days(1)[0]
-            for index in r.sample(range(len(combos)), k=r.randint(1, 6)):
-                key = (station.pk * 1_000_000 + day.toordinal()) * 100 + index
-                if key in seen:
-                    continue
-                seen.add(key)
-                g, s = combos[index]
-                yield self._base(station, day) | {"visitor_group": g, "service": s, "count": r.randint(1, 12)}
-                produced += 1
-                if produced >= n:
-                    return
-
-    def _volunteeractivity(self, n):
-        r = self.rng
-        for b, d in zip(self._branches(n), self._days(n), strict=True):
-            p = r.randint(2, 30)
-            yield self._base(b, d) | {
-                "theme": r.choice(["lei_feng", "left_behind_children", "elderly", "community", "environment", "other"]),
-                "place": "",
-                "participants": p,
-                "beneficiaries": p * r.randint(1, 10),
-                "hours": f"{p * r.choice([2, 3, 4]):.1f}",
-            }
-
-    def _intervention(self, n):
-        r = self.rng
-        for b, d in zip(self._branches(n), self._days(n), strict=True):
-            status = r.choices(["suspected", "police_attended", "confirmed", "customer_proceeded"], [10, 30, 50, 10])[0]
-            at_risk = r.randint(1, 500) * 1000
-            yield self._base(b, d) | {
-                "occurred_time": None,
-                "channel": r.choice(["counter_cash", "transfer", "atm", "online"]),
-                "fraud_type": r.choice(
-                    [
-                        "high_yield",
-                        "fake_investment",
-                        "impersonate_police",
-                        "click_farming",
-                        "online_loan",
-                        "impersonate_service",
-                        "romance",
-                        "other",
-                    ]
-                ),
-                "customer_name_masked": "",
-                "customer_age_band": "",
-                "amount_at_risk": f"{at_risk:.2f}",
-                "status": status,
-                "police_unit": "派出所" if status in ("police_attended", "confirmed") else "",
-                "amount_protected": f"{at_risk:.2f}" if status == "confirmed" else None,
-            }
-
-    def _honour(self, n):
-        r = self.rng
-        for b, d in zip(self._branches(n), self._days(n), strict=True):
-            yield self._base(b, d) | {
-                "kind": r.choices(["pennant", "commendation_letter", "praise_ticket", "title"], [30, 20, 45, 5])[0],
-                "level": r.choice(["customer", "community", "district", "city", "bank_branch"]),
-                "title": "荣誉",
-                "issuer": "",
-                "recipient_staff_id": None,
-                "valid_until": None,
-                "star_level": None,
-                "linked_type_id": None,
-                "linked_id": None,
-            }
-
-    def _team(self, n):
-        r = self.rng
-        for b, d in zip(self._branches(n), self._days(n), strict=True):
-            disbanded = d + datetime.timedelta(days=r.randint(200, 900)) if r.random() < 0.15 else None
-            if disbanded and disbanded > timezone.localdate():
-                disbanded = None
-            yield self._base(b, d) | {
-                "kind": r.choice(["party_model_post", "party_commando", "youth_vanguard", "volunteer_team"]),
-                "name": "队伍",
-                "members": r.randint(3, 20),
-                "disbanded_on": disbanded.isoformat() if disbanded else None,
-            }
 
 
 def _columns(model) -> list[str]:
@@ -331,14 +164,14 @@ def generate(outlets: int, records: int, seed: int, years: range, prefix: str = 
     outlet_rows = build_network(outlets, rng, prefix)
     generator = RecordGenerator(outlet_rows, years, rng)
     counts = {}
-    models = {k.model._meta.model_name: k.model for k in record_kinds()}
-    for name, share in KIND_SHARES.items():
-        n = math.floor(records * share)
-        counts[name] = _load(models[name], generator.rows(name, n))
+    kinds = [k for k in record_kinds() if k.synthetic is not None]
+    for kind in kinds:
+        n = math.floor(records * kind.synthetic.share)
+        counts[kind.model._meta.model_name] = _load(kind.model, generator.rows(kind, n))
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner: autovacuum would take minutes to notice millions of
         # new rows, and until then the dashboards' record queries pick plans for empty tables.
         with connection.cursor() as cursor:
-            for model in [Branch, *models.values()]:
+            for model in [Branch, *(k.model for k in kinds)]:
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {"outlets": len(outlet_rows), "branches": Branch.objects.count(), "records": counts}

@@ -63,6 +63,3 @@ class HonourViewSet(RecordViewSet):
     kind_slug = "honours"
     serializer_class = HonourSerializer
     extra_select_related = ("linked_type",)
-
-
-VIEWSETS = (HonourViewSet,)

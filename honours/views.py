@@ -1,6 +1,5 @@
 """Entry pages of honours; an honour's page links the record that earned it."""
 
-from honours import forms
 from records.pages.records import RecordDetailView
 
 
@@ -12,10 +11,3 @@ class HonourDetailView(RecordDetailView):
         if not self.access.in_scope(linked.branch):
             return {}
         return {"linked": linked, "linked_url": linked.get_absolute_url(), "linked_kind": linked.kind_label()}
-
-
-HONOURS = {
-    "kind": "honours",
-    "form_class": forms.HonourForm,
-    "columns": ("kind", "level", "title", "recipient_staff", "status"),
-}

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ServicesConfig(AppConfig):
     name = "services"
     verbose_name = _("Customer services")
+
+    def ready(self):
+        from core.kinds import register
+        from services.kinds import KINDS
+
+        register(*KINDS)

@@ -24,32 +24,6 @@ from services import forms
 from services.models import HomeVisit, LoveStationTally
 from services.services import home_visit_follow_up_done, love_station_tally_add
 
-HOME_VISITS = {
-    "kind": "home-visits",
-    "form_class": forms.HomeVisitForm,
-    "columns": ("customer_name_masked", "customer_group", "purpose", "follow_up_done_on"),
-}
-OUTREACH_EVENTS = {
-    "kind": "outreach-events",
-    "form_class": forms.OutreachEventForm,
-    "columns": ("venue_type", "place", "theme", "attendees"),
-}
-FINANCING = {
-    "kind": "financing",
-    "form_class": forms.FinancingForm,
-    "columns": ("sector", "product", "counterparty", "amount"),
-}
-LOVE_STATION_TALLIES = {
-    "kind": "love-station-tallies",
-    "form_class": forms.LoveStationTallyForm,
-    "columns": ("visitor_group", "service", "count"),
-}
-CASH_SERVICES = {
-    "kind": "cash-services",
-    "form_class": forms.CashServiceForm,
-    "columns": ("service", "customer_type", "pieces_counted", "amount"),
-}
-
 
 class FollowUpsView(LoginRequiredMixin, ServiceRefusalsMixin, View):
     """Home visits whose 72-hour follow-up is still open, most overdue first; POST marks one done."""

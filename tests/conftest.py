@@ -1,7 +1,6 @@
 import datetime
 import logging
 import re
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +9,7 @@ from django.test import override_settings
 
 from branches.models import Branch, Membership, Role, Staff
 from branches.services import branch_create
+from core.kinds import kind_for_slug
 from core.privacy import contains_mobile, contains_resident_id
 
 
@@ -98,47 +98,10 @@ def analyst_hq(net):
 DAY = datetime.date(2025, 8, 14)
 
 
-def record_data(kind: str, net: Network) -> dict:
-    """Valid fields for one record of each kind (the branch included)."""
-    qk01 = net["WH-QK-01"]
-    return {
-        "home_visit": dict(
-            branch=qk01, occurred_on=DAY, customer_group="elderly", customer_name_masked="王**", purpose="pension"
-        ),
-        "outreach_event": dict(branch=qk01, occurred_on=DAY, venue_type="community", theme="anti_fraud", attendees=40),
-        "financing": dict(
-            branch=qk01,
-            occurred_on=DAY,
-            sector="tech",
-            product="kc_yunshandai",
-            counterparty="武汉某科技有限公司",
-            amount=Decimal("1000000.00"),
-        ),
-        "love_station_tally": dict(
-            branch=net["WH-HY-01"], occurred_on=DAY, visitor_group="courier", service="water", count=3
-        ),
-        "cash_service": dict(
-            branch=qk01,
-            occurred_on=DAY,
-            service="coin_counting",
-            customer_type="school",
-            pieces_counted=1200,
-            amount=Decimal("600.00"),
-        ),
-        "intervention": dict(
-            branch=qk01,
-            occurred_on=DAY,
-            channel="counter_cash",
-            fraud_type="high_yield",
-            amount_at_risk=Decimal("200000.00"),
-        ),
-        "awareness_session": dict(branch=qk01, occurred_on=DAY, venue_type="school", audience=80, partner="police"),
-        "volunteer_activity": dict(
-            branch=qk01, occurred_on=DAY, theme="elderly", participants=8, beneficiaries=30, hours=Decimal("16.0")
-        ),
-        "team": dict(branch=qk01, occurred_on=DAY, kind="youth_vanguard", name="青年先锋队一队", members=6),
-        "honour": dict(branch=qk01, occurred_on=DAY, kind="pennant", level="customer", title="服务热情周到"),
-    }[kind]
+def record_data(slug: str, net: Network) -> dict:
+    """Valid fields for one record of the kind (the branch included), from the kind's sample."""
+    sample = kind_for_slug(slug).sample
+    return {"branch": net[sample.branch], "occurred_on": DAY, **sample.fields}
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,7 @@ def effects(model, write):
 
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_bulk_create_writes_what_single_creates_write(net, kind):
-    rows = rows_of(kind.name, net, 3)
+    rows = rows_of(kind.slug, net, 3)
     singles = effects(kind.model, lambda: [record_create(kind.model, user=net.root_user, **row) for row in rows])
     bulk = effects(kind.model, lambda: record_bulk_create(kind.model, user=net.root_user, rows=rows))
     assert bulk[0] == singles[0] and len(bulk[0]) == 3
@@ -73,8 +73,8 @@ def test_bulk_create_writes_what_single_creates_write(net, kind):
 
 
 def test_a_batch_entry_names_exactly_its_records(net, staff_qk):
-    first = record_bulk_create(HomeVisit, user=staff_qk, rows=rows_of("home_visit", net, 2))
-    between = record_create(HomeVisit, user=staff_qk, **rows_of("home_visit", net, 1)[0])
+    first = record_bulk_create(HomeVisit, user=staff_qk, rows=rows_of("home-visits", net, 2))
+    between = record_create(HomeVisit, user=staff_qk, **rows_of("home-visits", net, 1)[0])
     entry = AuditEntry.objects.get(last_object_id__isnull=False)
     entry.changes["ids"] = [[first[0].pk, first[0].pk], [between.pk + 1, between.pk + 5]]
     entry.last_object_id = between.pk + 5
@@ -86,7 +86,7 @@ def test_a_batch_entry_names_exactly_its_records(net, staff_qk):
 
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_lean_instances_are_what_the_model_builds(net, kind):
-    fields = record_data(kind.name, net) | {"notes": "备注"}
+    fields = record_data(kind.slug, net) | {"notes": "备注"}
     lean, built = Instances(kind.model)(fields), kind.model(**fields)
     assert Instances(kind.model).fast
     assert {k: v for k, v in lean.__dict__.items() if k != "_state"} == {
@@ -97,13 +97,13 @@ def test_lean_instances_are_what_the_model_builds(net, kind):
 
 def test_lean_instances_refuse_what_the_model_refuses(net):
     with pytest.raises(TypeError):
-        Instances(HomeVisit)(record_data("home_visit", net) | {"no_such_field": 1})
+        Instances(HomeVisit)(record_data("home-visits", net) | {"no_such_field": 1})
     with pytest.raises(ValueError):
-        Instances(HomeVisit)(record_data("home_visit", net) | {"branch": net.root_user})
+        Instances(HomeVisit)(record_data("home-visits", net) | {"branch": net.root_user})
 
 
 def test_a_large_import_is_stored_and_verifies(net, staff_qk):
-    created = record_bulk_create(HomeVisit, user=staff_qk, rows=rows_of("home_visit", net, 700))
+    created = record_bulk_create(HomeVisit, user=staff_qk, rows=rows_of("home-visits", net, 700))
     assert HomeVisit.objects.count() == 700 and len({o.pk for o in created}) == 700
     (entry,) = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(HomeVisit))
     assert entry.changes["records"] == 700 and all(history(o) == [entry] for o in created[::50])
@@ -111,7 +111,7 @@ def test_a_large_import_is_stored_and_verifies(net, staff_qk):
 
 
 def test_bad_rows_anywhere_write_nothing_and_are_all_listed(net, staff_qk):
-    rows = rows_of("home_visit", net, 600)
+    rows = rows_of("home-visits", net, 600)
     rows[350]["notes"] = "客户手机 13912345678"
     rows[599]["occurred_on"] = datetime.date.today() + datetime.timedelta(days=3)
     counts = (HomeVisit.objects.count(), AuditEntry.objects.count(), MetricValue.objects.count())
@@ -126,7 +126,7 @@ def test_a_locked_month_refuses_its_rows_only(net, staff_qk, manager_qk, analyst
     locked_day = datetime.date(2025, 6, 10)
     submission = submission_submit(user=manager_qk, branch=net["WH-QK-01"], month=locked_day.replace(day=1))
     submission_approve(submission, user=analyst_wh)
-    rows = rows_of("home_visit", net, 5)
+    rows = rows_of("home-visits", net, 5)
     rows[2]["occurred_on"] = locked_day
     with pytest.raises(BulkValidationError) as raised:
         record_bulk_create(HomeVisit, user=staff_qk, rows=rows)
@@ -138,7 +138,7 @@ def test_a_branch_given_by_id_is_checked_and_an_unknown_one_refused(net, staff_q
     rows = [
         {k: v for k, v in row.items() if k != "branch"} | {"branch_id": branch_id}
         for row, branch_id in zip(
-            rows_of("home_visit", net, 3), [net["WH-QK-01"].pk, net["WH-BBT"].pk, 10**9], strict=True
+            rows_of("home-visits", net, 3), [net["WH-QK-01"].pk, net["WH-BBT"].pk, 10**9], strict=True
         )
     ]
     with pytest.raises(BulkValidationError) as raised:
@@ -151,7 +151,7 @@ def test_a_branch_given_by_id_is_checked_and_an_unknown_one_refused(net, staff_q
 def test_checks_that_read_the_database_still_write_the_same(net, staff_qk, monkeypatch):
     """A kind whose clean() or __str__ runs a query cannot be checked during a COPY: the rows are
     checked first instead, with the same result."""
-    rows = rows_of("home_visit", net, 4)
+    rows = rows_of("home-visits", net, 4)
     original_clean = HomeVisit.clean
 
     def clean_reading_the_branch(self):
@@ -178,7 +178,7 @@ def test_rows_stream_through_copy_on_postgresql(net, manager_qk, monkeypatch):
         QuerySet, "bulk_create", lambda self, objs, **kw: created.append(len(objs)) or bulk_create(self, objs, **kw)
     )
     monkeypatch.setattr(bulk, "copy_from", lambda *a, **kw: sources.append(type(a[3]).__name__) or copy_from(*a, **kw))
-    rows = rows_of("home_visit", net, 5) + rows_of("home_visit", net, 5, branch=net["WH-QK-02"])
+    rows = rows_of("home-visits", net, 5) + rows_of("home-visits", net, 5, branch=net["WH-QK-02"])
     record_bulk_create(HomeVisit, user=manager_qk, rows=rows)
     assert HomeVisit.objects.count() == 10
     # The batch entry is filed at the deepest node holding both outlets.
@@ -190,7 +190,7 @@ def test_rows_stream_through_copy_on_postgresql(net, manager_qk, monkeypatch):
 
 
 def test_a_records_page_shows_the_import_that_wrote_it(client, net, staff_qk):
-    rows = rows_of("home_visit", net, 2)
+    rows = rows_of("home-visits", net, 2)
     objs = record_bulk_create(HomeVisit, user=staff_qk, rows=rows, action="import", reason="台账文件：十月.xlsx")
     client.force_login(staff_qk)
     page = client.get(objs[1].get_absolute_url()).content.decode()
@@ -198,7 +198,7 @@ def test_a_records_page_shows_the_import_that_wrote_it(client, net, staff_qk):
 
 
 def test_a_related_object_of_the_wrong_kind_is_refused_as_django_refuses_it(net, staff_qk):
-    rows = rows_of("home_visit", net, 3)
+    rows = rows_of("home-visits", net, 3)
     rows[1]["created_by"] = net["WH-QK-01"]
     with pytest.raises(ValueError):
         record_bulk_create(HomeVisit, user=staff_qk, rows=rows)
@@ -210,7 +210,7 @@ def test_a_records_page_runs_as_many_queries_however_long_its_history(client, ne
 
     from services.services import home_visit_update
 
-    (visit,) = record_bulk_create(HomeVisit, user=staff_qk, rows=rows_of("home_visit", net, 1), action="import")
+    (visit,) = record_bulk_create(HomeVisit, user=staff_qk, rows=rows_of("home-visits", net, 1), action="import")
     client.force_login(staff_qk)
     client.get(visit.get_absolute_url())  # warm the content-type cache
 

@@ -27,7 +27,7 @@ def _edit(event, user, version, attendees, barrier, outcomes):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_edits_one_wins_one_conflicts_nothing_lost(net, staff_qk, manager_qk):
-    event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    event = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     for round_ in range(ROUNDS):
         version = OutreachEvent.objects.get(pk=event.pk).version
         barrier = threading.Barrier(2)

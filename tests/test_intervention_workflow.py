@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_case_moves_forward_only(net, staff_qk):
-    case = intervention_create(user=staff_qk, **record_data("intervention", net))
+    case = intervention_create(user=staff_qk, **record_data("interventions", net))
     assert case.status == "suspected"
     with pytest.raises(ValidationError):
         intervention_transition(case, user=staff_qk, status="police_attended")  # needs notification first
@@ -33,7 +33,7 @@ def test_case_moves_forward_only(net, staff_qk):
 
 
 def test_status_cannot_be_set_by_a_plain_edit(net, staff_qk):
-    case = intervention_create(user=staff_qk, **record_data("intervention", net))
+    case = intervention_create(user=staff_qk, **record_data("interventions", net))
     with pytest.raises(ValidationError) as refused:
         intervention_update(case, user=staff_qk, status="confirmed")
     assert "status" in refused.value.message_dict
@@ -42,15 +42,15 @@ def test_status_cannot_be_set_by_a_plain_edit(net, staff_qk):
 
 def test_a_new_case_cannot_start_confirmed(net, staff_qk):
     with pytest.raises(ValidationError):
-        intervention_create(user=staff_qk, status="confirmed", **record_data("intervention", net))
+        intervention_create(user=staff_qk, status="confirmed", **record_data("interventions", net))
     assert not Intervention.objects.exists()
 
 
 def test_commendation_is_linked_to_the_case(net, staff_qk):
-    case = intervention_create(user=staff_qk, **record_data("intervention", net))
+    case = intervention_create(user=staff_qk, **record_data("interventions", net))
     letter = honour_create(
         user=staff_qk,
         linked_record=case,
-        **(record_data("honour", net) | {"kind": "commendation_letter", "level": "city", "title": "表扬信"}),
+        **(record_data("honours", net) | {"kind": "commendation_letter", "level": "city", "title": "表扬信"}),
     )
     assert letter.linked_record == case

@@ -33,9 +33,9 @@ def test_home_requires_login(client):
 
 
 def test_home_shows_scope_and_only_records_in_scope(client, net, staff_qk, staff_qk2):
-    outreach_event_create(user=staff_qk, **(record_data("outreach_event", net) | {"place": "本网点社区"}))
+    outreach_event_create(user=staff_qk, **(record_data("outreach-events", net) | {"place": "本网点社区"}))
     outreach_event_create(
-        user=staff_qk2, **(record_data("outreach_event", net) | {"place": "隔壁网点", "branch": net["WH-QK-02"]})
+        user=staff_qk2, **(record_data("outreach-events", net) | {"place": "隔壁网点", "branch": net["WH-QK-02"]})
     )
     client.force_login(staff_qk)
     page = client.get(reverse("home")).content.decode()
@@ -51,10 +51,10 @@ def test_home_query_count_does_not_grow_with_records(client, net, staff_qk):
             assert client.get(reverse("home")).status_code == 200
         return len(ctx)
 
-    outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     few = count()
     for _ in range(15):
-        outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+        outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     assert count() == few
 
 
@@ -96,7 +96,7 @@ def test_admin_pages_load_in_chinese(client, net, model):
 
 def test_admin_create_goes_through_the_service(client, net):
     client.force_login(net.root_user)
-    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in record_data("outreach_event", net).items()}
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in record_data("outreach-events", net).items()}
     data["occurred_on"] = "2025-08-14"
     response = client.post("/admin/services/outreachevent/add/", data | {"place": "", "notes": ""})
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -107,7 +107,7 @@ def test_admin_create_goes_through_the_service(client, net):
 
 def test_admin_refuses_an_id_number_with_a_form_error(client, net):
     client.force_login(net.root_user)
-    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in record_data("outreach_event", net).items()}
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in record_data("outreach-events", net).items()}
     data |= {"occurred_on": "2025-08-14", "notes": "客户身份证420106195001011234", "place": ""}
     response = client.post("/admin/services/outreachevent/add/", data)
     assert response.status_code == 200

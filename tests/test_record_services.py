@@ -16,7 +16,7 @@ YEAR = parse_period("2025")
 
 def _in_scope_writer(kind, net, staff_qk):
     # The love station is at WH-HY-01; give the writer a role there too.
-    if kind.name == "love_station_tally":
+    if kind.slug == "love-station-tallies":
         return net.user("staff_hy", "WH-HY-01", "outlet_staff")
     return staff_qk
 
@@ -24,14 +24,14 @@ def _in_scope_writer(kind, net, staff_qk):
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_create_update_delete_write_audit_entries(kind, net, staff_qk):
     user = _in_scope_writer(kind, net, staff_qk)
-    obj = kind.create(user=user, **record_data(kind.name, net))
+    obj = kind.create(user=user, **record_data(kind.slug, net))
     assert obj.created_by == user and obj.version == 1
     entries = AuditEntry.objects.filter(object_id=obj.pk, content_type__model=kind.model._meta.model_name)
     assert list(entries.values_list("action", flat=True)) == ["create"]
 
-    updated = kind.update(obj, user=user, expected_version=1, **kind.edit)
+    updated = kind.update(obj, user=user, expected_version=1, **kind.sample.edit)
     assert updated.version == 2
-    field, value = next(iter(kind.edit.items()))
+    field, value = next(iter(kind.sample.edit.items()))
     change = entries.get(action="update").changes[field]
     assert change[1] == value and change[0] != value
 
@@ -42,7 +42,7 @@ def test_create_update_delete_write_audit_entries(kind, net, staff_qk):
 
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_writes_outside_scope_are_refused_and_nothing_is_written(kind, net, staff_qk2):
-    data = record_data(kind.name, net)
+    data = record_data(kind.slug, net)
     with pytest.raises(OutOfScope):
         kind.create(user=staff_qk2, **data)
     assert kind.model.objects.count() == 0
@@ -53,13 +53,13 @@ def test_writes_outside_scope_are_refused_and_nothing_is_written(kind, net, staf
 def test_analyst_reads_but_does_not_record(net, analyst_wh):
     kind = KINDS[0]
     with pytest.raises(PermissionDenied):
-        kind.create(user=analyst_wh, **record_data(kind.name, net))
+        kind.create(user=analyst_wh, **record_data(kind.slug, net))
     assert kind.model.objects.count() == 0
 
 
 def test_staff_of_one_outlet_cannot_edit_a_sibling_outlets_record(net, staff_qk, staff_qk2):
     kind = KINDS[1]
-    obj = kind.create(user=staff_qk, **record_data(kind.name, net))
+    obj = kind.create(user=staff_qk, **record_data(kind.slug, net))
     with pytest.raises(OutOfScope):
         kind.update(obj, user=staff_qk2, attendees=1)
     with pytest.raises(OutOfScope):
@@ -70,7 +70,7 @@ def test_staff_of_one_outlet_cannot_edit_a_sibling_outlets_record(net, staff_qk,
 
 def test_a_record_cannot_be_moved_out_of_the_users_scope(net, staff_qk):
     kind = KINDS[1]
-    obj = kind.create(user=staff_qk, **record_data(kind.name, net))
+    obj = kind.create(user=staff_qk, **record_data(kind.slug, net))
     with pytest.raises(OutOfScope):
         kind.update(obj, user=staff_qk, branch=net["WH-QK-02"])
     obj.refresh_from_db()
@@ -79,7 +79,7 @@ def test_a_record_cannot_be_moved_out_of_the_users_scope(net, staff_qk):
 
 def test_stale_edit_is_refused_and_names_what_changed(net, staff_qk, manager_qk):
     kind = KINDS[1]
-    obj = kind.create(user=staff_qk, **record_data(kind.name, net))
+    obj = kind.create(user=staff_qk, **record_data(kind.slug, net))
     kind.update(obj, user=manager_qk, expected_version=1, attendees=77)
     with pytest.raises(StaleEdit) as refused:
         kind.update(obj, user=staff_qk, expected_version=1, attendees=41)
@@ -91,7 +91,7 @@ def test_stale_edit_is_refused_and_names_what_changed(net, staff_qk, manager_qk)
 
 def test_an_update_that_changes_nothing_keeps_the_version(net, staff_qk):
     kind = KINDS[1]
-    obj = kind.create(user=staff_qk, **record_data(kind.name, net))
+    obj = kind.create(user=staff_qk, **record_data(kind.slug, net))
     same = kind.update(obj, user=staff_qk, attendees=40)
     assert same.version == 1
     assert AuditEntry.objects.filter(action="update").count() == 0
@@ -101,7 +101,7 @@ def test_home_visit_team_and_follow_up(net, staff_qk):
     from services.services import home_visit_create, home_visit_follow_up_done
 
     a, b = net.staff("WH-QK-01", "张伟"), net.staff("WH-QK-01", "王芳")
-    visit = home_visit_create(user=staff_qk, staff=[a, b], **record_data("home_visit", net))
+    visit = home_visit_create(user=staff_qk, staff=[a, b], **record_data("home-visits", net))
     assert set(visit.staff.all()) == {a, b}
     assert str(visit.follow_up_due) == "2025-08-17"
     done = home_visit_follow_up_done(visit, user=staff_qk, done_on=visit.follow_up_due)
@@ -118,7 +118,7 @@ def test_staff_of_another_branch_cannot_be_on_the_team(net, staff_qk):
 
     outsider = net.staff("WH-BBT", "陈杰")
     with pytest.raises(ValidationError) as refused:
-        home_visit_create(user=staff_qk, staff=[outsider], **record_data("home_visit", net))
+        home_visit_create(user=staff_qk, staff=[outsider], **record_data("home-visits", net))
     assert "staff" in refused.value.message_dict
     assert HomeVisit.objects.count() == 0
 
@@ -131,7 +131,7 @@ def test_love_station_tally_add_counts_taps(net):
         tally = love_station_tally_add(
             user=user,
             branch=net["WH-HY-01"],
-            occurred_on=record_data("love_station_tally", net)["occurred_on"],
+            occurred_on=record_data("love-station-tallies", net)["occurred_on"],
             visitor_group="courier",
             service="charging",
         )

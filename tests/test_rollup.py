@@ -26,7 +26,7 @@ Y2025 = parse_period("2025")
 
 
 def test_a_record_counts_at_its_node_and_every_ancestor_only(net, staff_qk):
-    outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     for code in ("WH-QK-01", "WH-QK", "WH", "ICBC"):
         assert totals(net[code], Y2025)["outreach_events"] == 1
         assert totals(net[code], Y2025)["outreach_attendees"] == 40
@@ -39,7 +39,7 @@ def test_a_record_counts_at_its_node_and_every_ancestor_only(net, staff_qk):
 
 
 def test_moving_a_record_moves_its_numbers(net, manager_qk):
-    event = outreach_event_create(user=manager_qk, **record_data("outreach_event", net))
+    event = outreach_event_create(user=manager_qk, **record_data("outreach-events", net))
     outreach_event_update(
         event, user=manager_qk, branch=net["WH-QK-02"], occurred_on=datetime.date(2025, 3, 2), attendees=10
     )
@@ -50,7 +50,7 @@ def test_moving_a_record_moves_its_numbers(net, manager_qk):
 
 
 def test_money_is_exact_and_only_police_confirmed_funds_count(net, staff_qk):
-    case = intervention_create(user=staff_qk, **record_data("intervention", net))
+    case = intervention_create(user=staff_qk, **record_data("interventions", net))
     assert totals(net["WH"], Y2025)["antifraud_interventions"] == 1
     assert totals(net["WH"], Y2025)["antifraud_funds_protected_cny"] == Decimal("0.00")
     case = intervention_transition(case, user=staff_qk, status="police_notified")
@@ -64,16 +64,16 @@ def test_money_is_exact_and_only_police_confirmed_funds_count(net, staff_qk):
 
 
 def test_customer_proceeded_is_not_an_interception(net, staff_qk):
-    case = intervention_create(user=staff_qk, **record_data("intervention", net))
+    case = intervention_create(user=staff_qk, **record_data("interventions", net))
     intervention_transition(case, user=staff_qk, status="customer_proceeded")
     assert totals(net["WH"], Y2025)["antifraud_interventions"] == 0
 
 
 def test_teams_active_is_the_level_at_the_period_end(net, staff_qk):
-    team = team_create(user=staff_qk, **(record_data("team", net) | {"occurred_on": datetime.date(2023, 5, 1)}))
+    team = team_create(user=staff_qk, **(record_data("teams", net) | {"occurred_on": datetime.date(2023, 5, 1)}))
     team_create(
         user=staff_qk,
-        **(record_data("team", net) | {"occurred_on": datetime.date(2025, 2, 1), "kind": "party_model_post"}),
+        **(record_data("teams", net) | {"occurred_on": datetime.date(2025, 2, 1), "kind": "party_model_post"}),
     )
     assert totals(net["WH"], parse_period("2022"))["teams_active"] == 0
     assert totals(net["WH"], parse_period("2024"))["teams_active"] == 1
@@ -114,7 +114,7 @@ def test_enterprises_are_counted_once_across_loans_and_months(net, staff_qk):
 
 
 def test_rebuild_verify_passes_on_a_consistent_store_and_fails_after_tampering(net, staff_qk, capsys):
-    outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     financing_create(user=staff_qk, **record_data("financing", net))
     call_command("rebuild_metrics", "--verify")
     assert "0 differed" in capsys.readouterr().out
@@ -129,7 +129,7 @@ def test_rebuild_verify_passes_on_a_consistent_store_and_fails_after_tampering(n
 def test_metrics_command_prints_json(net, staff_qk, capsys):
     import json
 
-    outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     call_command("metrics", "--branch", "WH", "--period", "2021..2025", "--json")
     out = json.loads(capsys.readouterr().out)
     assert out["outreach_events"] == 1 and set(out) >= {"home_visits", "teams_active", "financing_enterprises"}

@@ -15,11 +15,11 @@ from metrics.rebuild import compute_from_records
 from metrics.rollup import current_store
 from tests.kinds import KINDS
 
-KIND_BY_NAME = {k.name: k for k in KINDS}
-PICKED = ["outreach_event", "financing", "intervention", "team", "honour", "volunteer_activity"]
+KIND_BY_NAME = {k.slug: k for k in KINDS}
+PICKED = ["outreach_event", "financing", "interventions", "teams", "honours", "volunteer-activities"]
 
 FIELDS = {
-    "outreach_event": lambda d: dict(
+    "outreach-events": lambda d: dict(
         venue_type=d.draw(st.sampled_from(["community", "school"])),
         theme=d.draw(st.sampled_from(["anti_fraud", "pension"])),
         attendees=d.draw(st.integers(0, 500)),
@@ -30,22 +30,22 @@ FIELDS = {
         counterparty=d.draw(st.sampled_from(["甲公司", "乙公司", "丙公司"])),
         amount=Decimal(d.draw(st.integers(0, 10**9))) / 100,
     ),
-    "intervention": lambda d: dict(
+    "interventions": lambda d: dict(
         channel="atm",
         fraud_type=d.draw(st.sampled_from(["romance", "online_loan"])),
         amount_at_risk=Decimal(d.draw(st.integers(0, 10**6))),
     ),
-    "team": lambda d: dict(
+    "teams": lambda d: dict(
         kind=d.draw(st.sampled_from(["party_commando", "youth_vanguard"])),
         name="队",
         disbanded_on=d.draw(st.one_of(st.none(), st.dates(datetime.date(2025, 6, 1), datetime.date(2025, 12, 31)))),
     ),
-    "honour": lambda d: dict(
+    "honours": lambda d: dict(
         kind=d.draw(st.sampled_from(["pennant", "title"])),
         level=d.draw(st.sampled_from(["city", "community"])),
         title="荣誉",
     ),
-    "volunteer_activity": lambda d: dict(
+    "volunteer-activities": lambda d: dict(
         theme="community", participants=d.draw(st.integers(1, 50)), hours=Decimal(d.draw(st.integers(0, 999))) / 10
     ),
 }
@@ -71,14 +71,14 @@ class RollupProperty(TestCase):
             action = data.draw(st.sampled_from(["create", "create", "edit", "delete"]))
             if action == "create" or not live:
                 kind = KIND_BY_NAME[data.draw(st.sampled_from(PICKED))]
-                fields = FIELDS[kind.name](data) | {
+                fields = FIELDS[kind.slug](data) | {
                     "branch": data.draw(st.sampled_from(nodes)),
                     "occurred_on": data.draw(st.dates(datetime.date(2024, 1, 1), datetime.date(2025, 5, 31))),
                 }
                 live.append((kind, kind.create(user=admin, **fields)))
             elif action == "edit":
                 kind, obj = live[data.draw(st.integers(0, len(live) - 1))]
-                change = FIELDS[kind.name](data) | {"branch": data.draw(st.sampled_from(nodes))}
+                change = FIELDS[kind.slug](data) | {"branch": data.draw(st.sampled_from(nodes))}
                 if data.draw(st.booleans()):
                     change["occurred_on"] = data.draw(st.dates(datetime.date(2024, 1, 1), datetime.date(2025, 5, 31)))
                 index = next(i for i, (_k, o) in enumerate(live) if o.pk == obj.pk and _k is kind)

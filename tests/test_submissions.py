@@ -20,7 +20,7 @@ AUG = datetime.date(2025, 8, 1)
 
 @pytest.fixture
 def approved(net, staff_qk, manager_qk, analyst_wh):
-    event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    event = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     sub = submission_submit(user=manager_qk, branch=net["WH-QK-01"], month=AUG)
     submission_approve(sub, user=analyst_wh)
     return event
@@ -30,7 +30,7 @@ def test_approval_locks_the_month_for_create_edit_and_delete(net, staff_qk, anal
     analyst_wh.first_name = "刘洋"
     analyst_wh.save()
     with pytest.raises(PeriodLocked) as refused:
-        outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+        outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     assert "刘洋" in str(refused.value) and "2025-08" in str(refused.value) and "重新开放" in str(refused.value)
     with pytest.raises(PeriodLocked):
         outreach_event_update(approved, user=staff_qk, attendees=1)
@@ -38,7 +38,7 @@ def test_approval_locks_the_month_for_create_edit_and_delete(net, staff_qk, anal
         outreach_event_delete(approved, user=staff_qk)
     # Moving a record into the locked month is refused too.
     other = outreach_event_create(
-        user=staff_qk, **(record_data("outreach_event", net) | {"occurred_on": datetime.date(2025, 9, 2)})
+        user=staff_qk, **(record_data("outreach-events", net) | {"occurred_on": datetime.date(2025, 9, 2)})
     )
     with pytest.raises(PeriodLocked):
         outreach_event_update(other, user=staff_qk, occurred_on=datetime.date(2025, 8, 3))
@@ -52,7 +52,7 @@ def test_approval_of_a_parent_locks_its_subtree(net, staff_qk, manager_qk, analy
     sub = submission_submit(user=manager_qk, branch=net["WH-QK"], month=AUG)
     submission_approve(sub, user=analyst_wh)
     with pytest.raises(PeriodLocked):
-        outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+        outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
 
 
 def test_reopen_unlocks_and_is_audited(net, staff_qk, analyst_wh, approved):
@@ -69,7 +69,7 @@ def test_the_approver_is_never_the_author(net, staff_qk, manager_qk, analyst_wh)
     sub = submission_submit(user=manager_qk, branch=net["WH-QK-01"], month=AUG)
     with pytest.raises(PermissionDenied):
         submission_approve(sub, user=manager_qk)  # submitted it
-    outreach_event_create(user=manager_qk, **record_data("outreach_event", net))
+    outreach_event_create(user=manager_qk, **record_data("outreach-events", net))
     with pytest.raises(PermissionDenied):
         submission_approve(sub, user=manager_qk)
     sub.refresh_from_db()

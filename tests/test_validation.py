@@ -62,7 +62,7 @@ def _refused(create, user, **data) -> dict:
 @pytest.mark.django_db
 class TestRecordValidation:
     def test_id_number_in_notes(self, net, staff_qk):
-        data = record_data("home_visit", net) | {"notes": "身份证420106195001011234"}
+        data = record_data("home-visits", net) | {"notes": "身份证420106195001011234"}
         with translation.override("zh-hans"):
             errors = _refused(home_visit_create, staff_qk, **data)
         assert list(errors) == ["notes"]
@@ -75,7 +75,7 @@ class TestRecordValidation:
 
     def test_future_date(self, net, staff_qk):
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-        errors = _refused(home_visit_create, staff_qk, **(record_data("home_visit", net) | {"occurred_on": tomorrow}))
+        errors = _refused(home_visit_create, staff_qk, **(record_data("home-visits", net) | {"occurred_on": tomorrow}))
         assert list(errors) == ["occurred_on"]
 
     @pytest.mark.parametrize("amount", [Decimal("-1.00"), Decimal("1.234"), Decimal("99999999999999.00")])
@@ -89,7 +89,7 @@ class TestRecordValidation:
         assert "credit_code" in _refused(financing_create, staff_qk, **data)
 
     def test_unmasked_customer_name(self, net, staff_qk):
-        data = record_data("home_visit", net) | {"customer_name_masked": "王小明"}
+        data = record_data("home-visits", net) | {"customer_name_masked": "王小明"}
         assert "customer_name_masked" in _refused(home_visit_create, staff_qk, **data)
 
     def test_valid_credit_code_is_stored_uppercase(self, net, staff_qk):
@@ -103,17 +103,17 @@ class TestRecordValidation:
         from services.services import love_station_tally_create
 
         user = net.user("s", "WH-QK-01", "outlet_staff")
-        data = record_data("love_station_tally", net) | {"branch": net["WH-QK-01"]}
+        data = record_data("love-station-tallies", net) | {"branch": net["WH-QK-01"]}
         assert "branch" in _refused(love_station_tally_create, user, **data)
 
     def test_team_disbanded_before_established(self, net, staff_qk):
         from volunteering.services import team_create
 
-        data = record_data("team", net) | {"disbanded_on": datetime.date(2020, 1, 1)}
+        data = record_data("teams", net) | {"disbanded_on": datetime.date(2020, 1, 1)}
         assert "disbanded_on" in _refused(team_create, staff_qk, **data)
 
     def test_messages_are_in_chinese_by_default(self, net, staff_qk):
-        data = record_data("home_visit", net) | {"notes": "13912345678"}
+        data = record_data("home-visits", net) | {"notes": "13912345678"}
         with translation.override("zh-hans"):
             errors = _refused(home_visit_create, staff_qk, **data)
         assert "手机号" in errors["notes"][0]

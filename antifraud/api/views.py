@@ -31,6 +31,3 @@ class InterventionViewSet(RecordViewSet):
 class AwarenessSessionViewSet(RecordViewSet):
     kind_slug = "awareness-sessions"
     serializer_class = serializers.AwarenessSessionSerializer
-
-
-VIEWSETS = (InterventionViewSet, AwarenessSessionViewSet)

@@ -12,8 +12,8 @@ def parse_id(value) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-class EntryIdConverter:
-    """`<entry_id:pk>`: 1 to 18 digits, so the id always fits the database's bigint."""
+class RecordIdConverter:
+    """`<record_id:pk>`: 1 to 18 digits, so the id always fits the database's bigint."""
 
     regex = "[0-9]{1,18}"
 

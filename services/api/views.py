@@ -27,6 +27,3 @@ class LoveStationTallyViewSet(RecordViewSet):
 class CashServiceViewSet(RecordViewSet):
     kind_slug = "cash-services"
     serializer_class = serializers.CashServiceSerializer
-
-
-VIEWSETS = (HomeVisitViewSet, OutreachEventViewSet, FinancingViewSet, LoveStationTallyViewSet, CashServiceViewSet)

@@ -163,7 +163,7 @@ class TestMetricsClient:
 
     def test_reads_metrics_but_not_records(self, bi, net, staff_qk):
         """Aggregates only (branches/access.py): the metrics, the tree, targets, submissions."""
-        event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+        event = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
         assert bi.get("/api/v1/metrics/?branch=WH&period=2025&metric=outreach_events").json()["rows"][0]["value"] == 1
         for path in ("/api/v1/branches/", "/api/v1/targets/", "/api/v1/submissions/"):
             assert bi.get(path).status_code == 200, path
@@ -178,8 +178,8 @@ class TestMetricsClient:
             assert response.status_code == 403 and "aggregates only" in response.json()["detail"], path
 
     def test_never_writes(self, bi, net, staff_qk):
-        event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
-        assert bi.post("/api/v1/outreach-events/", payload("outreach_event", net), format="json").status_code == 403
+        event = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
+        assert bi.post("/api/v1/outreach-events/", payload("outreach-events", net), format="json").status_code == 403
         assert bi.patch(f"/api/v1/outreach-events/{event.pk}/", {"attendees": 1}, format="json").status_code == 403
         assert bi.delete(f"/api/v1/outreach-events/{event.pk}/").status_code == 403
         body = {"branch": "WH", "year": 2025, "metric": "home_visits", "value": "1"}
@@ -196,5 +196,5 @@ class TestMetricsClient:
 
         user = net.user("bi_and_staff", "WH", Role.METRICS_CLIENT)
         Membership.objects.create(user=user, branch=net["WH-QK-01"], role=Role.OUTLET_STAFF)
-        response = token_client(user).post("/api/v1/outreach-events/", payload("outreach_event", net), format="json")
+        response = token_client(user).post("/api/v1/outreach-events/", payload("outreach-events", net), format="json")
         assert response.status_code == 201

@@ -116,7 +116,7 @@ def test_unusable_amounts_are_400_on_the_field(api, net, amount):
 
 
 def test_nul_bytes_are_400(api, net):
-    body = payload("outreach_event", net) | {"place": "社区\x00中心"}
+    body = payload("outreach-events", net) | {"place": "社区\x00中心"}
     response = api.post("/api/v1/outreach-events/", body, format="json")
     assert response.status_code == 400
     assert "place" in response.json()
@@ -144,7 +144,7 @@ def test_field_errors_are_lists_of_messages_per_field(api, net):
 
 def test_service_validation_errors_come_back_per_field(api, net):
     """full_clean() in the service (a rule of the model, not of the serializer) → 400 {field: [...]}."""
-    body = payload("home_visit", net) | {"notes": "客户电话 13912345678"}
+    body = payload("home-visits", net) | {"notes": "客户电话 13912345678"}
     response = api.post("/api/v1/home-visits/", body, format="json")
     assert response.status_code == 400
     assert "notes" in response.json()

@@ -78,7 +78,7 @@ def fuzz_token(net, root_user):
     net["WH-QK-01"].save()
     manager = net.user("fuzz_manager", "WH", Role.BRANCH_MANAGER)
     for kind in KINDS:
-        kind.create(user=root_user, **record_data(kind.name, net))
+        kind.create(user=root_user, **record_data(kind.slug, net))
     return token_client(manager).token
 
 

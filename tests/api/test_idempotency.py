@@ -26,7 +26,7 @@ def post(api, body, key, url=URL):
 
 
 def test_same_key_twice_creates_one_record_and_answers_the_same(api, net):
-    body = payload("outreach_event", net)
+    body = payload("outreach-events", net)
     first = post(api, body, "5f0c7c1e-retry-1")
     second = post(api, body, "5f0c7c1e-retry-1")
     assert first.status_code == second.status_code == 201
@@ -38,52 +38,52 @@ def test_same_key_twice_creates_one_record_and_answers_the_same(api, net):
 
 
 def test_replay_is_the_first_answer_even_after_a_change(api, net):
-    first = post(api, payload("outreach_event", net), "key-a")
+    first = post(api, payload("outreach-events", net), "key-a")
     api.patch(f"{URL}{first.json()['id']}/", {"attendees": 99}, format="json")
-    assert post(api, payload("outreach_event", net), "key-a").json()["attendees"] == 40
+    assert post(api, payload("outreach-events", net), "key-a").json()["attendees"] == 40
 
 
 def test_same_key_with_another_body_is_refused(api, net):
-    post(api, payload("outreach_event", net), "key-b")
-    response = post(api, payload("outreach_event", net, attendees=41), "key-b")
+    post(api, payload("outreach-events", net), "key-b")
+    response = post(api, payload("outreach-events", net, attendees=41), "key-b")
     assert response.status_code == 422
     assert response.json()["detail"]
     assert OutreachEvent.objects.count() == 1
 
 
 def test_different_keys_create_different_records(api, net):
-    post(api, payload("outreach_event", net), "key-c")
-    post(api, payload("outreach_event", net), "key-d")
+    post(api, payload("outreach-events", net), "key-c")
+    post(api, payload("outreach-events", net), "key-d")
     assert OutreachEvent.objects.count() == 2
 
 
 def test_without_a_key_every_post_creates(api, net):
-    api.post(URL, payload("outreach_event", net), format="json")
-    api.post(URL, payload("outreach_event", net), format="json")
+    api.post(URL, payload("outreach-events", net), format="json")
+    api.post(URL, payload("outreach-events", net), format="json")
     assert OutreachEvent.objects.count() == 2
 
 
 def test_keys_are_per_user(api, net, manager_qk):
-    post(api, payload("outreach_event", net), "shared-key")
-    response = post(token_client(manager_qk), payload("outreach_event", net), "shared-key")
+    post(api, payload("outreach-events", net), "shared-key")
+    response = post(token_client(manager_qk), payload("outreach-events", net), "shared-key")
     assert response.status_code == 201 and "Idempotent-Replayed" not in response
     assert OutreachEvent.objects.count() == 2
 
 
 def test_a_refused_create_is_not_remembered(api, net):
-    refused = post(api, payload("outreach_event", net, attendees=-1), "key-e")
+    refused = post(api, payload("outreach-events", net, attendees=-1), "key-e")
     assert refused.status_code == 400
     assert not IdempotencyKey.objects.exists()
     # The client may correct the body and retry with the same key.
-    assert post(api, payload("outreach_event", net), "key-e").status_code == 201
+    assert post(api, payload("outreach-events", net), "key-e").status_code == 201
 
 
 def test_keys_expire(api, net, settings):
-    post(api, payload("outreach_event", net), "key-f")
+    post(api, payload("outreach-events", net), "key-f")
     IdempotencyKey.objects.update(
         created_at=timezone.now() - settings.API_IDEMPOTENCY_TTL - datetime.timedelta(minutes=1)
     )
-    assert post(api, payload("outreach_event", net), "key-f").status_code == 201
+    assert post(api, payload("outreach-events", net), "key-f").status_code == 201
     assert OutreachEvent.objects.count() == 2
     assert IdempotencyKey.objects.count() == 1
 
@@ -91,7 +91,7 @@ def test_keys_expire(api, net, settings):
 @pytest.mark.parametrize("key", ["", "x" * 256, "has space", "中文"])
 def test_unusable_keys_are_400(api, net, key):
     response = api.post(
-        URL, payload("outreach_event", net), format="json", HTTP_IDEMPOTENCY_KEY=key.encode().decode("latin-1")
+        URL, payload("outreach-events", net), format="json", HTTP_IDEMPOTENCY_KEY=key.encode().decode("latin-1")
     )
     assert response.status_code == 400 and "Idempotency-Key" in response.json()
     assert not OutreachEvent.objects.exists()

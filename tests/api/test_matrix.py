@@ -24,7 +24,7 @@ from submissions.services import submission_approve, submission_return, submissi
 from tests.api.conftest import payload
 from tests.api.matrix import MATRIX, METHODS, ROLES
 from tests.conftest import record_data
-from tests.kinds import EDITS
+from tests.kinds import KIND_IDS
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ class World:
 
     def record(self, slug: str, code: str):
         kind = kind_for_slug(slug)
-        fields = record_data(EDITS[slug][0], self.net) | {"branch": self.net[code]}
+        fields = record_data(slug, self.net) | {"branch": self.net[code]}
         return self._once(("record", slug, code), lambda: kind.create(user=self.root, **fields))
 
     def target(self, code: str) -> Target:
@@ -126,12 +126,12 @@ def request_for(world: World, route: str, method: str, role: str, target: str) -
     user = world.users.get(role)
     slug, _sep, suffix = route.rpartition("-")
     if route.endswith("-list") and kind_for_slug(slug):
-        body = payload(EDITS[slug][0], world.net, branch=world.net[code], occurred_on=CREATE_DAY)
+        body = payload(slug, world.net, branch=world.net[code], occurred_on=CREATE_DAY)
         return reverse(f"api:{route}"), body
     if route.endswith("-detail") and kind_for_slug(slug):
         obj = world.record(slug, code)
-        full = payload(EDITS[slug][0], world.net, branch=world.net[code]) | EDITS[slug][1]
-        return reverse(f"api:{route}", args=[obj.pk]), full if method == "PUT" else EDITS[slug][1]
+        full = payload(slug, world.net, branch=world.net[code]) | kind_for_slug(slug).sample.edit
+        return reverse(f"api:{route}", args=[obj.pk]), full if method == "PUT" else kind_for_slug(slug).sample.edit
     if route == "interventions-transition":
         obj = world.record("interventions", code)
         return reverse(f"api:{route}", args=[obj.pk]), {"status": "police_notified"}
@@ -174,7 +174,7 @@ ALL_TABLES = [
     DistinctMember,
     IdempotencyKey,
     AuthToken,
-    *[kind_for_slug(slug).model for slug in EDITS],
+    *[kind_for_slug(slug).model for slug in KIND_IDS],
 ]
 
 

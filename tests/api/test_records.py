@@ -41,20 +41,21 @@ def love_station_everywhere(net, root_user):
 
 
 def url(kind, pk=None) -> str:
-    return f"/api/v1/{kind.kind.slug}/" + (f"{pk}/" if pk else "")
+    return f"/api/v1/{kind.slug}/" + (f"{pk}/" if pk else "")
 
 
 def test_every_record_kind_has_an_endpoint():
-    assert set(api_urls.RECORD_VIEWSETS) == {k.slug for k in record_kinds()}
+    routes = {prefix: viewset for prefix, viewset, _basename in api_urls.router.registry}
     for kind in record_kinds():
-        viewset = api_urls.RECORD_VIEWSETS[kind.slug]
+        viewset = routes[kind.slug]
+        assert viewset is kind.viewset
         assert viewset().kind is kind
         assert viewset().filterset_class is kind.filterset, "the API filters with the UI's FilterSet"
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_create_goes_through_the_service(kind, api, net, staff_qk, love_station_everywhere):
-    body = payload(kind.name, net, branch=net["WH-QK-01"])
+    body = payload(kind.slug, net, branch=net["WH-QK-01"])
     response = api.post(url(kind), body, format="json")
     assert response.status_code == 201, response.json()
     obj = kind.model.objects.get(pk=response.json()["id"])
@@ -67,8 +68,8 @@ def test_create_goes_through_the_service(kind, api, net, staff_qk, love_station_
 
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_update_and_delete_go_through_the_service(kind, api, net, staff_qk, love_station_everywhere):
-    obj = kind.create(user=staff_qk, **(record_data(kind.name, net) | {"branch": net["WH-QK-01"]}))
-    response = api.patch(url(kind, obj.pk), kind.edit, format="json")
+    obj = kind.create(user=staff_qk, **(record_data(kind.slug, net) | {"branch": net["WH-QK-01"]}))
+    response = api.patch(url(kind, obj.pk), kind.sample.edit, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["version"] == 2 and response["ETag"] == f'"{obj.pk}-2"'
     assert [e.action for e in history(obj)][0] == AuditEntry.Action.UPDATE
@@ -78,13 +79,13 @@ def test_update_and_delete_go_through_the_service(kind, api, net, staff_qk, love
 
 
 def test_create_updates_the_roll_up_store(api, net):
-    api.post("/api/v1/outreach-events/", payload("outreach_event", net), format="json")
+    api.post("/api/v1/outreach-events/", payload("outreach-events", net), format="json")
     totals = MetricValue.objects.filter(metric="outreach_attendees", split="", branch=net["WH"])
     assert totals.get().value == 40
 
 
 def test_mass_assignment_is_refused(api, net, staff_qk, manager_qk):
-    body = payload("intervention", net) | {
+    body = payload("interventions", net) | {
         "created_by": manager_qk.pk,
         "status": "confirmed",
         "version": 99,
@@ -100,7 +101,7 @@ def test_mass_assignment_is_refused(api, net, staff_qk, manager_qk):
 
 def test_status_cannot_be_changed_by_an_edit(api, net, staff_qk):
     case = Intervention.objects.get(
-        pk=api.post("/api/v1/interventions/", payload("intervention", net), format="json").json()["id"]
+        pk=api.post("/api/v1/interventions/", payload("interventions", net), format="json").json()["id"]
     )
     response = api.patch(f"/api/v1/interventions/{case.pk}/", {"status": "confirmed", "version": 7}, format="json")
     assert response.status_code == 400 and set(response.json()) == {"status", "version"}
@@ -109,11 +110,13 @@ def test_status_cannot_be_changed_by_an_edit(api, net, staff_qk):
 
 
 def test_create_in_a_branch_outside_scope_is_400_and_writes_nothing(api, net):
-    response = api.post("/api/v1/outreach-events/", payload("outreach_event", net, branch=net["WH-BBT"]), format="json")
+    response = api.post(
+        "/api/v1/outreach-events/", payload("outreach-events", net, branch=net["WH-BBT"]), format="json"
+    )
     assert response.status_code == 400
     assert "branch" in response.json()
     unknown = api.post(
-        "/api/v1/outreach-events/", payload("outreach_event", net) | {"branch": "NO-SUCH"}, format="json"
+        "/api/v1/outreach-events/", payload("outreach-events", net) | {"branch": "NO-SUCH"}, format="json"
     )
     assert unknown.json()["branch"][0].replace("NO-SUCH", "X") == response.json()["branch"][0].replace("WH-BBT", "X")
     assert not OutreachEvent.objects.exists()
@@ -125,7 +128,7 @@ def test_create_in_a_branch_outside_scope_is_400_and_writes_nothing(api, net):
 
 
 def test_moving_a_record_out_of_scope_is_400_and_changes_nothing(api, net, staff_qk):
-    event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    event = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     response = api.patch(f"/api/v1/outreach-events/{event.pk}/", {"branch": "WH-QK-02"}, format="json")
     assert response.status_code == 400 and "branch" in response.json()
     event.refresh_from_db()
@@ -133,7 +136,7 @@ def test_moving_a_record_out_of_scope_is_400_and_changes_nothing(api, net, staff
 
 
 def test_manager_moves_a_record_within_the_subtree(net, staff_qk, manager_qk):
-    event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    event = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     response = token_client(manager_qk).patch(
         f"/api/v1/outreach-events/{event.pk}/", {"branch": "WH-QK-02"}, format="json"
     )
@@ -142,7 +145,9 @@ def test_manager_moves_a_record_within_the_subtree(net, staff_qk, manager_qk):
 
 
 def test_out_of_scope_record_is_404_like_a_missing_one(api, net, staff_qk2):
-    theirs = outreach_event_create(user=staff_qk2, **(record_data("outreach_event", net) | {"branch": net["WH-QK-02"]}))
+    theirs = outreach_event_create(
+        user=staff_qk2, **(record_data("outreach-events", net) | {"branch": net["WH-QK-02"]})
+    )
     hidden = api.get(f"/api/v1/outreach-events/{theirs.pk}/")
     missing = api.get("/api/v1/outreach-events/999999/")
     assert hidden.status_code == missing.status_code == 404
@@ -153,7 +158,7 @@ def test_out_of_scope_record_is_404_like_a_missing_one(api, net, staff_qk2):
 
 def test_staff_outside_scope_cannot_be_named(api, net):
     stranger = Staff.objects.create(branch=net["WH-BBT"], name="百步亭员工")
-    body = payload("home_visit", net) | {"staff": [stranger.pk]}
+    body = payload("home-visits", net) | {"staff": [stranger.pk]}
     response = api.post("/api/v1/home-visits/", body, format="json")
     assert response.status_code == 400 and "staff" in response.json()
     assert not HomeVisit.objects.exists()
@@ -161,7 +166,9 @@ def test_staff_outside_scope_cannot_be_named(api, net):
 
 def test_staff_of_the_branch_are_set_by_id(api, net):
     one, two = net.staff("WH-QK-01", "张三"), net.staff("WH-QK-01", "李四")
-    response = api.post("/api/v1/home-visits/", payload("home_visit", net) | {"staff": [one.pk, two.pk]}, format="json")
+    response = api.post(
+        "/api/v1/home-visits/", payload("home-visits", net) | {"staff": [one.pk, two.pk]}, format="json"
+    )
     assert response.status_code == 201
     assert sorted(response.json()["staff"]) == sorted([one.pk, two.pk])
 
@@ -169,7 +176,7 @@ def test_staff_of_the_branch_are_set_by_id(api, net):
 class TestIfMatch:
     @pytest.fixture
     def event(self, net, staff_qk):
-        return outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+        return outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
 
     def test_retrieve_carries_the_etag(self, api, event):
         assert api.get(f"/api/v1/outreach-events/{event.pk}/")["ETag"] == f'"{event.pk}-1"'
@@ -216,13 +223,13 @@ class TestIfMatch:
 
 
 def test_locked_month_is_409_with_the_reason(api, net, staff_qk, manager_qk, analyst_wh):
-    event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    event = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     submission = submission_submit(user=manager_qk, branch=net["WH-QK-01"], month=DAY.replace(day=1))
     submission_approve(submission, user=analyst_wh)
     response = api.patch(f"/api/v1/outreach-events/{event.pk}/", {"attendees": 70}, format="json")
     assert response.status_code == 409
     assert "analyst_wh" in response.json()["detail"]
-    created = api.post("/api/v1/outreach-events/", payload("outreach_event", net), format="json")
+    created = api.post("/api/v1/outreach-events/", payload("outreach-events", net), format="json")
     assert created.status_code == 409
     assert OutreachEvent.objects.count() == 1
     assert Submission.objects.get().status == Submission.Status.APPROVED
@@ -233,7 +240,7 @@ class TestInterventionTransition:
     def case(self, net, staff_qk):
         from antifraud.services import intervention_create
 
-        return intervention_create(user=staff_qk, **record_data("intervention", net))
+        return intervention_create(user=staff_qk, **record_data("interventions", net))
 
     def test_moves_the_case_forward_through_the_workflow(self, api, case):
         path = f"/api/v1/interventions/{case.pk}/transition/"
@@ -263,8 +270,8 @@ class TestInterventionTransition:
 def test_honour_links_the_record_that_earned_it(api, net, staff_qk):
     from antifraud.services import intervention_create
 
-    case = intervention_create(user=staff_qk, **record_data("intervention", net))
-    body = payload("honour", net) | {
+    case = intervention_create(user=staff_qk, **record_data("interventions", net))
+    body = payload("honours", net) | {
         "kind": "commendation_letter",
         "linked_kind": "interventions",
         "linked_id": case.pk,
@@ -276,8 +283,10 @@ def test_honour_links_the_record_that_earned_it(api, net, staff_qk):
 
 
 def test_honour_cannot_link_a_record_outside_scope(api, net, staff_qk2):
-    theirs = outreach_event_create(user=staff_qk2, **(record_data("outreach_event", net) | {"branch": net["WH-QK-02"]}))
-    body = payload("honour", net) | {"linked_kind": "outreach-events", "linked_id": theirs.pk}
+    theirs = outreach_event_create(
+        user=staff_qk2, **(record_data("outreach-events", net) | {"branch": net["WH-QK-02"]})
+    )
+    body = payload("honours", net) | {"linked_kind": "outreach-events", "linked_id": theirs.pk}
     response = api.post("/api/v1/honours/", body, format="json")
     assert response.status_code == 400 and "linked_id" in response.json()
     assert not Honour.objects.exists()
@@ -286,11 +295,11 @@ def test_honour_cannot_link_a_record_outside_scope(api, net, staff_qk2):
 class TestFilters:
     @pytest.fixture
     def visits(self, net, staff_qk, staff_qk2, manager_qk):
-        home_visit_create(user=staff_qk, **record_data("home_visit", net))
-        home_visit_create(user=staff_qk, **(record_data("home_visit", net) | {"customer_group": "disabled"}))
+        home_visit_create(user=staff_qk, **record_data("home-visits", net))
+        home_visit_create(user=staff_qk, **(record_data("home-visits", net) | {"customer_group": "disabled"}))
         home_visit_create(
             user=staff_qk2,
-            **(record_data("home_visit", net) | {"branch": net["WH-QK-02"], "occurred_on": datetime.date(2025, 3, 2)}),
+            **(record_data("home-visits", net) | {"branch": net["WH-QK-02"], "occurred_on": datetime.date(2025, 3, 2)}),
         )
         return token_client(manager_qk)
 
@@ -328,8 +337,8 @@ class TestFilters:
 
 
 def test_csv_list(net, staff_qk, manager_qk):
-    outreach_event_create(user=staff_qk, **(record_data("outreach_event", net) | {"place": "=HYPERLINK(1)"}))
-    outreach_event_create(user=staff_qk, **(record_data("outreach_event", net) | {"place": "社区中心"}))
+    outreach_event_create(user=staff_qk, **(record_data("outreach-events", net) | {"place": "=HYPERLINK(1)"}))
+    outreach_event_create(user=staff_qk, **(record_data("outreach-events", net) | {"place": "社区中心"}))
     response = token_client(manager_qk).get("/api/v1/outreach-events/?format=csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -350,8 +359,8 @@ def _queries(client, path) -> int:
 def test_list_query_count_does_not_grow_with_rows(kind, net, staff_qk, love_station_everywhere):
     api = token_client(staff_qk)
     people = [net.staff("WH-QK-01", f"员工{i}") for i in range(2)]
-    fields = record_data(kind.name, net) | {"branch": net["WH-QK-01"]}
-    if kind.kind.m2m:
+    fields = record_data(kind.slug, net) | {"branch": net["WH-QK-01"]}
+    if kind.m2m:
         fields["staff"] = people
 
     def add(n, start):
@@ -370,11 +379,11 @@ def test_session_clients_need_csrf_for_writes(net, staff_qk):
     browser = APIClient(enforce_csrf_checks=True)
     browser.force_login(staff_qk)
     assert browser.get("/api/v1/outreach-events/").status_code == 200
-    refused = browser.post("/api/v1/outreach-events/", payload("outreach_event", net), format="json")
+    refused = browser.post("/api/v1/outreach-events/", payload("outreach-events", net), format="json")
     assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
     assert not OutreachEvent.objects.exists()
     token = browser.get("/api/v1/tokens/").cookies["csrftoken"].value
     accepted = browser.post(
-        "/api/v1/outreach-events/", payload("outreach_event", net), format="json", HTTP_X_CSRFTOKEN=token
+        "/api/v1/outreach-events/", payload("outreach-events", net), format="json", HTTP_X_CSRFTOKEN=token
     )
     assert accepted.status_code == 201

@@ -103,7 +103,7 @@ def test_submission_filters(net, manager, analyst):
 
 
 def test_approved_month_locks_records_written_over_the_api(net, staff_qk, manager, analyst):
-    event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    event = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     pk = submit(manager).json()["id"]
     analyst.post(f"/api/v1/submissions/{pk}/approve/")
     response = token_client(staff_qk).delete(f"/api/v1/outreach-events/{event.pk}/")

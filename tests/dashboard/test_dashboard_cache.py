@@ -36,7 +36,7 @@ def page(client, code="WH", period="2025", **params) -> tuple[str, int]:
 
 
 def test_a_second_visit_is_served_from_the_cache(cached, client, net, analyst_wh, staff_qk):
-    home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    home_visit_create(user=staff_qk, **record_data("home-visits", net))
     client.force_login(analyst_wh)
     first, cold = page(client)
     second, warm = page(client)
@@ -51,7 +51,7 @@ def test_a_committed_record_shows_at_once(
     client.force_login(analyst_wh)
     assert figures(page(client)[0])["home_visits"] == "0"
     with django_capture_on_commit_callbacks(execute=True):
-        home_visit_create(user=staff_qk, **record_data("home_visit", net))
+        home_visit_create(user=staff_qk, **record_data("home-visits", net))
     assert figures(page(client)[0])["home_visits"] == "1"
     assert child_rows(page(client, sort="-home_visits")[0])["WH-QK"]["home_visits"] == "1"
 
@@ -60,7 +60,7 @@ def test_a_write_not_yet_committed_does_not_change_the_epoch(cached, client, net
     client.force_login(analyst_wh)
     page(client)
     epoch = cache.get("dashboard:epoch")
-    home_visit_create(user=staff_qk, **record_data("home_visit", net))  # the test's transaction never commits
+    home_visit_create(user=staff_qk, **record_data("home-visits", net))  # the test's transaction never commits
     assert cache.get("dashboard:epoch") == epoch
 
 
@@ -97,7 +97,7 @@ def test_languages_are_cached_apart(cached, client, net, analyst_wh):
 
 
 def test_the_page_answers_when_the_cache_is_down(cached, client, net, analyst_wh, staff_qk):
-    home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    home_visit_create(user=staff_qk, **record_data("home-visits", net))
     client.force_login(analyst_wh)
     with mock.patch("dashboards.cache.cache.get", side_effect=ConnectionError("redis is down")):
         html, _ = page(client)

@@ -63,12 +63,12 @@ def build_tree(root_user, prefix: str, sub_branches: int, outlets_each: int) -> 
 def populate(user, tree):
     """The same records in either tree: a home visit, a police-attended case, an honour."""
     outlet = tree["outlet"]
-    home_visit_create(user=user, **(record_data_at("home_visit", outlet)))
-    outreach_event_create(user=user, **(record_data_at("outreach_event", outlet)))
-    case = intervention_create(user=user, **record_data_at("intervention", outlet))
+    home_visit_create(user=user, **(record_data_at("home-visits", outlet)))
+    outreach_event_create(user=user, **(record_data_at("outreach-events", outlet)))
+    case = intervention_create(user=user, **record_data_at("interventions", outlet))
     case = intervention_transition(case, user=user, status="police_notified")
     intervention_transition(case, user=user, status="police_attended", police_unit="某派出所")
-    honour_create(user=user, **record_data_at("honour", tree["sub"]))
+    honour_create(user=user, **record_data_at("honours", tree["sub"]))
 
 
 class _Net:
@@ -160,11 +160,11 @@ def test_the_notable_list_stays_constant_with_more_records(client, net, manager_
         return [sql for sql in queries_of(client, url) if tables_in(sql, record_tables())]
 
     def add_case():
-        case = intervention_create(user=manager_qk, **record_data("intervention", net))
+        case = intervention_create(user=manager_qk, **record_data("interventions", net))
         intervention_transition(
             case, user=manager_qk, status="confirmed", police_unit="某派出所", amount_protected=Decimal(1)
         )
-        honour_create(user=manager_qk, **record_data("honour", net))
+        honour_create(user=manager_qk, **record_data("honours", net))
 
     add_case()
     queries_of(client, url)
@@ -181,7 +181,7 @@ def test_a_saved_record_shows_on_the_very_next_request(client, net, staff_qk, an
     url = dashboard_url("WH", "2025")
     before = client.get(url).content.decode()
     assert figures(before)["home_visits"] == "0"
-    home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    home_visit_create(user=staff_qk, **record_data("home-visits", net))
     after = client.get(url).content.decode()
     assert figures(after)["home_visits"] == "1"
     assert child_rows(after)["WH-QK"]["home_visits"] == "1"

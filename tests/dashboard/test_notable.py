@@ -23,8 +23,8 @@ def jpeg(name="photo.jpg"):
 
 
 def test_only_cases_the_police_attended_or_confirmed(client, net, manager_qk, analyst_wh):
-    suspected = intervention_create(user=manager_qk, **record_data("intervention", net))
-    confirmed = intervention_create(user=manager_qk, **record_data("intervention", net))
+    suspected = intervention_create(user=manager_qk, **record_data("interventions", net))
+    confirmed = intervention_create(user=manager_qk, **record_data("interventions", net))
     confirmed = intervention_transition(
         confirmed, user=manager_qk, status="confirmed", police_unit="硚口区分局", amount_protected=Decimal("150000")
     )
@@ -38,7 +38,7 @@ def test_only_cases_the_police_attended_or_confirmed(client, net, manager_qk, an
 
 
 def test_honours_with_a_thumbnail_of_their_photo(client, net, manager_qk, analyst_wh):
-    honour = honour_create(user=manager_qk, **record_data("honour", net))
+    honour = honour_create(user=manager_qk, **record_data("honours", net))
     photo_add(honour, user=manager_qk, upload=jpeg())
     photo_add(honour, user=manager_qk, upload=jpeg("second.jpg"))
     client.force_login(analyst_wh)
@@ -53,7 +53,7 @@ def test_honours_with_a_thumbnail_of_their_photo(client, net, manager_qk, analys
 
 
 def test_notable_records_of_another_subtree_are_not_shown(client, net, manager_qk):
-    honour_create(user=manager_qk, **record_data("honour", net))
+    honour_create(user=manager_qk, **record_data("honours", net))
     bbt = net.user("manager_bbt", "WH-BBT", "branch_manager")
     client.force_login(bbt)
     assert client.get(dashboard_url("WH-BBT", "2025")).context["notable"]["honours"] == []

@@ -57,7 +57,7 @@ def test_saving_sets_changes_and_clears_targets_through_the_services(client, net
 def test_the_dashboard_shows_progress_against_the_target(client, net, analyst_wh, staff_qk):
     client.force_login(analyst_wh)
     client.post(targets_url("WH-QK", 2025), form_data(home_visits=4))
-    home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    home_visit_create(user=staff_qk, **record_data("home-visits", net))
     html = client.get(dashboard_url("WH-QK", "2025")).content.decode()
     assert targets_shown(html) == {"home_visits": "4.00"}
     assert "25.0%" in html

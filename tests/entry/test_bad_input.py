@@ -140,7 +140,7 @@ def test_out_of_scope_branch_is_404_and_nothing_saved(staff, net):
 
 
 def test_edit_with_a_missing_or_bad_version_is_refused(staff, net, staff_qk):
-    visit = home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    visit = home_visit_create(user=staff_qk, **record_data("home-visits", net))
     data = VISIT | {"branch": str(net["WH-QK-01"].pk), "customer_group": "ill"}
     for version in ({}, {"version": "x"}, {"version": "99999999999999999999"}):
         response = staff.post(f"/services/home-visits/{visit.pk}/edit/", data | version)
@@ -165,16 +165,16 @@ def test_edit_with_a_missing_or_bad_version_is_refused(staff, net, staff_qk):
     ],
 )
 def test_bad_filter_values_never_fail(staff, net, staff_qk, query):
-    home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    home_visit_create(user=staff_qk, **record_data("home-visits", net))
     response = staff.get(f"/services/home-visits/?{query}")
     assert response.status_code == 200
 
 
 def test_filters_select_records(staff, net, staff_qk):
     early = home_visit_create(
-        user=staff_qk, **(record_data("home_visit", net) | {"occurred_on": datetime.date(2025, 3, 1)})
+        user=staff_qk, **(record_data("home-visits", net) | {"occurred_on": datetime.date(2025, 3, 1)})
     )
-    late = home_visit_create(user=staff_qk, **record_data("home_visit", net) | {"customer_group": "ill"})
+    late = home_visit_create(user=staff_qk, **record_data("home-visits", net) | {"customer_group": "ill"})
     page = staff.get("/services/home-visits/?date_from=2025-06-01").content.decode()
     assert late.get_absolute_url() in page and early.get_absolute_url() not in page
     page = staff.get("/services/home-visits/?customer_group=elderly").content.decode()
@@ -187,7 +187,7 @@ def test_list_is_newest_first_and_paged(staff, net, staff_qk):
     from records.services import record_bulk_create
 
     rows = [
-        record_data("outreach_event", net) | {"occurred_on": datetime.date(2025, 1, 1) + datetime.timedelta(days=i)}
+        record_data("outreach-events", net) | {"occurred_on": datetime.date(2025, 1, 1) + datetime.timedelta(days=i)}
         for i in range(30)
     ]
     record_bulk_create(OutreachEvent, user=staff_qk, rows=rows)

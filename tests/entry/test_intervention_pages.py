@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def case(net, staff_qk):
-    return intervention_create(user=staff_qk, **record_data("intervention", net))
+    return intervention_create(user=staff_qk, **record_data("interventions", net))
 
 
 def move(client, case, status, **fields):

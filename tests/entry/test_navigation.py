@@ -22,7 +22,7 @@ def test_menu_links_every_kind_and_the_work_pages(client, staff_qk):
 
 
 def test_home_links_the_latest_records(client, net, staff_qk):
-    visit = home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    visit = home_visit_create(user=staff_qk, **record_data("home-visits", net))
     client.force_login(staff_qk)
     assert f'href="{visit.get_absolute_url()}"' in client.get("/").content.decode()
 
@@ -32,8 +32,8 @@ INLINE_HANDLER = re.compile(r"\son[a-z]+=", re.IGNORECASE)
 
 
 def test_entry_pages_have_no_inline_script_style_or_handlers(client, net, staff_qk, manager_qk):
-    visit = home_visit_create(user=staff_qk, **record_data("home_visit", net))
-    case = intervention_create(user=staff_qk, **record_data("intervention", net))
+    visit = home_visit_create(user=staff_qk, **record_data("home-visits", net))
+    case = intervention_create(user=staff_qk, **record_data("interventions", net))
     urls = [kind.url(action) for kind in record_kinds() for action in ("list", "new")]
     urls += [visit.get_absolute_url(), f"{visit.get_absolute_url()}edit/", f"{visit.get_absolute_url()}delete/"]
     urls += [case.get_absolute_url(), "/services/home-visits/follow-ups/", "/submissions/"]
@@ -50,7 +50,7 @@ def test_entry_pages_have_no_inline_script_style_or_handlers(client, net, staff_
 
 
 def test_pages_speak_english_on_request(client, net, staff_qk):
-    visit = home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    visit = home_visit_create(user=staff_qk, **record_data("home-visits", net))
     client.force_login(staff_qk)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get(visit.get_absolute_url()).content.decode()

@@ -20,7 +20,7 @@ VISIT = {"occurred_on": "2025-08-14", "customer_group": "elderly", "customer_nam
 
 @pytest.fixture
 def visit(net, staff_qk):
-    return home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    return home_visit_create(user=staff_qk, **record_data("home-visits", net))
 
 
 def post_photos(client, record, *files, caption=""):
@@ -134,7 +134,7 @@ def test_photo_is_not_on_a_public_media_url_nor_under_another_kind(client, net, 
     assert client.get("/media/" + photo.image.name).status_code == 404
     assert client.get(f"/services/outreach-events/{visit.pk}/photos/{photo.pk}/").status_code == 404
     assert client.get(f"/volunteering/home-visits/{visit.pk}/photos/{photo.pk}/").status_code == 404
-    other = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    other = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     assert client.get(f"/services/outreach-events/{other.pk}/photos/{photo.pk}/").status_code == 404
 
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def visit(net, staff_qk):
-    return home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    return home_visit_create(user=staff_qk, **record_data("home-visits", net))
 
 
 def form_data(client, url) -> dict:
@@ -67,7 +67,7 @@ def test_stale_delete_is_refused(client, net, staff_qk, manager_qk, visit):
 
 
 def test_stale_case_transition_is_refused(client, net, staff_qk, manager_qk):
-    case = intervention_create(user=staff_qk, **record_data("intervention", net))
+    case = intervention_create(user=staff_qk, **record_data("interventions", net))
     client.force_login(staff_qk)
     from antifraud.services import intervention_update
 

@@ -43,7 +43,7 @@ def test_manager_submits_and_analyst_approves(client, net, manager_qk, analyst_w
 
 
 def test_an_approver_who_recorded_that_month_may_not_approve(client, net, manager_qk, staff_qk):
-    outreach_event_create(user=manager_qk, **record_data("outreach_event", net))
+    outreach_event_create(user=manager_qk, **record_data("outreach-events", net))
     sub = submission_submit(user=manager_qk, branch=net["WH-QK-01"], month=AUG)
     other_manager = net.user("manager2", "WH-QK", "branch_manager")
     client.force_login(manager_qk)
@@ -103,7 +103,7 @@ def test_submitting_twice_or_a_future_month_is_a_form_error(client, net, manager
 def locked(net, staff_qk, manager_qk, analyst_wh):
     analyst_wh.first_name = "刘洋"
     analyst_wh.save()
-    event = outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    event = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     sub = submission_submit(user=manager_qk, branch=net["WH-QK-01"], month=AUG)
     submission_approve(sub, user=analyst_wh)
     return event

@@ -102,7 +102,7 @@ def test_tally_picker(client, net, staff_qk, analyst_wh):
 
 def test_follow_ups_list_due_and_overdue_visits_and_mark_done(client, net, staff_qk, staff_qk2):
     today = timezone.localdate()
-    data = record_data("home_visit", net)
+    data = record_data("home-visits", net)
     overdue = home_visit_create(user=staff_qk, **(data | {"occurred_on": today - datetime.timedelta(days=5)}))
     fresh = home_visit_create(user=staff_qk, **(data | {"occurred_on": today}))
     done = home_visit_create(

@@ -55,7 +55,7 @@ def test_commit_with_a_bad_row_writes_none(net, staff_qk, ledger):
 
 
 def test_duplicates_pass_only_when_allowed(net, staff_qk, ledger):
-    outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     path = ledger("outreach-events", [outreach()])
     assert post(token_client(staff_qk), path, "?dry_run=0").status_code == 400
     assert post(token_client(staff_qk), path, "?dry_run=0&allow_duplicates=1").status_code == 201
@@ -118,7 +118,7 @@ def test_unknown_kind_is_404(net, staff_qk, ledger):
 
 @pytest.mark.parametrize("accept", ["application/json", "*/*", "application/vnd.ms-excel"])
 def test_export_xlsx_with_filters(net, staff_qk, accept):
-    outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     client = token_client(staff_qk)
     response = client.get("/api/v1/ledgers/outreach-events/export.xlsx?date_from=2025-01-01", HTTP_ACCEPT=accept)
     assert response.status_code == 200

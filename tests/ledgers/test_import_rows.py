@@ -102,7 +102,7 @@ def test_dates_typed_as_text_and_amounts_as_text_are_read(ledger, net, staff_qk)
 
 
 def test_duplicates_within_the_file_and_against_the_portal(ledger, net, staff_qk):
-    home_visit_create(user=staff_qk, **record_data("home_visit", net))  # elderly 王** pension on DAY
+    home_visit_create(user=staff_qk, **record_data("home-visits", net))  # elderly 王** pension on DAY
     rows = [
         visit(),  # 2: same as the record already in the portal
         visit(customer_name_masked="李**"),  # 3: new
@@ -220,7 +220,7 @@ def test_a_commit_rechecks_what_changed_since_the_dry_run(ledger, net, staff_qk)
     path = ledger("outreach-events", [outreach()])
     assert run("outreach-events", path, staff_qk).problem_count == 0
     outreach_event_create(
-        user=staff_qk, **record_data("outreach_event", net) | {"venue_type": "community", "theme": "anti_fraud"}
+        user=staff_qk, **record_data("outreach-events", net) | {"venue_type": "community", "theme": "anti_fraud"}
     )
     outcome = run("outreach-events", path, staff_qk, commit=True)
     assert not outcome.committed and outcome.duplicate_count == 1 and OutreachEvent.objects.count() == 1

@@ -26,31 +26,31 @@ def full_records(kind_name, net, user) -> list[dict]:
     a, b = net.staff("WH-QK-01", "张三"), net.staff("WH-QK-01", "李四")
     net.staff("WH-QK-02", "张三")  # a namesake elsewhere in the subtree
     extra = {
-        "home_visit": dict(
+        "home-visits": dict(
             customer_age_band="80_plus",
             staff=[a, b],
             duration_minutes=45,
             recording_ref="REC-001",
             follow_up_done_on=DAY + datetime.timedelta(days=1),
         ),
-        "outreach_event": dict(place="百步亭社区"),
+        "outreach-events": dict(place="百步亭社区"),
         "financing": dict(credit_code=CREDIT_CODE, entities_covered=3, amount=Decimal("1234567.89")),
-        "love_station_tally": dict(),
-        "cash_service": dict(customer_description="某小学", staff_hours=Decimal("2.5")),
-        "intervention": dict(
+        "love-station-tallies": dict(),
+        "cash-services": dict(customer_description="某小学", staff_hours=Decimal("2.5")),
+        "interventions": dict(
             occurred_time=datetime.time(10, 30),
             customer_name_masked="李**",
             customer_age_band="70_79",
             staff=[a],
         ),
-        "awareness_session": dict(place="某中学"),
-        "volunteer_activity": dict(place="社区", hours=Decimal("16.5")),
-        "team": dict(disbanded_on=DAY + datetime.timedelta(days=3)),
-        "honour": dict(issuer="王**", recipient_staff=b, valid_until=DAY + datetime.timedelta(days=700), star_level=2),
+        "awareness-sessions": dict(place="某中学"),
+        "volunteer-activities": dict(place="社区", hours=Decimal("16.5")),
+        "teams": dict(disbanded_on=DAY + datetime.timedelta(days=3)),
+        "honours": dict(issuer="王**", recipient_staff=b, valid_until=DAY + datetime.timedelta(days=700), star_level=2),
     }[kind_name]
     base = record_data(kind_name, net) | extra
     second = base | {"notes": "=见附件\n第二行", "occurred_on": DAY - datetime.timedelta(days=40)}
-    if kind_name == "love_station_tally":
+    if kind_name == "love-station-tallies":
         second["service"] = "charging"
     return [base | {"notes": "第一条"}, second]
 
@@ -79,9 +79,9 @@ def writer(net):
 
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_export_then_import_gives_the_same_records(kind, client, net, writer, tmp_path):
-    spec = spec_for(kind.kind.slug)
-    created = [kind.create(user=writer, **fields) for fields in full_records(kind.name, net, writer)]
-    if kind.name == "intervention":  # a police-confirmed case too
+    spec = spec_for(kind.slug)
+    created = [kind.create(user=writer, **fields) for fields in full_records(kind.slug, net, writer)]
+    if kind.slug == "interventions":  # a police-confirmed case too
         created[1] = intervention_transition(
             created[1],
             user=writer,
@@ -105,9 +105,9 @@ def test_export_then_import_gives_the_same_records(kind, client, net, writer, tm
 
 
 def test_export_follows_the_list_filters_and_scope(client, net, writer, staff_qk):
-    kind = next(k for k in KINDS if k.name == "outreach_event")
+    kind = next(k for k in KINDS if k.slug == "outreach-events")
     for code, day in (("WH-QK-01", DAY), ("WH-QK-02", DAY), ("WH-BBT", DAY - datetime.timedelta(days=100))):
-        kind.create(user=writer, **record_data("outreach_event", net) | {"branch": net[code], "occurred_on": day})
+        kind.create(user=writer, **record_data("outreach-events", net) | {"branch": net[code], "occurred_on": day})
     client.force_login(writer)
     rows = list(
         load_workbook(io.BytesIO(export_xlsx(client, "outreach-events", "?date_from=2025-06-01"))).worksheets[0].values
@@ -119,16 +119,16 @@ def test_export_follows_the_list_filters_and_scope(client, net, writer, staff_qk
 
 
 def test_the_list_pages_export_button_exports_the_records_listed(client, net, writer):
-    kind = next(k for k in KINDS if k.name == "outreach_event")
+    kind = next(k for k in KINDS if k.slug == "outreach-events")
     for code, day in (("WH-QK-01", DAY), ("WH-QK-02", DAY), ("WH-BBT", DAY - datetime.timedelta(days=100))):
-        kind.create(user=writer, **record_data("outreach_event", net) | {"branch": net[code], "occurred_on": day})
+        kind.create(user=writer, **record_data("outreach-events", net) | {"branch": net[code], "occurred_on": day})
     client.force_login(writer)
-    page = client.get(kind.kind.url("list") + "?date_from=2025-06-01&page=1").content.decode()
+    page = client.get(kind.url("list") + "?date_from=2025-06-01&page=1").content.decode()
     link = re.search(r'href="([^"]+)" data-export="xlsx"', page)[1].replace("&amp;", "&")
     assert link == "/ledgers/outreach-events/export.xlsx?date_from=2025-06-01"  # the filters, not the page
     rows = list(load_workbook(io.BytesIO(b"".join(client.get(link).streaming_content))).worksheets[0].values)
     assert sorted(r[0] for r in rows[1:]) == ["WH-QK-01", "WH-QK-02"]
-    bad = client.get(kind.kind.url("list") + "?date_from=not-a-date").content.decode()
+    bad = client.get(kind.url("list") + "?date_from=not-a-date").content.decode()
     assert "data-export" not in bad  # no export of a list that shows nothing
 
 
@@ -143,9 +143,9 @@ def test_export_needs_login(client, net):
 
 
 def test_csv_export_has_the_template_columns_and_keeps_formulas_text(client, net, writer):
-    kind = next(k for k in KINDS if k.name == "home_visit")
+    kind = next(k for k in KINDS if k.slug == "home-visits")
     a = net.staff("WH-QK-01", "张三")
-    kind.create(user=writer, staff=[a], **record_data("home_visit", net) | {"notes": "=HYPERLINK(1)"})
+    kind.create(user=writer, staff=[a], **record_data("home-visits", net) | {"notes": "=HYPERLINK(1)"})
     client.force_login(writer)
     response = client.get("/ledgers/home-visits/export.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
@@ -159,7 +159,7 @@ def test_csv_export_has_the_template_columns_and_keeps_formulas_text(client, net
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_query_count_does_not_grow_with_rows(client, net, writer, fmt):
-    kind = next(k for k in KINDS if k.name == "home_visit")
+    kind = next(k for k in KINDS if k.slug == "home-visits")
     staff = [net.staff("WH-QK-01", "张三"), net.staff("WH-QK-01", "李四")]
     client.force_login(writer)
 
@@ -174,7 +174,7 @@ def test_export_query_count_does_not_grow_with_rows(client, net, writer, fmt):
             kind.create(
                 user=writer,
                 staff=staff,
-                **record_data("home_visit", net) | {"occurred_on": DAY - datetime.timedelta(days=len(str(i)) + i)},
+                **record_data("home-visits", net) | {"occurred_on": DAY - datetime.timedelta(days=len(str(i)) + i)},
             )
 
     add(2)

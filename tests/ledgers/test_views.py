@@ -85,7 +85,7 @@ def test_a_mixed_file_shows_every_problem_and_cannot_be_committed(client, net, s
 
 
 def test_likely_duplicates_need_an_explicit_yes(client, net, staff_qk, ledger):
-    outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
     client.force_login(staff_qk)
     response = upload(client, ledger("outreach-events", [outreach(), outreach(place="学校")]))
     page = client.get(response["Location"])

@@ -31,7 +31,7 @@ def outlet_scheme():
 
 @pytest.fixture
 def visit_with_photo(net, staff_qk):
-    visit = home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    visit = home_visit_create(user=staff_qk, **record_data("home-visits", net))
     photo_add(visit, user=staff_qk, upload=jpeg_with_exif(TAKEN), caption="上门办理养老金认证")
     return visit
 
@@ -163,6 +163,6 @@ def test_the_evidence_page_takes_the_same_queries_for_one_record_or_many(net, st
 
     one = queries()
     for _ in range(6):
-        visit = home_visit_create(user=staff_qk, **record_data("home_visit", net))
+        visit = home_visit_create(user=staff_qk, **record_data("home-visits", net))
         photo_add(visit, user=staff_qk, upload=jpeg_with_exif(TAKEN), caption="上门服务")
     assert queries() == one

@@ -77,7 +77,7 @@ def test_renew_extends_by_one_two_year_cycle_and_clears_the_warning(youth_title,
 
 
 def test_only_titles_have_a_lifecycle_and_a_reason_is_required(net, staff_qk, manager_qk, youth_title):
-    ticket = honour_create(user=staff_qk, **record_data("honour", net))
+    ticket = honour_create(user=staff_qk, **record_data("honours", net))
     with pytest.raises(ValidationError):
         honour_warn(ticket, user=manager_qk, reason="x")
     with pytest.raises(ValidationError) as refused:

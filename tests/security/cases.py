@@ -12,7 +12,6 @@ from django.test.client import MULTIPART_CONTENT, encode_multipart
 
 from core.kinds import kind_for_slug
 from tests.api.conftest import payload
-from tests.kinds import EDITS
 from tests.security.routes import Route, _slug_of, build
 from tests.security.world import DAY, FORM_DATA, FORM_EDITS, World, jpeg
 
@@ -104,10 +103,10 @@ def api_body(world: World, route: Route, method: str, role: str, target: str) ->
     code = world.code(target)
     slug = _slug_of(route.key)
     if name.endswith("-list") and kind_for_slug(slug):
-        return payload(EDITS[slug][0], world.net, branch=world.branch(target), occurred_on=CREATE_DAY)
+        return payload(slug, world.net, branch=world.branch(target), occurred_on=CREATE_DAY)
     if name.endswith("-detail") and kind_for_slug(slug):
-        edit = EDITS[slug][1]
-        full = payload(EDITS[slug][0], world.net, branch=world.branch(target)) | edit
+        edit = kind_for_slug(slug).sample.edit
+        full = payload(slug, world.net, branch=world.branch(target)) | edit
         return full if method == "PUT" else edit
     if name == "interventions-transition":
         return {"status": "police_notified"}

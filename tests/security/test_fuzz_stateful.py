@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from branches.models import Branch
 from tests.api import test_fuzz as fuzz
 from tests.api.conftest import payload
-from tests.kinds import EDITS
+from tests.kinds import KIND_IDS
 
 SCENARIOS = int(os.environ.get("FUZZ_STATEFUL_SCENARIOS", "40"))
 STEPS = 10
@@ -48,7 +48,7 @@ class _Codes(dict):
 
 
 # A create known to succeed for the fuzz user (a manager of WH), per collection.
-VALID_CREATES = {f"/api/v1/{slug}/": payload(EDITS[slug][0], _Codes()) for slug in EDITS} | {
+VALID_CREATES = {f"/api/v1/{slug}/": payload(slug, _Codes()) for slug in KIND_IDS} | {
     "/api/v1/submissions/": {"branch": "WH-QK-01", "month": "2025-07"},
     "/api/v1/targets/": {"branch": "WH-QK-01", "year": 2025, "metric": "home_visits", "value": "80"},
 }

@@ -35,7 +35,6 @@ from records.photos import clean_image
 from tests.api.conftest import payload, token_client
 from tests.conftest import record_data
 from tests.entry.conftest import jpeg_bytes, upload
-from tests.kinds import EDITS
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +123,7 @@ def test_the_service_refuses_every_date_outside_the_range(stations, root_user, k
     @example(value=TODAY)
     @example(value=TODAY + datetime.timedelta(days=1))
     def check(value):
-        fields = record_data(EDITS[kind.slug][0], net) | {name: value}
+        fields = record_data(kind.slug, net) | {name: value}
         if name != "occurred_on":
             fields["occurred_on"] = EARLIEST_DATE  # so that "not before the date" rules allow the value
         expected = range_messages(kind, name, value)
@@ -153,7 +152,7 @@ def test_the_api_refuses_every_date_outside_the_range_with_a_400(stations, root_
     @HYPOTHESIS
     @given(text=DATE_TEXTS)
     def check(text):
-        body = payload(EDITS[kind.slug][0], net, branch=net["WH-QK-01"]) | {name: text}
+        body = payload(kind.slug, net, branch=net["WH-QK-01"]) | {name: text}
         if name != "occurred_on":
             body["occurred_on"] = EARLIEST_DATE.isoformat()
         with transaction.atomic():
@@ -177,7 +176,7 @@ def test_the_api_refuses_every_date_outside_the_range_with_a_400(stations, root_
 @pytest.mark.parametrize("kind", record_kinds(), ids=[k.slug for k in record_kinds()])
 def test_a_list_filter_outside_the_range_is_refused_and_never_queried(stations, root_user, kind):
     net = stations
-    kind.create(user=root_user, **record_data(EDITS[kind.slug][0], net))
+    kind.create(user=root_user, **record_data(kind.slug, net))
     api = token_client(root_user)
     browser = Client()
     browser.force_login(root_user)
@@ -286,7 +285,7 @@ def test_an_implausible_exif_capture_time_is_dropped(moment):
 
 def test_a_photo_upload_keeps_no_implausible_capture_time(client, stations, root_user):
     kind = next(k for k in record_kinds() if k.slug == "home-visits")
-    record = kind.create(user=root_user, **record_data("home_visit", stations))
+    record = kind.create(user=root_user, **record_data("home-visits", stations))
     client.force_login(root_user)
     data = io.BytesIO(jpeg_bytes(taken="0001:01:01 00:00:00"))
     response = client.post(record.get_absolute_url(), {"photos": [upload(data.getvalue())]})

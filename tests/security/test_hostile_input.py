@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.validators import credit_code_check_char
 from services.models import OutreachEvent
 from tests.api.conftest import payload
-from tests.kinds import EDITS
+from tests.kinds import KIND_IDS
 from tests.security.world import DAY, FORM_DATA, MONTHS, World, jpeg, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -101,33 +101,33 @@ CASES = [
     Case("ui-json-body", "ui", "/services/home-visits/new/", b'{"occurred_on": "2025-08-14"}', 200, "occurred_on", content_type="application/json"),
     Case("ui-tally-unknown-group", "ui", "/services/love-station-tallies/tally/{station:qk}/2025-08-14/", {"visitor_group": "alien", "service": "water", "by": "1"}, 400),
     # ---- API: bodies ----------------------------------------------------------------------------
-    Case("api-body-over-2mb", "api", "/api/v1/outreach-events/", api("outreach_event", notes="x" * BIG), 413),
-    Case("api-notes-2001-chars", "api", "/api/v1/home-visits/", api("home_visit", notes="记" * 2001), 400, "notes"),
+    Case("api-body-over-2mb", "api", "/api/v1/outreach-events/", api("outreach-events", notes="x" * BIG), 413),
+    Case("api-notes-2001-chars", "api", "/api/v1/home-visits/", api("home-visits", notes="记" * 2001), 400, "notes"),
     Case("api-malformed-json", "api", "/api/v1/financing/", b'{"branch": "WH-QK-01",', 400, "detail"),
     Case("api-not-json", "api", "/api/v1/financing/", b"branch=WH-QK-01", 400, "detail"),
     Case("api-form-encoded", "api", "/api/v1/outreach-events/", b"branch=WH-QK-01", 415, "detail", content_type="application/x-www-form-urlencoded"),
     Case("api-text-plain", "api", "/api/v1/outreach-events/", b"hello", 415, "detail", content_type="text/plain"),
     Case("api-array-body", "api", "/api/v1/outreach-events/", b"[1, 2]", 400, "non_field_errors"),
     Case("api-nesting-bomb", "api", "/api/v1/outreach-events/", b"[" * 50_000 + b"]" * 50_000, 400, "detail"),
-    Case("api-nul-in-place", "api", "/api/v1/outreach-events/", api("outreach_event", place="社区\x00中心"), 400, "place"),
+    Case("api-nul-in-place", "api", "/api/v1/outreach-events/", api("outreach-events", place="社区\x00中心"), 400, "place"),
     Case("api-nan-literal", "api", "/api/v1/financing/", "{financing:NaN}", 400, "detail"),
     Case("api-amount-1e400", "api", "/api/v1/financing/", "{financing:1e400}", 400, "amount"),
     Case("api-amount-nan-string", "api", "/api/v1/financing/", api("financing", amount="NaN"), 400, "amount"),
     Case("api-amount-negative", "api", "/api/v1/financing/", api("financing", amount="-1"), 400, "amount"),
-    Case("api-future-date", "api", "/api/v1/home-visits/", api("home_visit", occurred_on=TOMORROW), 400, "occurred_on"),
+    Case("api-future-date", "api", "/api/v1/home-visits/", api("home-visits", occurred_on=TOMORROW), 400, "occurred_on"),
     Case("api-credit-code", "api", "/api/v1/financing/", api("financing", credit_code=WRONG_CHECK), 400, "credit_code"),
-    Case("api-notes-resident-id", "api", "/api/v1/home-visits/", api("home_visit", notes=f"身份证号{RESIDENT_ID}"), 400, "notes"),
-    Case("api-notes-mobile", "api", "/api/v1/home-visits/", api("home_visit", notes=f"电话 {MOBILE}"), 400, "notes"),
-    Case("api-choice-is-an-id", "api", "/api/v1/home-visits/", api("home_visit", customer_group=RESIDENT_ID), 400, "customer_group"),
-    Case("api-branch-is-a-mobile", "api", "/api/v1/home-visits/", api("home_visit", branch=MOBILE), 400, "branch"),
+    Case("api-notes-resident-id", "api", "/api/v1/home-visits/", api("home-visits", notes=f"身份证号{RESIDENT_ID}"), 400, "notes"),
+    Case("api-notes-mobile", "api", "/api/v1/home-visits/", api("home-visits", notes=f"电话 {MOBILE}"), 400, "notes"),
+    Case("api-choice-is-an-id", "api", "/api/v1/home-visits/", api("home-visits", customer_group=RESIDENT_ID), 400, "customer_group"),
+    Case("api-branch-is-a-mobile", "api", "/api/v1/home-visits/", api("home-visits", branch=MOBILE), 400, "branch"),
     Case("api-police-unit-mobile", "api", "{api:interventions}transition/", {"status": "police_notified", "police_unit": f"民警{MOBILE}"}, 400, "police_unit"),
     Case("api-submission-note-mobile", "api", "/api/v1/submissions/", {"branch": "WH-QK-01", "month": "2025-07", "note": f"联系{MOBILE}"}, 400, "note", role="mgr_qk"),
-    Case("api-bad-idempotency-key", "api", "/api/v1/outreach-events/", api("outreach_event"), 400, "Idempotency-Key", headers={"HTTP_IDEMPOTENCY_KEY": "has spaces"}),
+    Case("api-bad-idempotency-key", "api", "/api/v1/outreach-events/", api("outreach-events"), 400, "Idempotency-Key", headers={"HTTP_IDEMPOTENCY_KEY": "has spaces"}),
     # ---- API: locked month, mass assignment ----------------------------------------------------
-    Case("api-locked-month-create", "api", "/api/v1/home-visits/", api("home_visit", occurred_on=LOCKED_DAY), 409, "detail"),
+    Case("api-locked-month-create", "api", "/api/v1/home-visits/", api("home-visits", occurred_on=LOCKED_DAY), 409, "detail"),
     Case("api-locked-month-edit", "api", "{api:home-visits}", {"occurred_on": LOCKED_DAY}, 409, "detail", method="PATCH"),
     Case("api-mass-branch-elsewhere", "api", "{api:home-visits}", {"branch": "WH-BBT"}, 400, "branch", method="PATCH"),
-    Case("api-mass-created-by", "api", "/api/v1/outreach-events/", api("outreach_event", created_by="manager_qk"), 400, "created_by"),
+    Case("api-mass-created-by", "api", "/api/v1/outreach-events/", api("outreach-events", created_by="manager_qk"), 400, "created_by"),
     Case("api-mass-status", "api", "{api:interventions}", {"status": "confirmed"}, 400, "status", method="PATCH"),
     Case("api-mass-version", "api", "{api:home-visits}", {"version": 99, "customer_group": "ill"}, 400, "version", method="PATCH"),
     Case("api-mass-decided-by", "api", "/api/v1/submissions/", {"branch": "WH-QK-01", "month": "2025-07", "decided_by": "analyst_hq"}, 400, "decided_by", role="mgr_qk"),
@@ -149,7 +149,7 @@ def fill(value, world: World):
         value = value.replace(f"{{station:{target}}}", str(world.branch(target).pk))
     for role, user in world.users.items():
         value = value.replace(f"{{user:{role}}}", str(user.pk))
-    for slug in EDITS:
+    for slug in KIND_IDS:
         record = world.record(slug, "qk")
         value = value.replace(f"{{record:{slug}}}", record.get_absolute_url())
         value = value.replace(f"{{api:{slug}}}", f"/api/v1/{slug}/{record.pk}/")
@@ -233,7 +233,7 @@ def test_script_tags_are_stored_as_text_and_shown_escaped(in_world):
         html = browser.get(page).content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html, page
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html, page
-    api_body = payload("outreach_event", world.net) | {"notes": SCRIPT, "place": "社区"}
+    api_body = payload("outreach-events", world.net) | {"notes": SCRIPT, "place": "社区"}
     created = world.api("staff").post("/api/v1/outreach-events/", api_body, format="json")
     assert created.status_code == 201 and created.json()["notes"] == SCRIPT
     assert created["Content-Type"] == "application/json" and created["X-Content-Type-Options"] == "nosniff"

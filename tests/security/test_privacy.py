@@ -83,7 +83,7 @@ def test_the_admin_form_shows_the_number_masked(net, root_user, findings):
 
 def test_api_errors_show_the_number_masked(net, staff_qk, findings):
     api = token_client(staff_qk)
-    body = payload("home_visit", net) | {"customer_group": RESIDENT_ID, "branch": MOBILE}
+    body = payload("home-visits", net) | {"customer_group": RESIDENT_ID, "branch": MOBILE}
     response = api.post("/api/v1/home-visits/", body, format="json")
     assert response.status_code == 400
     text = response.content.decode()

@@ -30,7 +30,7 @@ def browser(staff_qk):
 
 @pytest.fixture
 def visit(net, staff_qk):
-    return home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    return home_visit_create(user=staff_qk, **record_data("home-visits", net))
 
 
 @pytest.mark.parametrize("data, name, content_type", DISGUISES, ids=IDS)

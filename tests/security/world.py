@@ -33,7 +33,7 @@ from reports.models import EvaluationItem, EvaluationScheme
 from reports.seed import seed_schemes
 from submissions.services import submission_approve, submission_return, submission_submit
 from tests.conftest import Network, record_data
-from tests.kinds import EDITS
+from tests.kinds import KINDS
 
 # Every row of the matrix names the roles in this order; "staff_admin" (WH-QK's manager with
 # the admin's staff status and every model permission, not a superuser) follows, its column
@@ -76,48 +76,9 @@ MONTHS = {
 # The record kind whose photos each app's photo URLs serve.
 PHOTO_KINDS = {"services": "home-visits", "antifraud": "interventions", "volunteering": "teams", "honours": "honours"}
 
-# A valid entry form of each kind (the branch is added per case).
-FORM_DATA = {
-    "home-visits": {"customer_group": "elderly", "customer_name_masked": "王**", "purpose": "pension"},
-    "outreach-events": {"venue_type": "community", "theme": "anti_fraud", "attendees": "40", "place": "社区"},
-    "financing": {
-        "sector": "tech",
-        "product": "kc_yunshandai",
-        "counterparty": "武汉某科技有限公司",
-        "entities_covered": "1",
-        "amount": "1000000.00",
-    },
-    "love-station-tallies": {"visitor_group": "delivery", "service": "charging", "count": "3"},
-    "cash-services": {
-        "service": "coin_counting",
-        "customer_type": "school",
-        "pieces_counted": "1200",
-        "amount": "600.00",
-        "staff_hours": "1.5",
-    },
-    "interventions": {
-        "channel": "counter_cash",
-        "fraud_type": "high_yield",
-        "amount_at_risk": "200000.00",
-        "status": "suspected",
-    },
-    "awareness-sessions": {"venue_type": "school", "audience": "80", "partner": "police"},
-    "volunteer-activities": {"theme": "elderly", "participants": "8", "beneficiaries": "30", "hours": "16.0"},
-    "teams": {"kind": "youth_vanguard", "name": "青年先锋队二队", "members": "6"},
-    "honours": {"kind": "pennant", "level": "customer", "title": "服务热情周到"},
-}
-FORM_EDITS = {
-    "home-visits": {"customer_group": "disabled"},
-    "outreach-events": {"attendees": "55"},
-    "financing": {"sector": "inclusive"},
-    "love-station-tallies": {"count": "9"},
-    "cash-services": {"pieces_counted": "1500"},
-    "interventions": {"fraud_type": "fake_investment"},
-    "awareness-sessions": {"audience": "120"},
-    "volunteer-activities": {"participants": "12"},
-    "teams": {"kind": "party_commando"},
-    "honours": {"kind": "praise_ticket"},
-}
+# A valid entry form of each kind (the branch is added per case), and a valid change of it.
+FORM_DATA = {k.slug: k.sample.form for k in KINDS}
+FORM_EDITS = {k.slug: k.sample.form_edit for k in KINDS}
 
 
 def jpeg(size=(32, 24), color="red") -> bytes:
@@ -158,7 +119,7 @@ class World:
         for target, code in CODES.items():
             branch = net[code]
             for kind in record_kinds():
-                fields = record_data(EDITS[kind.slug][0], net) | {"branch": branch, "notes": MARKERS[target]}
+                fields = record_data(kind.slug, net) | {"branch": branch, "notes": MARKERS[target]}
                 record = kind.create(user=self.root, **fields)
                 self.records[kind.slug, target] = record
             for slug in PHOTO_KINDS.values():

@@ -12,6 +12,3 @@ class VolunteerActivityViewSet(RecordViewSet):
 class TeamViewSet(RecordViewSet):
     kind_slug = "teams"
     serializer_class = serializers.TeamSerializer
-
-
-VIEWSETS = (VolunteerActivityViewSet, TeamViewSet)

@@ -1,0 +1,36 @@
+"""The record kinds of this app, as the registry (core/kinds.py) knows them."""
+
+from core.kinds import Ledger, RecordKind, Sample, Synthetic
+from honours import services, synthetic
+from honours.api import HonourViewSet
+from honours.filtersets import HonourFilterSet
+from honours.forms import HonourForm
+from honours.models import Honour
+from honours.views import HonourDetailView
+
+KINDS = (
+    RecordKind(
+        slug="honours",
+        model=Honour,
+        filterset=HonourFilterSet,
+        create=services.honour_create,
+        update=services.honour_update,
+        delete=services.honour_delete,
+        form_class=HonourForm,
+        list_columns=("kind", "level", "title", "recipient_staff", "status"),
+        detail_view=HonourDetailView,
+        viewset=HonourViewSet,
+        ledger=Ledger(
+            columns="branch occurred_on kind level title issuer recipient_staff valid_until star_level notes",
+            duplicate_key=("kind", "title", "recipient_staff"),
+            example={"kind": "pennant", "level": "customer", "title": "服务热情周到", "issuer": "王**"},
+        ),
+        synthetic=Synthetic(share=0.02, rows=synthetic.honours),
+        sample=Sample(
+            fields={"kind": "pennant", "level": "customer", "title": "服务热情周到"},
+            edit={"kind": "praise_ticket"},
+            form={"kind": "pennant", "level": "customer", "title": "服务热情周到"},
+            form_edit={"kind": "praise_ticket"},
+        ),
+    ),
+)
