@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from antifraud import services, synthetic
+from antifraud import notable, services, synthetic
 from antifraud.api.views import AwarenessSessionViewSet, InterventionViewSet
 from antifraud.filtersets import AwarenessSessionFilterSet, InterventionFilterSet
 from antifraud.forms import AwarenessSessionForm, InterventionForm
@@ -38,6 +38,8 @@ KINDS = (
             },
         ),
         synthetic=Synthetic(share=0.03, rows=synthetic.interventions),
+        notable=notable.notable_interventions,
+        report_cases=notable.intervention_cases,
         sample=Sample(
             fields={"channel": "counter_cash", "fraud_type": "high_yield", "amount_at_risk": Decimal("200000.00")},
             edit={"fraud_type": "fake_investment"},

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from branches import services as svc
+from branches.admin_base import ScopedAdminMixin
 from branches.models import Branch, Membership, Staff, Target
-from records.admin_base import ScopedAdminMixin
 
 
 @admin.register(Branch)

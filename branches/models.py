@@ -5,9 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from branches.scoping import ScopedQuerySet
 from core.catalogue import METRICS
 from core.privacy import validate_no_personal_identifiers
-from records.models import ScopedQuerySet
 
 PATH_SEGMENT_WIDTH = 7
 

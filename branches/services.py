@@ -11,7 +11,7 @@ from audit.models import AuditEntry
 from branches.access import access_for
 from branches.models import Branch, Membership, Staff, Target, path_segment
 from core.errors import OutOfScope
-from metrics.rebuild import rebuild
+from core.tree import subtree_moved
 
 BRANCH_FIELDS = {
     "code",
@@ -80,7 +80,7 @@ def branch_update(branch: Branch, *, user, **changes) -> Branch:
     if changed:
         audit(user=user, action=AuditEntry.Action.UPDATE, obj=current, branch=current, changes=changed)
     if moved:
-        rebuild()
+        subtree_moved()  # the roll-up store sums along the old paths: it is rebuilt
     return current
 
 

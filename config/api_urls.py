@@ -8,6 +8,7 @@ from core.kinds import record_kinds
 from metrics.api import tree_views as branches_api
 from metrics.api import views as metrics_api
 from records.api import auth, docs, tokens
+from submissions import api as submissions_api
 
 app_name = "api"
 
@@ -18,7 +19,7 @@ for kind in record_kinds():
     if kind.viewset is not None:
         router.register(kind.slug, kind.viewset, basename=kind.slug)
 router.register("targets", branches_api.TargetViewSet, basename="target")
-router.register("submissions", metrics_api.SubmissionViewSet, basename="submission")
+router.register("submissions", submissions_api.SubmissionViewSet, basename="submission")
 
 urlpatterns = [
     path("auth/login/", auth.LoginView.as_view(), name="login"),

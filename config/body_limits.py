@@ -19,8 +19,6 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
-# Room for the form's other fields and the multipart boundaries around the files.
-FORM_ALLOWANCE = 1024 * 1024
 API_PREFIX = "/api/"
 HTML_API_ROUTES = ("/api/v1/tokens/", "/api/v1/docs/")
 

@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "config.body_limits.RequestBodyLimitMiddleware",
     "config.sessions.AbsoluteSessionLimitMiddleware",
     # Sees the user REST framework authenticated from a token too (it sets request.user).
-    "config.cache_control.PrivateNoStoreMiddleware",
+    "core.cache_control.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Metrics clients signed in with the browser: only the views open to them (branches/access.py).
     "config.metrics_clients.MetricsClientMiddleware",
@@ -250,7 +250,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The client's address (config/client_address.py): REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
+# The client's address (core/client_address.py): REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT
 # proxies at TRUSTED_PROXY_IPS (addresses or networks, "*" for any: only when nothing else can
 # reach the app) the address they appended to TRUSTED_PROXY_HEADER. docs/deploy.md.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
@@ -260,7 +260,7 @@ if TRUSTED_PROXY_COUNT and not TRUSTED_PROXY_IPS:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT needs TRUSTED_PROXY_IPS: the proxies' addresses.")
 
 # Login throttling: username + IP, 5 failures, 15 minutes.
-AXES_CLIENT_IP_CALLABLE = "config.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

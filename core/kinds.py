@@ -75,6 +75,14 @@ class RecordKind:
     nav_links: tuple[NavLink, ...] = ()
     synthetic: Synthetic | None = None
     sample: Sample | None = None
+    # What stands out (the kind's notable.py). Each takes the kind's queryset, already limited to
+    # the user's scope, the node's subtree and the period where one applies:
+    # notable(qs, limit) -> records for the dashboard's "notable" panel, at most `limit`;
+    # lapsing(qs, today, days, limit) -> [{"honour": record, "days_left": n}] ending soon;
+    # report_cases(qs, limit) -> {group: records} told as stories in the highlights report.
+    notable: Callable | None = None
+    lapsing: Callable | None = None
+    report_cases: Callable | None = None
 
     @property
     def app(self) -> str:

@@ -1,4 +1,5 @@
-"""Notable recent records of a subtree: police-attended or confirmed interventions and honours.
+"""Notable recent records of a subtree: what each kind declares notable (core.kinds), such as
+police-attended or confirmed interventions and the highest honours.
 
 The one part of a dashboard that reads record tables: two queries for the records and one for
 their photos, whatever the number of rows, and never more than NOTABLE_LIMIT of each. Indexes
@@ -9,30 +10,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch
 
-from antifraud.models import Intervention
-from core.kinds import kind_for_model
+from core.kinds import kind_for_model, record_kinds
 from core.periods import Period
-from honours.models import Honour
 from records.models import Photo
 from records.pages.photos import photo_url
 
 NOTABLE_LIMIT = 8
-NOTABLE_STATUSES = (Intervention.Status.POLICE_ATTENDED, Intervention.Status.CONFIRMED)
-# Honours by standing, so a national title is not buried under the month's praise tickets.
-HONOUR_RANK = [
-    Honour.Level.NATIONAL,
-    Honour.Level.PROVINCIAL,
-    Honour.Level.BANK_HEAD_OFFICE,
-    Honour.Level.CITY,
-    Honour.Level.BANK_PROVINCIAL,
-    Honour.Level.DISTRICT,
-    Honour.Level.BANK_BRANCH,
-    Honour.Level.COMMUNITY,
-    Honour.Level.CUSTOMER,
-]
 
 
 @dataclass
@@ -68,43 +53,14 @@ def _in_period(qs, branch, period: Period):
 
 
 def notable_records(user, branch, period: Period) -> dict[str, list[Notable]]:
-    interventions = list(
-        _in_period(Intervention.objects.for_user(user), branch, period)
-        .filter(status__in=NOTABLE_STATUSES)
-        .select_related("branch")
-        .order_by("-occurred_on", "-id")[:NOTABLE_LIMIT]
-    )
-    honours = _top_honours(_in_period(Honour.objects.for_user(user), branch, period))
-    photos = _photos_of(interventions + honours)
-    return {
-        "interventions": [Notable(r, photos.get((Intervention, r.pk), [])) for r in interventions],
-        "honours": [Notable(r, photos.get((Honour, r.pk), [])) for r in honours],
+    """{slug: [Notable]} of every kind that declares what of it is notable."""
+    picked = {
+        kind.slug: kind.notable(_in_period(kind.model.objects.for_user(user), branch, period), NOTABLE_LIMIT)
+        for kind in record_kinds()
+        if kind.notable is not None
     }
-
-
-def _top_honours(honours) -> list:
-    """The NOTABLE_LIMIT honours of the queryset highest in HONOUR_RANK, newest first within a
-    level: one statement of a short, index-ordered pick per level (the honour_level_date index),
-    instead of ranking every honour of the period, inside the query that loads them."""
-    # The pick of one level, compiled once; each level reuses its SQL with its own value.
-    marker = "\x00level"
-    pick = honours.filter(level=marker).order_by("-occurred_on", "-id").values_list("id", "occurred_on")
-    sql, base = pick[:NOTABLE_LIMIT].query.sql_with_params()
-    at = base.index(marker)
-    unranked = [level for level in Honour.Level.values if level not in HONOUR_RANK]  # ranked last
-    parts, params = [], []
-    for rank, level in enumerate([*HONOUR_RANK, *unranked]):
-        rank = min(rank, len(HONOUR_RANK))
-        parts.append(f"SELECT {rank} AS rank, s{len(parts)}.* FROM ({sql}) s{len(parts)}")  # noqa: S608
-        params.extend([*base[:at], level, *base[at + 1 :]])
-    picked = RawSQL(  # noqa: S611 (the ORM's own SQL and parameters)
-        f"SELECT id FROM ({' UNION ALL '.join(parts)}) picked "  # noqa: S608 (parts are the ORM's SQL)
-        f"ORDER BY rank, occurred_on DESC, id DESC LIMIT {NOTABLE_LIMIT}",
-        params,
-    )
-    rows = Honour.objects.filter(pk__in=picked).select_related("branch", "recipient_staff")
-    rank = {level: i for i, level in enumerate(HONOUR_RANK)}
-    return sorted(rows, key=lambda h: (rank.get(h.level, len(HONOUR_RANK)), -h.occurred_on.toordinal(), -h.pk))
+    photos = _photos_of([r for records in picked.values() for r in records])
+    return {slug: [Notable(r, photos.get((type(r), r.pk), [])) for r in records] for slug, records in picked.items()}
 
 
 def _photos_of(records: list) -> dict[tuple[type, int], list]:

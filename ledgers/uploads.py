@@ -2,7 +2,7 @@
 
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 
-from config.body_limits import FORM_ALLOWANCE
+from core.uploads import FORM_ALLOWANCE
 from ledgers.files import max_upload_bytes
 
 

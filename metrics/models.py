@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from records.models import ScopedQuerySet
+from branches.scoping import ScopedQuerySet
 
 MONTH_FIELDS = tuple(f"m{i}" for i in range(1, 13))
 QUARTER_FIELDS = tuple(f"q{i}" for i in range(1, 5))

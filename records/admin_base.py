@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from branches.access import access_for
-from branches.models import Branch
+from branches.admin_base import ScopedAdminMixin
 from core.errors import OutOfScope, PeriodLocked, StaleEdit
 from records.pages.forms import mask_refused_input
 from records.services import check_can_write, check_months_open, months_touched
@@ -38,16 +38,6 @@ class RecordAdminForm(forms.ModelForm):
         except (PermissionDenied, PeriodLocked) as exc:
             raise ValidationError(str(exc)) from None
         return cleaned
-
-
-class ScopedAdminMixin:
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Branch:
-            kwargs["queryset"] = Branch.objects.for_user(request.user).filter(is_active=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class RecordAdmin(ScopedAdminMixin, admin.ModelAdmin):

@@ -1,5 +1,6 @@
-"""The records a report tells as stories: police-attended or confirmed interventions, honours
-(titles, commendation letters), large cash services for schools and institutions, and photos.
+"""The records a report tells as stories, as each kind declares them (core.kinds report_cases):
+police-attended or confirmed interventions, honours (titles, commendation letters), large cash
+services for schools and institutions; and photos.
 
 A fixed number of queries whatever the subtree's size; each list is capped.
 """
@@ -10,19 +11,14 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from antifraud.models import Intervention
 from core.kinds import kind_for_model, record_kinds
 from core.periods import Period
-from honours.models import Honour
 from records.models import Photo
 from records.pages.photos import photo_url
-from services.models import CashService
 
 CASE_LIMIT = 30
 PHOTO_LIMIT = 60
 PHOTOS_PER_SECTION = 6
-LARGE_CASH_PIECES = 1000
-CASE_STATUSES = (Intervention.Status.POLICE_ATTENDED, Intervention.Status.CONFIRMED)
 
 
 @dataclass
@@ -68,32 +64,13 @@ def _in_period(qs, branch, period: Period):
 
 def load_cases(user, node, period: Period) -> Cases:
     cases = Cases()
-    for case in (
-        _in_period(Intervention.objects.for_user(user), node, period)
-        .filter(status__in=CASE_STATUSES)
-        .select_related("branch")
-        .order_by("occurred_on", "id")[:CASE_LIMIT]
-    ):
-        cases.interventions[case.branch_id].append(case)
-    for honour in (
-        _in_period(Honour.objects.for_user(user), node, period)
-        .filter(kind__in=(Honour.Kind.TITLE, Honour.Kind.COMMENDATION_LETTER))
-        .exclude(status=Honour.Status.REVOKED)
-        .select_related("branch", "linked_type")
-        .order_by("occurred_on", "id")[:CASE_LIMIT]
-    ):
-        target = cases.titles if honour.kind == Honour.Kind.TITLE else cases.letters
-        target[honour.branch_id].append(honour)
-    for service in (
-        _in_period(CashService.objects.for_user(user), node, period)
-        .filter(
-            customer_type__in=(CashService.CustomerType.SCHOOL, CashService.CustomerType.INSTITUTION),
-            pieces_counted__gte=LARGE_CASH_PIECES,
-        )
-        .select_related("branch")
-        .order_by("-pieces_counted", "id")[:CASE_LIMIT]
-    ):
-        cases.cash[service.branch_id].append(service)
+    for kind in record_kinds():
+        if kind.report_cases is None:
+            continue
+        picked = kind.report_cases(_in_period(kind.model.objects.for_user(user), node, period), CASE_LIMIT)
+        for group, records in picked.items():
+            for record in records:
+                getattr(cases, group)[record.branch_id].append(record)
     for item in load_photos(user, node, period):
         if len(cases.photos[item.record.branch_id]) < PHOTOS_PER_SECTION:
             cases.photos[item.record.branch_id].append(item)

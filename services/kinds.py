@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from core.kinds import Ledger, NavLink, RecordKind, Sample, Synthetic
-from services import services, synthetic
+from services import notable, services, synthetic
 from services.api.views import (
     CashServiceViewSet,
     FinancingViewSet,
@@ -167,6 +167,7 @@ KINDS = (
             },
         ),
         synthetic=Synthetic(share=0.1, rows=synthetic.cash_services),
+        report_cases=notable.cash_service_cases,
         sample=Sample(
             fields={
                 "service": "coin_counting",

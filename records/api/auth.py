@@ -21,8 +21,8 @@ from rest_framework.views import APIView
 
 from audit.models import AuditEntry
 from branches.access import open_to_metrics_clients
-from config.cache_control import NO_STORE
-from config.client_address import client_ip
+from core.cache_control import NO_STORE
+from core.client_address import client_ip
 from records.api.authentication import PortalTokenAuthentication
 from records.api.exceptions import LoginLocked
 from records.api.tokens import token_audit

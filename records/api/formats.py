@@ -12,7 +12,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import DataAndFiles, FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer
 
-from config.control_characters import CheckedMultiPartParser, ControlCharacterRefused, check_form
+from core.control_characters import CheckedMultiPartParser, ControlCharacterRefused, check_form
 
 
 def _has_surrogate(text: str) -> bool:

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from config.body_limits import FORM_ALLOWANCE
 from core.errors import PeriodLocked
 from core.kinds import kind_for_slug
+from core.uploads import FORM_ALLOWANCE
 from records.pages.errors import ServiceRefusalsMixin
 from records.pages.forms import MAX_PHOTOS_PER_UPLOAD
 from records.photos import photo_add, photo_delete

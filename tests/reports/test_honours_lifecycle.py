@@ -144,7 +144,7 @@ def test_titles_lapsing_within_90_days_of_the_subtree(net, root_user, manager_qk
     with CaptureQueriesContext(connection) as ctx:
         found = lapsing_titles(manager_qk, net["WH-QK"], today=TODAY)
     assert len(ctx.captured_queries) == 1
-    assert [(i["honour"].pk, i["days_left"]) for i in found] == [(soon.pk, 30), (edge.pk, 90)]
+    assert [(i["record"].pk, i["days_left"]) for i in found] == [(soon.pk, 30), (edge.pk, 90)]
 
 
 def test_the_dashboard_warns_of_lapsing_titles(client, net, root_user, analyst_wh):
@@ -156,5 +156,5 @@ def test_the_dashboard_warns_of_lapsing_titles(client, net, root_user, analyst_w
     html = page.content.decode()
     panel = html[html.index('class="mb-3 lapsing-titles"') :].split("</section>")[0]
     assert page.status_code == 200
-    assert [i["honour"].pk for i in page.context["lapsing"]] == [soon.pk]
+    assert [i["record"].pk for i in page.context["lapsing"]] == [soon.pk]
     assert soon.title in panel and later.title not in panel and 'data-days-left="45"' in panel

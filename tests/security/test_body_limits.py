@@ -15,8 +15,9 @@ import pytest
 from django.conf import settings
 from django.test import Client, RequestFactory
 
-from config.body_limits import FORM_ALLOWANCE, RequestBodyLimitMiddleware, limit_for
+from config.body_limits import RequestBodyLimitMiddleware, limit_for
 from core.kinds import record_kinds
+from core.uploads import FORM_ALLOWANCE
 from ledgers.files import max_upload_bytes
 from records.pages.forms import MAX_PHOTOS_PER_UPLOAD
 from tests.security.routes import all_routes, build

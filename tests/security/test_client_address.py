@@ -1,5 +1,5 @@
 """Login throttling counts the client's address, behind the load balancer too
-(config/client_address.py): failures from client A lock user U out for A only; U logs in from
+(core/client_address.py): failures from client A lock user U out for A only; U logs in from
 B; a client cannot pass for another address by sending X-Forwarded-For, neither directly nor
 through the proxy. The HTML form and the API login share the logic."""
 
@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
-from config.client_address import client_ip
+from core.client_address import client_ip
 
 pytestmark = pytest.mark.django_db
 

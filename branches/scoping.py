@@ -1,0 +1,33 @@
+"""Row scope, enforced once for every table that hangs off the branch tree."""
+
+from django.db import models
+
+from core.dates import EARLIEST_DATE, LATEST_QUERY_DATE
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Row scope, enforced once: a user sees the subtrees of the nodes they hold a role on."""
+
+    branch_path_lookup = "branch__path"
+
+    def for_user(self, user):
+        from branches.access import access_for  # access reads the models this module serves
+
+        access = access_for(user)
+        if access.sees_everything:
+            return self
+        if not access.paths:
+            return self.none()
+        q = models.Q()
+        for path in access.paths:
+            q |= models.Q(**{f"{self.branch_path_lookup}__startswith": path})
+        return self.filter(q)
+
+    def in_subtree(self, branch):
+        return self.filter(**{f"{self.branch_path_lookup}__startswith": branch.path})
+
+    def dates(self, field_name, kind, order="ASC"):
+        """The dates inside the portal's range only (the admin's date hierarchy): a stored date
+        that cannot be read comes back as None and would take the list page down."""
+        inside = {f"{field_name}__range": (EARLIEST_DATE, LATEST_QUERY_DATE)}
+        return super().dates(field_name, kind, order).filter(**inside)

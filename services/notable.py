@@ -1,0 +1,18 @@
+"""What stands out among customer services: large cash services for schools and institutions,
+told as stories in the highlights report."""
+
+from services.models import CashService
+
+LARGE_CASH_PIECES = 1000
+
+
+def cash_service_cases(services, limit: int) -> dict[str, list]:
+    picked = (
+        services.filter(
+            customer_type__in=(CashService.CustomerType.SCHOOL, CashService.CustomerType.INSTITUTION),
+            pieces_counted__gte=LARGE_CASH_PIECES,
+        )
+        .select_related("branch")
+        .order_by("-pieces_counted", "id")
+    )
+    return {"cash": list(picked[:limit])}
