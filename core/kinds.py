@@ -47,6 +47,19 @@ class Synthetic:
 
 
 @dataclass(frozen=True)
+class ReportPart:
+    """A paragraph the kind adds to each branch's section of the highlights report.
+
+    write(writer, branch) returns the paragraph's parts ([] for none), built with the writer's
+    helpers (reports/highlights.py: has, fig, sentence, cases); `order` places it among the
+    report's own paragraphs: profile 0, services 10, financing 20, anti-fraud 30, people 40,
+    honours 50, love station 60, cash cases 70."""
+
+    order: int
+    write: Callable
+
+
+@dataclass(frozen=True)
 class Sample:
     """Valid data for tests and probes: the fields of one record besides its branch and date, a
     valid edit, the same two as entry-form data, and an outlet of the demo network where the
@@ -83,6 +96,10 @@ class RecordKind:
     notable: Callable | None = None
     lapsing: Callable | None = None
     report_cases: Callable | None = None
+    report_part: ReportPart | None = None
+    # demo(loader): adds the kind's records to the demo data (demo/network.py's DemoLoader gives
+    # branches, users, staff, rng, today and bulk(model, user, rows, m2m_rows)).
+    demo: Callable | None = None
 
     @property
     def app(self) -> str:

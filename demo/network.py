@@ -19,6 +19,7 @@ from audit.history import audit
 from audit.models import AuditEntry
 from branches.models import Branch, Membership, Role, Staff
 from branches.services import branch_create, target_set
+from core.kinds import record_kinds
 from honours.models import Honour
 from honours.services import honour_create
 from metrics.models import Submission
@@ -239,7 +240,7 @@ class DemoLoader:
 
     # --- records ----------------------------------------------------------------------
 
-    def _bulk(self, model, user, rows, m2m_rows=None):
+    def bulk(self, model, user, rows, m2m_rows=None):
         if rows:
             record_bulk_create(model, user=user, rows=rows, m2m_rows=m2m_rows)
 
@@ -266,7 +267,7 @@ class DemoLoader:
                 )
             )
             teams.append({"staff": self._pair(code)})
-        self._bulk(HomeVisit, user, rows, teams)
+        self.bulk(HomeVisit, user, rows, teams)
 
     def outreach(self, code, user, year, n):
         branch = self.branches[code]
@@ -283,7 +284,7 @@ class DemoLoader:
             )
             for day in _dates(self.rng, year, n)
         ]
-        self._bulk(OutreachEvent, user, rows)
+        self.bulk(OutreachEvent, user, rows)
 
     def financing(self, code, user, *, sector, products, enterprises, records, total, years):
         """`records` loans to exactly `enterprises` distinct enterprises, adding up to `total`."""
@@ -305,7 +306,7 @@ class DemoLoader:
                     amount=amount,
                 )
             )
-        self._bulk(Financing, user, rows)
+        self.bulk(Financing, user, rows)
         return rows
 
     def love_station(self, code, user, year):
@@ -324,7 +325,7 @@ class DemoLoader:
                             dict(branch=branch, occurred_on=day, visitor_group=group, service=service, count=count)
                         )
             day += datetime.timedelta(days=1)
-        self._bulk(LoveStationTally, user, rows)
+        self.bulk(LoveStationTally, user, rows)
 
     def volunteer(self, code, user, year, n, person_times):
         branch = self.branches[code]
@@ -341,7 +342,7 @@ class DemoLoader:
             )
             for day, p in zip(_dates(self.rng, year, n), participants, strict=True)
         ]
-        self._bulk(VolunteerActivity, user, rows)
+        self.bulk(VolunteerActivity, user, rows)
 
     def awareness(self, code, user, year, n, partner_weights=(3, 4, 2, 1)):
         branch = self.branches[code]
@@ -356,7 +357,7 @@ class DemoLoader:
             )
             for day in _dates(self.rng, year, n)
         ]
-        self._bulk(AwarenessSession, user, rows)
+        self.bulk(AwarenessSession, user, rows)
 
     def teams(self, code, user):
         branch, rows = self.branches[code], []
@@ -396,7 +397,7 @@ class DemoLoader:
                 members=6,
             )
         )
-        self._bulk(Team, user, rows)
+        self.bulk(Team, user, rows)
 
     def honours(self, code, user, kind, level, n, year, title, issuer):
         branch = self.branches[code]
@@ -404,7 +405,7 @@ class DemoLoader:
             dict(branch=branch, occurred_on=day, kind=kind, level=level, title=title, issuer=issuer)
             for day in _dates(self.rng, year, n)
         ]
-        self._bulk(Honour, user, rows)
+        self.bulk(Honour, user, rows)
 
     def cash(self, code, user, year, n):
         branch = self.branches[code]
@@ -425,7 +426,7 @@ class DemoLoader:
                     staff_hours=Decimal("1.5"),
                 )
             )
-        self._bulk(CashService, user, rows)
+        self.bulk(CashService, user, rows)
 
     # --- the article's stories, entered one by one through the services --------------
 
@@ -609,6 +610,9 @@ class DemoLoader:
         self.home_visits("WH-FTZ", admin, 2024, 71)
         self.home_visits("WH-FTZ", admin, 2026, 64)
         self.article_cases()
+        for kind in record_kinds():  # kinds that keep their demo data in their own app
+            if kind.demo is not None:
+                kind.demo(self)
 
     def targets(self):
         analyst = self.users["analyst_wh"]

@@ -48,14 +48,19 @@ class ReportPhoto:
 
 @dataclass
 class Cases:
-    interventions: dict = field(default_factory=lambda: defaultdict(list))
-    letters: dict = field(default_factory=lambda: defaultdict(list))
-    titles: dict = field(default_factory=lambda: defaultdict(list))
-    cash: dict = field(default_factory=lambda: defaultdict(list))
+    """Records told as stories, by group (a kind's report_cases names its groups, such as
+    "interventions") and branch: cases.interventions[branch_id] is a list of records."""
+
+    groups: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     photos: dict = field(default_factory=lambda: defaultdict(list))
 
+    def __getattr__(self, group: str) -> dict:
+        if group.startswith("__"):
+            raise AttributeError(group)
+        return self.groups[group]
+
     def of(self, branch) -> bool:
-        return any(branch.pk in d for d in (self.interventions, self.letters, self.titles, self.cash))
+        return any(branch.pk in by_branch for by_branch in self.groups.values())
 
 
 def _in_period(qs, branch, period: Period):
@@ -70,7 +75,7 @@ def load_cases(user, node, period: Period) -> Cases:
         picked = kind.report_cases(_in_period(kind.model.objects.for_user(user), node, period), CASE_LIMIT)
         for group, records in picked.items():
             for record in records:
-                getattr(cases, group)[record.branch_id].append(record)
+                cases.groups[group][record.branch_id].append(record)
     for item in load_photos(user, node, period):
         if len(cases.photos[item.record.branch_id]) < PHOTOS_PER_SECTION:
             cases.photos[item.record.branch_id].append(item)

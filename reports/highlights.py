@@ -6,10 +6,12 @@ metrics.selectors); the stories come from the records themselves (reports.cases)
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.utils import translation
 
 from branches.models import Branch
+from core.kinds import record_kinds
 from core.periods import Period
 from dashboards.labels import split_label
 from metrics.templatetags.figures import format_yuan
@@ -147,16 +149,19 @@ class _Writer:
     # --- a branch's section ------------------------------------------------------------------
 
     def branch(self, branch) -> list[list]:
-        paragraphs = [
-            self.profile(branch),
-            self.services(branch),
-            self.financing(branch),
-            self.antifraud(branch),
-            self.people(branch),
-            self.honours(branch),
-            self.love_station(branch),
-            self.cash_cases(branch),
+        writers = [
+            (0, self.profile),
+            (10, self.services),
+            (20, self.financing),
+            (30, self.antifraud),
+            (40, self.people),
+            (50, self.honours),
+            (60, self.love_station),
+            (70, self.cash_cases),
         ]
+        writers += [(k.report_part.order, partial(k.report_part.write, self)) for k in record_kinds() if k.report_part]
+        writers.sort(key=lambda pair: pair[0])  # stable: the report's own paragraph first on a tie
+        paragraphs = [write(branch) for _order, write in writers]
         has_records = any(p for p in paragraphs[1:]) or self.cases.of(branch)
         return [p for p in paragraphs if p] if has_records else []
 
