@@ -70,4 +70,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(**_at("METRICS_VERIFY_AT", "02:30")),
         "kwargs": {"verify": True},
     },
+    # Reminders (reminders/finding.py): what is due today, notified once per user and item.
+    "send-reminders-daily": {
+        "task": "reminders.send_reminders",
+        "schedule": crontab(**_at("REMINDERS_AT", "08:00")),
+    },
 }
+
+# Reminders: from this day of a month, a node whose previous month is not submitted is reminded
+# (the month is due by SUBMISSION_DUE_DAY); follow-ups overdue are reminded for this many days;
+# titles lapsing within this many days; targets behind pace in the last days of a quarter.
+REMINDER_SUBMISSION_DAY = int(os.environ.get("REMINDER_SUBMISSION_DAY", 8))
+REMINDER_OVERDUE_DAYS = int(os.environ.get("REMINDER_OVERDUE_DAYS", 14))
+REMINDER_HONOUR_DAYS = int(os.environ.get("REMINDER_HONOUR_DAYS", 90))
+REMINDER_TARGET_DAYS = int(os.environ.get("REMINDER_TARGET_DAYS", 14))
+# E-mail: reminders are also mailed to users with an address once an SMTP server is configured.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") in ("1", "true", "yes")
+    DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+REMINDER_EMAIL = bool(os.environ.get("EMAIL_HOST"))
+# The portal's address, for the links in e-mails (https://portal.example.cn).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ledgers",
     "reports",
     "background",
+    "reminders",
 ]
 
 MIDDLEWARE = [

@@ -178,6 +178,8 @@ RULES: list[tuple[str, Callable]] = [
         r"^ledgers:(template|export-xlsx|export-csv)$|^ledgers-api:(import|export-xlsx|export-csv)$",
         lambda w, r, t: {"slug": "home-visits"},
     ),
+    # notifications: each is its user's (WH-QK-01's staff and WH-BBT's manager)
+    (r"^reminders:(open|mark)$", lambda w, r, t: {"pk": w.notifications[t].pk}),
     # the REST API
     (r"^api:[\w-]+-detail$|^api:interventions-transition$", lambda w, r, t: _api_detail(w, r, t)),
     (r"^api:submission-(submit|nil-return|approve|return|reopen)$", _api_submission),

@@ -19,10 +19,12 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from knox.models import AuthToken
 from PIL import Image
 from rest_framework.test import APIClient
 
+from background.models import TaskRun
 from branches.models import Branch, Membership, Role
 from branches.services import branch_update, target_set
 from ledgers.models import ImportJob
@@ -30,6 +32,7 @@ from metrics.submissions import submission_approve, submission_return, submissio
 from portal.kinds import record_kinds
 from portal.models import Photo
 from portal.photos import photo_add
+from reminders.models import Notification
 from reports.models import EvaluationItem, EvaluationScheme
 from reports.seed import seed_schemes
 from tests.conftest import Network, record_data
@@ -151,6 +154,7 @@ class World:
             browser.force_login(user)
             self.sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
         self.records, self.photos, self.targets, self.submissions, self.jobs = {}, {}, {}, {}, {}
+        self.notifications = {}
         # Seeded by a data migration, which a flushing test elsewhere on this worker may have undone.
         seed_schemes(EvaluationScheme, EvaluationItem)
         self.scheme = EvaluationScheme.objects.order_by("position", "pk").first()
@@ -183,14 +187,24 @@ class World:
                 problem_count=1,
                 problems=[{"row": 2, "column": "A", "header": "网点", "message": "未知网点", "duplicate": False}],
             )
+            self.notifications[target] = Notification.objects.create(
+                user=owner,
+                branch=branch,
+                kind=Notification.Kind.MONTH_DUE,
+                key=f"world:{target}",
+                url=f"/submissions/{code}/2025-06/",
+                params={"month": "2025-06", "due": "2025-07-10"},
+            )
 
     def _admin_objects(self) -> dict:
         """Objects of the admin's models that no branch owns, one per target."""
         group = Group.objects.create(name="审计员")
+        check = TaskRun.objects.create(task="metrics.verify", started_at=timezone.now(), ok=True, summary="0")
         objects = {}
         for target, role in (("qk", "staff"), ("bbt", "mgr_bbt")):
             user = self.users[role]
             objects["auth.Group", target] = group
+            objects["background.TaskRun", target] = check
             objects[get_user_model()._meta.label, target] = user
             objects["knox.AuthToken", target] = self.tokens[role][0]
             objects["branches.Branch", target] = self.branch(target)
