@@ -187,6 +187,8 @@ RULES: list[tuple[str, Callable]] = [
     # reports: the highlights of a node, the evidence packs of a node for an evaluation scheme
     (r"^reports:highlights(-edit|-docx|-pdf)?$", lambda w, r, t: {"code": w.code(t)}),
     (r"^reports:evidence(-zip)?$", lambda w, r, t: {"code": w.code(t), "scheme": w.scheme.code}),
+    # documents built in the background: each is its user's
+    (r"^reports:build(-status|-file)?$", lambda w, r, t: {"token": w.builds[t].token}),
     # the Django admin
     (r"^admin:|^admin/", _admin),
 ]

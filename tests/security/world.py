@@ -24,7 +24,7 @@ from knox.models import AuthToken
 from PIL import Image
 from rest_framework.test import APIClient
 
-from background.models import TaskRun
+from background.models import DocumentBuild, TaskRun
 from branches.models import Branch, Membership, Role
 from branches.services import branch_update, target_set
 from ledgers.models import ImportJob
@@ -33,6 +33,7 @@ from portal.kinds import record_kinds
 from portal.models import Photo
 from portal.photos import photo_add
 from reminders.models import Notification
+from reports import builds
 from reports.models import EvaluationItem, EvaluationScheme
 from reports.seed import seed_schemes
 from tests.conftest import Network, record_data
@@ -154,7 +155,7 @@ class World:
             browser.force_login(user)
             self.sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
         self.records, self.photos, self.targets, self.submissions, self.jobs = {}, {}, {}, {}, {}
-        self.notifications = {}
+        self.notifications, self.builds = {}, {}
         # Seeded by a data migration, which a flushing test elsewhere on this worker may have undone.
         seed_schemes(EvaluationScheme, EvaluationItem)
         self.scheme = EvaluationScheme.objects.order_by("position", "pk").first()
@@ -187,6 +188,17 @@ class World:
                 problem_count=1,
                 problems=[{"row": 2, "column": "A", "header": "网点", "message": "未知网点", "duplicate": False}],
             )
+            self.builds[target] = DocumentBuild.objects.create(
+                token=secrets.token_urlsafe(24),
+                user=owner,
+                kind=DocumentBuild.Kind.HIGHLIGHTS_DOCX,
+                branch=branch,
+                params={"period": "2025"},
+                state=DocumentBuild.State.DONE,
+                file_name=f"highlights-{code}-2025.docx",
+                size=4,
+            )
+            builds.file_of(self.builds[target]).write_bytes(b"PK\x03\x04")
             self.notifications[target] = Notification.objects.create(
                 user=owner,
                 branch=branch,

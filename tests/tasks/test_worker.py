@@ -39,7 +39,8 @@ def queue(settings, tmp_path):
 
 @pytest.fixture
 def worker(queue, tmp_path, settings):
-    w = Worker(tmp_path, queue, {"LEDGER_UPLOAD_DIR": str(settings.LEDGER_UPLOAD_DIR)})
+    env = {"LEDGER_UPLOAD_DIR": str(settings.LEDGER_UPLOAD_DIR), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    w = Worker(tmp_path, queue, env)
     yield w.start()
     w.stop()
 
@@ -138,3 +139,21 @@ def test_a_lost_worker_machine_leaves_the_import_to_the_next_worker(net, staff_q
     job = wait_for(job.pk, lambda j: not j.is_running, 180 + VISIBILITY_TIMEOUT, worker)
     assert_ended_once(job)
     assert job.state == S.COMMITTED and job.attempts == 2
+
+
+def test_a_report_document_built_on_the_worker(net, staff_qk, worker):
+    from background.models import DocumentBuild
+    from reports import builds
+    from services.services import outreach_event_create
+    from tests.conftest import record_data
+
+    outreach_event_create(user=staff_qk, **record_data("outreach_event", net))
+    build = builds.start(
+        user=staff_qk, kind=DocumentBuild.Kind.HIGHLIGHTS_PDF, branch=net["WH-QK-01"], params={"period": "2025"}
+    )
+    deadline = time.monotonic() + 120
+    while (build := DocumentBuild.objects.get(pk=build.pk)).is_running:
+        assert time.monotonic() < deadline, worker.log()[-3000:]
+        time.sleep(0.2)
+    assert build.state == DocumentBuild.State.DONE, (build.error, worker.log()[-3000:])
+    assert builds.file_of(build).read_bytes().startswith(b"%PDF") and build.size == builds.file_of(build).stat().st_size
