@@ -22,6 +22,7 @@ run: deps
 	$(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop); a Celery worker beside it runs the background tasks"
+	mkdir -p .celery
 	DEBUG=1 $(VENV)/bin/celery -A background worker --beat --loglevel warning --concurrency 1 \
 	  --schedule $(CURDIR)/.celery/beat-schedule & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
@@ -34,6 +35,7 @@ worker: deps
 
 # The schedule of the periodic tasks (nightly checks, reminders): exactly one per deployment.
 beat: deps
+	mkdir -p .celery
 	$(VENV)/bin/celery -A background beat --loglevel info --schedule $(or $(BEAT_SCHEDULE),$(CURDIR)/.celery/beat-schedule)
 
 # Production serving: PORTAL_ENV=production, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL from the

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from branches.access import open_to_metrics_clients
 from reminders import services
 from reminders.text import sentence
 
@@ -24,6 +25,7 @@ def notifications(request):
     return render(request, "reminders/list.html", context)
 
 
+@open_to_metrics_clients  # every page's navigation bar asks, theirs too (a count of their own)
 @login_required
 @require_safe
 def bell(request):

@@ -79,6 +79,8 @@ UI_IMPORT_POST = row("400      400      400      403      403      403      L   
 # Notifications are their user's (WH-QK-01's staff and WH-BBT's manager); everyone has a list.
 UI_NOTIFICATION = row("302/404  404      404/302  404      404      403      L        L")
 UI_MARK_ALL_READ = row("302     302      302      302      302      403      L        L")
+# The bell's count is asked by every page's navigation bar, the metrics client's too.
+UI_BELL = row("       200      200      200      200      200      200      L        L")
 # Any reader of the node keeps a draft of its highlights report of their own.
 UI_OWN_DRAFT = row("  302/404  302/404  404/302  302      302      403      L        L")
 EVERYONE_200, EVERYONE_302, EVERYONE_405, EVERYONE_L = row("200"), row("302"), row("405"), row("L")
@@ -119,7 +121,7 @@ UI: dict[str, dict] = {
     "reports:build-status": only(GET=UI_JOB),
     "reports:build-file": only(GET=UI_JOB),
     "reminders:list": only(GET=UI_READ),
-    "reminders:bell": only(GET=UI_READ),
+    "reminders:bell": only(GET=UI_BELL),
     "reminders:read-all": only(POST=UI_MARK_ALL_READ),
     "reminders:open": only(POST=UI_NOTIFICATION),
     "reminders:mark": only(POST=UI_NOTIFICATION),
