@@ -81,6 +81,7 @@ UI_NOTIFICATION = row("302/404  404      404/302  404      404      403      L  
 UI_MARK_ALL_READ = row("302     302      302      302      302      403      L        L")
 # The bell's count is asked by every page's navigation bar, the metrics client's too.
 UI_BELL = row("       200      200      200      200      200      200      L        L")
+UI_BELL_OTHER = row(" 405      405      405      405      405      405      L        L")
 # Any reader of the node keeps a draft of its highlights report of their own.
 UI_OWN_DRAFT = row("  302/404  302/404  404/302  302      302      403      L        L")
 EVERYONE_200, EVERYONE_302, EVERYONE_405, EVERYONE_L = row("200"), row("302"), row("405"), row("L")
@@ -121,7 +122,7 @@ UI: dict[str, dict] = {
     "reports:build-status": only(GET=UI_JOB),
     "reports:build-file": only(GET=UI_JOB),
     "reminders:list": only(GET=UI_READ),
-    "reminders:bell": only(GET=UI_BELL),
+    "reminders:bell": only(UI_BELL_OTHER, GET=UI_BELL),
     "reminders:read-all": only(POST=UI_MARK_ALL_READ),
     "reminders:open": only(POST=UI_NOTIFICATION),
     "reminders:mark": only(POST=UI_NOTIFICATION),
