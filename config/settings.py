@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "ledgers",
     "reports",
     "demo",
+    "background",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +284,8 @@ LEDGER_IMPORTS_PER_USER = envint("LEDGER_IMPORTS_PER_USER", 2)
 LEDGER_IMPORTS_TOTAL = envint("LEDGER_IMPORTS_TOTAL", 4)
 if os.environ.get("LEDGER_UPLOAD_DIR"):
     LEDGER_UPLOAD_DIR = Path(os.environ["LEDGER_UPLOAD_DIR"])
+# Background work on Celery: broker, results, acknowledgement (background/conf.py).
+from background.conf import *  # noqa: E402, F403
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

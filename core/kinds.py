@@ -97,6 +97,9 @@ class RecordKind:
     lapsing: Callable | None = None
     report_cases: Callable | None = None
     report_part: ReportPart | None = None
+    # Finders of reminders about the kind's records: finder(today) -> [core.reminders.Due]
+    # (the reminders feature sends them; its Notification.Kind names each kind of reminder).
+    reminders: tuple[Callable, ...] = ()
     # demo(loader): adds the kind's records to the demo data (demo/network.py's DemoLoader gives
     # branches, users, staff, rng, today and bulk(model, user, rows, m2m_rows)).
     demo: Callable | None = None

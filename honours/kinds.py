@@ -1,7 +1,7 @@
 """The record kinds of this app, as the registry (core/kinds.py) knows them."""
 
 from core.kinds import Ledger, RecordKind, Sample, Synthetic
-from honours import notable, services, synthetic
+from honours import notable, reminders, services, synthetic
 from honours.api import HonourViewSet
 from honours.filtersets import HonourFilterSet
 from honours.forms import HonourForm
@@ -29,6 +29,7 @@ KINDS = (
         notable=notable.notable_honours,
         lapsing=notable.lapsing_titles,
         report_cases=notable.honour_cases,
+        reminders=(reminders.honours_lapsing,),
         sample=Sample(
             fields={"kind": "pennant", "level": "customer", "title": "服务热情周到"},
             edit={"kind": "praise_ticket"},

@@ -83,9 +83,19 @@ def _normal(header) -> str:
 
 class LedgerImport:
     def __init__(
-        self, spec: LedgerSpec, user, *, allow_duplicates=False, progress: Callable | None = None, source: str = ""
+        self,
+        spec: LedgerSpec,
+        user,
+        *,
+        allow_duplicates=False,
+        progress: Callable | None = None,
+        source: str = "",
+        guard=None,
     ):
         self.spec, self.user = spec, user
+        # Called inside the commit's transaction: guard.enter() before the first row is written
+        # (it may raise to write nothing), guard.leave(outcome) after the last one.
+        self.guard = guard
         self.source = source  # the file, named in the audit entries of what it writes
         self.allow_duplicates = allow_duplicates and not spec.strict_duplicates
         self.progress = progress or (lambda done, total, writing: None)
@@ -168,12 +178,16 @@ class LedgerImport:
             return
         try:
             with transaction.atomic():
+                if self.guard:
+                    self.guard.enter()
                 for chunk in self.spool.chunks():
                     self._service(chunk, write=not self.blocked)
                     self.progress(self.outcome.created, self.spool.rows, True)
                 if self.blocked:
                     raise _Rollback
                 self.outcome.committed = True
+                if self.guard:
+                    self.guard.leave(self.outcome)
         except _Rollback:
             self.outcome.created = 0
 
@@ -382,8 +396,19 @@ class LedgerImport:
 
 
 def import_ledger(
-    spec: LedgerSpec, path, user, *, commit: bool, allow_duplicates=False, progress=None, source: str = ""
+    spec: LedgerSpec,
+    path,
+    user,
+    *,
+    commit: bool,
+    allow_duplicates=False,
+    progress=None,
+    source: str = "",
+    guard=None,
 ) -> Outcome:
-    """Check (and with commit, write) the ledger at `path`; `source` names it in the audit."""
-    importer = LedgerImport(spec, user, allow_duplicates=allow_duplicates, progress=progress, source=source)
+    """Check (and with commit, write) the ledger at `path`; `source` names it in the audit;
+    `guard` is told inside the commit's transaction (LedgerImport)."""
+    importer = LedgerImport(
+        spec, user, allow_duplicates=allow_duplicates, progress=progress, source=source, guard=guard
+    )
     return importer.run(path, commit=commit)

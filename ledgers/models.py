@@ -27,6 +27,11 @@ class ImportJob(models.Model):
     allow_duplicates = models.BooleanField(default=False)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     rows_done = models.PositiveIntegerField(default=0)
+    # Whether rows_done counts rows written (the commit's transaction) rather than rows checked.
+    writing = models.BooleanField(default=False)
+    # How many times a worker started this job's current run: a run whose worker died is
+    # delivered again, up to ledgers.jobs.MAX_ATTEMPTS times.
+    attempts = models.PositiveSmallIntegerField(default=0)
     good_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     problem_count = models.PositiveIntegerField(default=0)

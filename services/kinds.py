@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from core.kinds import Ledger, NavLink, RecordKind, Sample, Synthetic
-from services import notable, services, synthetic
+from services import notable, reminders, services, synthetic
 from services.api.views import (
     CashServiceViewSet,
     FinancingViewSet,
@@ -48,6 +48,7 @@ KINDS = (
         ),
         nav_links=(NavLink(_("Home-visit follow-ups"), "services:home-visit-follow-ups"),),
         synthetic=Synthetic(share=0.18, rows=synthetic.home_visits),
+        reminders=(reminders.follow_ups,),
         sample=Sample(
             fields={"customer_group": "elderly", "customer_name_masked": "王**", "purpose": "pension"},
             edit={"customer_group": "disabled"},

@@ -178,6 +178,8 @@ RULES: list[tuple[str, Callable]] = [
         r"^ledgers:(template|export-xlsx|export-csv)$|^ledgers-api:(import|export-xlsx|export-csv)$",
         lambda w, r, t: {"slug": "home-visits"},
     ),
+    # notifications: each is its user's (WH-QK-01's staff and WH-BBT's manager)
+    (r"^reminders:(open|mark)$", lambda w, r, t: {"pk": w.notifications[t].pk}),
     # the REST API
     (r"^api:[\w-]+-detail$|^api:interventions-transition$", lambda w, r, t: _api_detail(w, r, t)),
     (r"^api:submission-(submit|nil-return|approve|return|reopen)$", _api_submission),
@@ -185,6 +187,8 @@ RULES: list[tuple[str, Callable]] = [
     # reports: the highlights of a node, the evidence packs of a node for an evaluation scheme
     (r"^reports:highlights(-edit|-docx|-pdf)?$", lambda w, r, t: {"code": w.code(t)}),
     (r"^reports:evidence(-zip)?$", lambda w, r, t: {"code": w.code(t), "scheme": w.scheme.code}),
+    # documents built in the background: each is its user's
+    (r"^reports:build(-status|-file)?$", lambda w, r, t: {"token": w.builds[t].token}),
     # the Django admin
     (r"^admin:|^admin/", _admin),
 ]
