@@ -19,10 +19,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from ledgers.columns import OMIT, CellError, StaffColumn, StaffListColumn, shown
-from ledgers.files import FileRefused, open_ledger
+from ledgers.cells import scaled
+from ledgers.columns import OMIT, CellError, DecimalColumn, StaffColumn, StaffListColumn, shown
+from ledgers.files import FileRefused
+from ledgers.headers import HeaderTable, locate, row_ranges, skipped_row
 from ledgers.lookups import Lookups
-from ledgers.sheet import ERROR, FORMULA, VALUE, iter_rows
+from ledgers.sheet import ERROR, FORMULA, VALUE
+from ledgers.sources import open_source
 from ledgers.specs import LedgerSpec, example_marker
 from ledgers.spool import Spool
 from portal.models import AuditEntry
@@ -61,6 +64,7 @@ class Outcome:
     file_error: str = ""
     seconds: float = 0.0
     committed: bool = False
+    notes: list = field(default_factory=list)  # what the import read, skipped or converted
 
     def add(self, problem: Problem) -> None:
         self.problem_count += 1
@@ -77,8 +81,14 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _normal(header) -> str:
-    return "".join(str(header or "").split()).rstrip("*＊").casefold()
+def _first_row(ref: str) -> int:
+    digits = ref.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    return int(digits) if digits.isdigit() else 0
+
+
+def _last_row(ref: str) -> int:
+    digits = ref.split(":")[-1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    return int(digits) if digits.isdigit() else 0
 
 
 class LedgerImport:
@@ -106,7 +116,7 @@ class LedgerImport:
     def run(self, path, *, commit: bool) -> Outcome:
         started = time.monotonic()
         try:
-            workbook = open_ledger(path)
+            workbook = open_source(path)
         except FileRefused as exc:
             self.outcome.file_error = str(exc)
             return self.outcome
@@ -134,18 +144,34 @@ class LedgerImport:
         self.outcome.seconds = time.monotonic() - started
         return self.outcome
 
-    def _check_rows(self, workbook) -> None:
+    def _check_rows(self, source) -> None:
         """Every row parsed and checked; in a commit the good ones are spooled for _write."""
-        if workbook.merged:
-            self._refuse_merged(workbook.merged)
-        rows = iter_rows(workbook)
-        first = next(rows, None)
-        if first is None or first[0] != 1:
-            raise FileRefused(_("The first row must hold the column headers of the template."))
-        self.index = self._read_headers(first[1])
-        total = workbook.data_rows
+        table = HeaderTable.for_spec(self.spec)
+        sheet, found = locate(source.sheets, table)
+        if found is None:
+            raise FileRefused(self._no_header())
+        sheet.prepare()
+        header_row = found.number
+        merged = [ref for ref in sheet.merged if _last_row(ref) >= header_row]
+        if merged:
+            self._refuse_merged(merged, header_row)
+        if len([s for s in source.sheets if not s.hidden]) > 1:
+            self.outcome.notes.append(_("Read the sheet “%(sheet)s”.") % {"sheet": shown(sheet.name)})
+        if found.titles:
+            self.outcome.notes.append(
+                _("Rows %(rows)s are a title above the header; skipped.") % {"rows": row_ranges(found.titles)}
+            )
+        self.index = self._read_headers(found.cells, table, found.unit)
+        total = max(sheet.total - header_row + 1, 0)
+        skipped: dict[str, list[int]] = {"total": [], "signature": []}
         chunk: list = []
-        for number, cells in rows:
+        for number, cells in sheet.rows():
+            if number <= header_row:
+                continue
+            reason = skipped_row(cells)
+            if reason is not None:
+                skipped[reason].append(number)
+                continue
             parsed = self._parse(number, cells)
             if parsed is not None:
                 chunk.append(parsed)
@@ -156,6 +182,15 @@ class LedgerImport:
         if chunk:
             self._check_chunk(chunk)
         self.progress(self.outcome.rows, total, False)
+        if skipped["total"]:
+            self.outcome.notes.append(
+                _("Rows %(rows)s are totals (合计/小计/总计); skipped.") % {"rows": row_ranges(skipped["total"])}
+            )
+        if skipped["signature"]:
+            self.outcome.notes.append(
+                _("Rows %(rows)s are signature lines (制表人, 审核人, ...); skipped.")
+                % {"rows": row_ranges(skipped["signature"])}
+            )
         if self.outcome.rows == 0:
             raise FileRefused(_("The sheet has headers but no rows to import."))
 
@@ -177,8 +212,16 @@ class LedgerImport:
         except _Rollback:
             self.outcome.created = 0
 
-    def _refuse_merged(self, merged: list[str]) -> None:
-        header = [ref for ref in merged if ref.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "1"]
+    def _no_header(self) -> str:
+        with translation.override("zh-hans"):
+            names = "、".join(f"“{c.header}”" for c in self.spec.columns[:4])
+        return _(
+            "No header row found for %(kind)s: one of the first rows must name the ledger's columns, "
+            "one per cell, such as %(names)s (see the template)."
+        ) % {"kind": self.spec.kind.label_plural, "names": names}
+
+    def _refuse_merged(self, merged: list[str], header_row: int = 1) -> None:
+        header = [ref for ref in merged if _first_row(ref) <= header_row]
         if header:
             raise FileRefused(
                 _("The header row has merged cells (%(cells)s). Unmerge them: each column needs its own header.")
@@ -189,15 +232,11 @@ class LedgerImport:
             % {"cells": ", ".join(merged[:5])}
         )
 
-    def _read_headers(self, cells: dict) -> dict[str, int]:
-        names = {}
-        for column in self.spec.columns:
-            names[_normal(column.name)] = column.name
-            for language in ("zh-hans", "en"):
-                with translation.override(language):
-                    names[_normal(column.header)] = column.name
+    def _read_headers(self, cells: dict, table: HeaderTable, unit=None) -> dict[str, int]:
         index: dict[str, int] = {}
-        problems = []
+        problems, ignored = [], []
+        self.ignored: set[int] = set()
+        self.scales: dict[str, object] = {}
         for position, (kind, value) in sorted(cells.items()):
             letter = get_column_letter(position)
             if kind == VALUE and _blank(value):
@@ -205,7 +244,11 @@ class LedgerImport:
             if kind != VALUE or not isinstance(value, str):
                 problems.append(_("column %(col)s: the header must be text") % {"col": letter})
                 continue
-            name = names.get(_normal(value))
+            name = table.name_of(value)
+            if name is None and table.ignored(value):
+                self.ignored.add(position)
+                ignored.append(f"{letter}“{shown(value.strip())}”")
+                continue
             if name is None:
                 problems.append(
                     _("column %(col)s “%(header)s” is not a column of this ledger")
@@ -215,6 +258,12 @@ class LedgerImport:
                 problems.append(_("column %(col)s repeats “%(header)s”") % {"col": letter, "header": shown(value)})
             else:
                 index[name] = position
+                column = next(c for c in self.spec.columns if c.name == name)
+                factor = table.unit_of(value)
+                if factor is None and "元" not in value and "amount" in name:
+                    factor = unit  # the sheet's 单位：万元 line, unless the header names its unit
+                if isinstance(column, DecimalColumn) and factor is not None and factor != 1:
+                    self.scales[name] = factor
         with translation.override("zh-hans"):
             missing = [c.header for c in self.spec.columns if c.name not in index]
         if missing:
@@ -227,6 +276,17 @@ class LedgerImport:
                 % {"kind": self.spec.kind.label_plural, "problems": "; ".join(problems)}
             )
         self.headers = {position: name for name, position in index.items()}
+        if ignored:
+            self.outcome.notes.append(
+                _("Column %(columns)s numbers the rows and is not part of the ledger; ignored.")
+                % {"columns": "、".join(ignored)}
+            )
+        if self.scales:
+            headers = "、".join(f"“{self._header_of(name)}”" for name in self.scales)
+            self.outcome.notes.append(
+                _("Amounts in %(columns)s are in 万元 (ten thousand yuan) and were converted to yuan (×10,000).")
+                % {"columns": headers}
+            )
         return index
 
     # --- one row -----------------------------------------------------------------------
@@ -276,12 +336,12 @@ class LedgerImport:
                 message = _("Cell %(cell)s holds an error value (%(value)s).")
                 self._cell_problem(number, position, message % {"cell": ref, "value": shown(value)})
             elif name is None:
-                if not _blank(value):
+                if not _blank(value) and position not in self.ignored:
                     message = _("Cell %(cell)s is outside the ledger's columns (no header above it).")
                     self._cell_problem(number, position, message % {"cell": ref})
                 continue
             else:
-                raw[name] = value
+                raw[name] = scaled(value, self.scales[name]) if name in self.scales else value
                 continue
             unreadable.add(name)
         fields, m2m = {}, {}

@@ -85,10 +85,20 @@ def test_a_picture_is_refused(tmp_path, net, staff_qk):
     assert "xlsx" in refused(path, staff_qk)
 
 
-def test_a_csv_renamed_is_refused(tmp_path, net, staff_qk):
+def test_a_csv_named_xlsx_is_read_as_csv_and_its_rows_checked(tmp_path, net, staff_qk):
+    # CSV is accepted (issue 20): what the bytes are decides, not the name.
     path = tmp_path / "ledger.xlsx"
     path.write_text(",".join(headers("home-visits")) + "\nWH-QK-01,2025-08-14,老年客户,王**\n", encoding="utf-8")
-    assert "CSV" in refused(path, staff_qk)
+    outcome = run("home-visits", path, staff_qk, commit=True)
+    assert not outcome.file_error and outcome.created == 0 and HomeVisit.objects.count() == 0
+    assert [(p["row"], p["column"]) for p in outcome.problems] == [(2, "F")]  # 事由 is required
+
+
+def test_text_that_is_no_ledger_is_refused_saying_what_a_header_holds(tmp_path, net, staff_qk):
+    path = tmp_path / "letter.xlsx"
+    path.write_text("各位同事：\n请于月底前报送台账。\n", encoding="utf-8")
+    message = refused(path, staff_qk)
+    assert "header" in message and "机构" in message
 
 
 def test_an_encrypted_workbook_is_refused(net, staff_qk):
