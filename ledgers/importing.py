@@ -42,15 +42,19 @@ class Problem:
     header: str
     message: str
     duplicate: bool = False
+    link: str = ""  # the existing record a likely duplicate resembles
 
     def as_dict(self) -> dict:
-        return {
+        answer = {
             "row": self.row,
             "column": get_column_letter(self.column) if self.column else "",
             "header": self.header,
             "message": self.message,
             "duplicate": self.duplicate,
         }
+        if self.link:
+            answer["link"] = self.link
+        return answer
 
 
 @dataclass
@@ -291,9 +295,11 @@ class LedgerImport:
 
     # --- one row -----------------------------------------------------------------------
 
-    def _problem(self, row: int, message: str, column_name: str | None = None, *, duplicate=False) -> None:
+    def _problem(
+        self, row: int, message: str, column_name: str | None = None, *, duplicate=False, link: str = ""
+    ) -> None:
         position = self.index.get(column_name) if column_name else None
-        self.outcome.add(Problem(row, position, self._header_of(column_name), message, duplicate))
+        self.outcome.add(Problem(row, position, self._header_of(column_name), message, duplicate, link))
         if duplicate:
             self.duplicate_rows.add(row)
             if self.allow_duplicates:
@@ -393,11 +399,20 @@ class LedgerImport:
         existing = model.objects.filter(
             branch_id__in={k[0] for k in fresh},
             occurred_on__range=(min(k[1] for k in fresh), max(k[1] for k in fresh)),
-        ).values_list(*attnames)
-        for values in existing.iterator(chunk_size=2000):
+        ).values_list(*attnames, "pk")
+        codes = {b.pk: b.code for b in self.lookups.branches.values()}
+        for *values, pk in existing.iterator(chunk_size=2000):
             key = tuple(v.strip() or None if isinstance(v, str) else v for v in values)
             for number in fresh.get(key, ()):
-                self._problem(number, _("Likely a duplicate of a record already in the portal."), duplicate=True)
+                message = _(
+                    "Likely a duplicate of the record of %(date)s at %(branch)s already in the portal (№%(id)s)."
+                )
+                self._problem(
+                    number,
+                    message % {"date": key[1], "branch": codes.get(key[0], ""), "id": pk},
+                    duplicate=True,
+                    link=self.spec.kind.url("detail", pk),
+                )
             fresh.pop(key, None)
 
     def _check_chunk(self, chunk: list) -> None:

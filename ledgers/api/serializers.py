@@ -12,6 +12,9 @@ class ProblemSerializer(serializers.Serializer):
     header = serializers.CharField()
     message = serializers.CharField()
     duplicate = serializers.BooleanField(help_text="A likely duplicate (let through with allow_duplicates=1).")
+    link = serializers.CharField(
+        required=False, help_text="For a likely duplicate of a saved record: the path of that record's page."
+    )
 
 
 class ImportJobSerializer(serializers.Serializer):

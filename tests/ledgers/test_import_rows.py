@@ -102,7 +102,7 @@ def test_dates_typed_as_text_and_amounts_as_text_are_read(ledger, net, staff_qk)
 
 
 def test_duplicates_within_the_file_and_against_the_portal(ledger, net, staff_qk):
-    home_visit_create(user=staff_qk, **record_data("home_visit", net))  # elderly 王** pension on DAY
+    saved = home_visit_create(user=staff_qk, **record_data("home_visit", net))  # elderly 王** pension on DAY
     rows = [
         visit(),  # 2: same as the record already in the portal
         visit(customer_name_masked="李**"),  # 3: new
@@ -112,6 +112,12 @@ def test_duplicates_within_the_file_and_against_the_portal(ledger, net, staff_qk
     problems = by_row(outcome)
     assert set(problems) == {2, 4} and outcome.duplicate_count == 2
     assert "3" in problems[4][0][1]  # names the first row
+    # The saved record it resembles is named by date, branch and number, and linked (issue 20).
+    (existing,) = [p for p in outcome.problems if p["row"] == 2]
+    assert (
+        str(DAY) in existing["message"] and "WH-QK-01" in existing["message"] and str(saved.pk) in existing["message"]
+    )
+    assert existing["link"] == saved.get_absolute_url()
     assert all(p["duplicate"] for p in outcome.problems)
     assert run("home-visits", ledger("home-visits", rows), staff_qk, commit=True).created == 0
     assert HomeVisit.objects.count() == 1
