@@ -20,6 +20,7 @@ MIN_HEADER_MATCHES = 2
 BRACKETS = re.compile(r"\([^()]*\)")
 IGNORED_HEADERS = {"序号", "序", "编号", "行号", "no", "no.", "#"}
 TOTAL = re.compile(r"^(本页|本月|本季|本年|全年|总)?(合计|小计|总计|累计|汇总)")
+LEADING = set("本月季年全总合小累汇制审复填负经部")  # first characters of TOTAL and SIGNATURE words
 SIGNATURE_CELLS = 8  # a signature line starts with 制表人 etc. and holds a few cells
 SIGNATURE = re.compile(
     r"^(制表人|制表|审核人|审核|复核人|复核|填报人|填表人|负责人|经办人|填报日期|填表日期|制表日期|部门负责人)[:：\s]"
@@ -98,7 +99,14 @@ def unit_line(cells: dict) -> Decimal | None:
 
 
 def skipped_row(cells: dict) -> str | None:
-    """ "total" for a 合计 / 小计 / 总计 row, "signature" for a 制表人 / 审核人 row, else None."""
+    """ "total" for a 合计 / 小计 / 总计 row, "signature" for a 制表人 / 审核人 row, else None.
+    Both start with their word: a row whose first cell starts otherwise costs one look."""
+    for kind, value in cells.values():
+        if kind == "v" and _blank(value):
+            continue
+        if kind != "v" or not isinstance(value, str) or value.lstrip()[:1] not in LEADING:
+            return None
+        break
     texts = _texts(cells)
     if not texts:
         return None

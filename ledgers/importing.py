@@ -9,6 +9,7 @@ every row again as it writes: the transaction is rolled back whole when any row 
 nothing is written unless everything is, and the write lock is held only while writing.
 """
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,6 +109,10 @@ class LedgerImport:
         self.outcome = Outcome()
         self.seen: dict[tuple, int] = {}  # duplicate key -> first row holding it
         self.bad_rows: set[int] = set()  # rows with a problem other than a likely duplicate
+        # A dry run checks the readable cells of a row with unreadable ones too (the record
+        # service's rules, privacy, locks, duplicates), so one upload lists all of its problems.
+        self.partial: list = []
+        self.failed: dict[int, set[str]] = {}  # row -> columns whose cells could not be read
         self.duplicate_rows: set[int] = set()
         self.blocked = False  # a problem that stops the commit: nothing more is written
         self.markers = set()
@@ -358,12 +363,16 @@ class LedgerImport:
                 value = column.parse(raw.get(column.name), fields, self.lookups)
             except CellError as exc:
                 self._problem(number, str(exc), column.name)
+                unreadable.add(column.name)
                 continue
             if value is not OMIT:
                 (m2m if isinstance(column, StaffListColumn) else fields)[column.name] = value
         if fields.get("notes") in self.markers:
             self._problem(number, _("This is the template's example row: delete it before importing."), "notes")
         if number in self.bad_rows:
+            if self.spool is None and "branch" in fields:
+                self.failed[number] = unreadable
+                self.partial.append((number, fields, m2m))
             return None
         return number, fields, m2m
 
@@ -421,6 +430,8 @@ class LedgerImport:
         the rest without writing, so that the answer still lists every problem)."""
         self._check_duplicates(chunk)
         usable = [row for row in chunk if row[0] not in self.bad_rows]
+        if self.partial:
+            self._check_partial()
         if not usable:
             return
         if self.spool is None:
@@ -428,7 +439,19 @@ class LedgerImport:
         else:
             self.spool.add(usable)
 
-    def _service(self, rows: list, *, write: bool) -> None:
+    def _check_partial(self) -> None:
+        """The dry run's further checks of rows with unreadable cells: what the service says
+        of the cells that were read (its word on the unreadable ones is left out), and likely
+        duplicates when every cell of the duplicate key was read."""
+        partial, self.partial = self.partial, []
+        keyed = set(self.spec.duplicate_key)
+        self._check_duplicates([row for row in partial if not (self.failed[row[0]] & keyed)])
+        # A model rule that needs an unreadable value may fail outright: that cell's own problem is listed.
+        with contextlib.suppress(TypeError, ValueError, AttributeError, KeyError):
+            self._service(partial, write=False, skip=self.failed)
+        self.failed.clear()
+
+    def _service(self, rows: list, *, write: bool, skip: dict | None = None) -> None:
         """The record service checks (and, when writing, creates) the rows."""
         fields = [f for _n, f, _m in rows]
         try:
@@ -449,6 +472,8 @@ class LedgerImport:
             for index, errors in sorted(exc.errors.items()):
                 number = rows[index][0]
                 for name, messages in errors.items():
+                    if skip is not None and (name in skip.get(number, ()) or name.removesuffix("_id") in skip[number]):
+                        continue
                     column = name if name in self.index else None
                     for message in messages:
                         if column is None and name != "__all__":
