@@ -186,17 +186,18 @@ def _calamine(path, kind: str) -> Source:
     from python_calamine import CalamineWorkbook  # imported when a file needs it
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
         sheets = []
-        for meta in book.sheets_metadata:
-            if "WorkSheet" not in str(meta.typ):
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            start = sheet.start or (0, 0)
-            table = _table(sheet.to_python(skip_empty_area=True), start[0] + 1, start[1] + 1)
-            merged = [_range_name(r) for r in (sheet.merged_cell_ranges or [])]
-            sheets.append(Sheet(meta.name, "Visible" not in str(meta.visible), merged=merged, table=table))
-        book.close()
+        with open(path, "rb") as fh:  # by content: the stored upload's name ends in .xlsx
+            book = CalamineWorkbook.from_filelike(fh)
+            for meta in book.sheets_metadata:
+                if "WorkSheet" not in str(meta.typ):
+                    continue
+                sheet = book.get_sheet_by_name(meta.name)
+                start = sheet.start or (0, 0)
+                table = _table(sheet.to_python(skip_empty_area=True), start[0] + 1, start[1] + 1)
+                merged = [_range_name(r) for r in (sheet.merged_cell_ranges or [])]
+                sheets.append(Sheet(meta.name, "Visible" not in str(meta.visible), merged=merged, table=table))
+            book.close()
     except FileRefused:
         raise
     except Exception:

@@ -450,6 +450,20 @@ CASES = [
         created=2,
         check=amounts("5000000", "125000"),
     ),
+    Case(
+        "table-away-from-a1.xls",
+        "home-visits",
+        with_book(xls, sheet([[], [], [None, TITLE], [None, *HV], [None, *visit(0)], [None, *visit(1)]])),
+        created=2,
+        notes=["Rows 3 are a title"],
+    ),
+    Case(
+        "table-away-from-a1.xlsx",
+        "home-visits",
+        with_book(xlsx, sheet([[], [], [None, TITLE], [None, *HV], [None, *visit(0)], [None, *visit(1)]])),
+        created=2,
+        notes=["Rows 3 are a title"],
+    ),
     Case("plain.ods", "home-visits", with_book(ods, sheet(two_visits())), created=2),
     Case(
         "cover-title.ods",
@@ -524,3 +538,34 @@ def test_a_handmade_ledger(case, corpus_user, tmp_path):
     assert outcome.committed == (case.created > 0)
     if case.check is not None:
         case.check()
+
+
+THROUGH_BOTH = ["gb18030-with-title.csv", "cover-title-totals.xls", "cover-title.ods", "amount-header-wan.xlsx"]
+
+
+@pytest.mark.parametrize("name", THROUGH_BOTH)
+def test_the_page_and_the_api_accept_the_same_handmade_files(name, corpus_user, tmp_path, client):
+    """The upload page and the API import read a hand-made file alike: same notes, same rows."""
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    from ledgers.models import ImportJob
+
+    case = next(c for c in CASES if c.name == name)
+    path = case.write(tmp_path)
+    client.force_login(corpus_user)
+    with open(path, "rb") as fh:
+        response = client.post("/ledgers/import/", {"kind": case.slug, "file": fh})
+    assert response.status_code == 302
+    page_job = ImportJob.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert page_job.good_rows == case.created and page_job.notes
+    assert all(note in page for note in page_job.notes)  # the dry run shows what it did
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=corpus_user)[1]}")
+    with open(path, "rb") as fh:
+        answer = api.post(f"/api/v1/ledgers/{case.slug}/import/?dry_run=0", {"file": fh}, format="multipart")
+    assert answer.status_code == 201, answer.json()
+    data = answer.json()
+    assert data["created"] == case.created and data["notes"] == page_job.notes
