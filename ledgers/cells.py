@@ -28,6 +28,7 @@ DATE_TIME_TEXT = re.compile(r"^(?P<date>.+?\d)\s*[T\s]\s*\d{1,2}[:：]\d{2}(?:[:
 # range is a date whose cell lost its format.
 SERIAL_RANGE = (36526, 73415)
 NAME_SPLIT = re.compile(r"[、,，;；/／|｜\n\r\t]+")
+SPACED = re.compile(r"\S\s+\S")
 BRACKETED_CODE = re.compile(r"[（(][^()（）]*[)）]\s*$")
 
 
@@ -110,8 +111,11 @@ def split_names(text: str, known) -> list[str]:
     """Staff names separated by 、 , ， ; ； / | tabs, line breaks or spaces. A piece with spaces
     is several names only when each of them is a known name; otherwise the spaces only aligned
     a two-character name ("王  芳") and the piece is one name."""
+    pieces = NAME_SPLIT.split(text)
+    if not SPACED.search(text):  # the usual case: no spaces inside a piece
+        return [name for piece in pieces if (name := piece.strip())]
     names = []
-    for piece in NAME_SPLIT.split(halfwidth(text)):
+    for piece in pieces:
         piece = piece.strip()
         if not piece:
             continue

@@ -102,9 +102,14 @@ def skipped_row(cells: dict) -> str | None:
     """ "total" for a 合计 / 小计 / 总计 row, "signature" for a 制表人 / 审核人 row, else None.
     Both start with their word: a row whose first cell starts otherwise costs one look."""
     for kind, value in cells.values():
-        if kind == "v" and _blank(value):
+        if kind != "v" or not isinstance(value, str):
+            if kind == "v" and value is None:
+                continue
+            return None
+        lead = value.lstrip()[:1]
+        if not lead:
             continue
-        if kind != "v" or not isinstance(value, str) or value.lstrip()[:1] not in LEADING:
+        if lead not in LEADING:
             return None
         break
     texts = _texts(cells)
