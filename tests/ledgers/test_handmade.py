@@ -569,3 +569,27 @@ def test_the_page_and_the_api_accept_the_same_handmade_files(name, corpus_user, 
     assert answer.status_code == 201, answer.json()
     data = answer.json()
     assert data["created"] == case.created and data["notes"] == page_job.notes
+
+
+def test_the_dry_run_speaks_chinese(corpus_user, tmp_path):
+    """What the clerk reads: the notes and refusals of hand-made files in Simplified Chinese."""
+    cases = {c.name: c for c in CASES}
+    with translation.override("zh-hans"):
+        titled = run("financing", cases["amount-unit-line.xlsx"].write(tmp_path), corpus_user)
+        assert "第 1–2 行是标题，已跳过。" in titled.notes
+        assert any("万元" in note and "×10,000" in note and "已换算为元" in note for note in titled.notes)
+        totals = run("home-visits", cases["totals-and-signatures.xlsx"].write(tmp_path), corpus_user)
+        assert "第 4 行是合计行（合计/小计/总计），已跳过。" in totals.notes
+        assert "第 6 行是签字行（制表人、审核人等），已跳过。" in totals.notes
+        covered = run("home-visits", cases["cover-sheet-first.xlsx"].write(tmp_path), corpus_user)
+        assert "已读取工作表“8月”。" in covered.notes
+        numbered = run("home-visits", cases["serial-column.xlsx"].write(tmp_path), corpus_user)
+        assert any("列是行号" in note and "序号" in note for note in numbered.notes)
+        lost = run("home-visits", cases["no-header.xlsx"].write(tmp_path), corpus_user)
+        assert lost.file_error.startswith("找不到上门服务台账的表头") and "“机构”" in lost.file_error
+        near = run("home-visits", cases["choice-refused-with-closest.xlsx"].write(tmp_path), corpus_user)
+        assert any("是否为“养老金”？" in p["message"] for p in near.problems)
+        words = run("financing", cases["amount-in-words-refused.xlsx"].write(tmp_path), corpus_user)
+        assert any("不是金额" in p["message"] and "500万" in p["message"] for p in words.problems)
+        shared = run("home-visits", cases["branch-name-ambiguous.xlsx"].write(tmp_path), corpus_user)
+        assert any("对应多个机构" in p["message"] for p in shared.problems)
