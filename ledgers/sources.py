@@ -110,6 +110,7 @@ def open_source(path) -> Source:
         return _calamine(path, "xls")
     if head.startswith(ZIP_MAGIC):
         if _is_ods(path):
+            files.open_archive(path).close()  # sizes, ratio, encryption: as for .xlsx
             return _calamine(path, "ods")
         return _xlsx(path)
     if _looks_like_text(head):
