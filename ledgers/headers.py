@@ -169,20 +169,30 @@ def row_ranges(numbers: list[int]) -> str:
     return "、".join(parts)
 
 
+def _header_of(sheet, table: HeaderTable):
+    rows = sheet.rows()
+    try:
+        return find_header(rows, table)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
 def locate(sheets: list, table: HeaderTable):
-    """(sheet, Found) of the first visible sheet whose header names the kind's columns (a
-    cover or instructions sheet before it is passed over; hidden sheets hold the template's
-    lists); (None, None) when none does."""
+    """(sheet, Found, others) of the first visible sheet whose header names the kind's columns
+    (a cover or instructions sheet before it is passed over; hidden sheets hold the template's
+    lists), and the names of later sheets that have such a header too (not read: the dry run
+    says so). (None, None, []) when no sheet has one."""
+    chosen, found, others = None, None, []
     for sheet in sheets:
         if sheet.hidden:
             continue
-        rows = sheet.rows()
-        try:
-            found = find_header(rows, table)
-        finally:
-            close = getattr(rows, "close", None)
-            if close is not None:
-                close()
-        if found is not None:
-            return sheet, found
-    return None, None
+        header = _header_of(sheet, table)
+        if header is None:
+            continue
+        if chosen is None:
+            chosen, found = sheet, header
+        else:
+            others.append(sheet.name)
+    return chosen, found, others

@@ -156,7 +156,7 @@ class LedgerImport:
     def _check_rows(self, source) -> None:
         """Every row parsed and checked; in a commit the good ones are spooled for _write."""
         table = HeaderTable.for_spec(self.spec)
-        sheet, found = locate(source.sheets, table)
+        sheet, found, others = locate(source.sheets, table)
         if found is None:
             raise FileRefused(self._no_header())
         sheet.prepare()
@@ -166,6 +166,13 @@ class LedgerImport:
             self._refuse_merged(merged, header_row)
         if len([s for s in source.sheets if not s.hidden]) > 1:
             self.outcome.notes.append(_("Read the sheet “%(sheet)s”.") % {"sheet": shown(sheet.name)})
+        if others:
+            self.outcome.notes.append(
+                _(
+                    "The sheets %(sheets)s have this ledger's columns too and were not read: import each as a file of its own."
+                )
+                % {"sheets": "、".join(f"“{shown(name)}”" for name in others)}
+            )
         if found.titles:
             self.outcome.notes.append(
                 _("Rows %(rows)s are a title above the header; skipped.") % {"rows": row_ranges(found.titles)}

@@ -170,6 +170,13 @@ CASES = [
         created=2,
         notes=["Read the sheet “8月”"],
     ),
+    Case(
+        "one-sheet-per-month.xlsx",
+        "home-visits",
+        with_book(xlsx, sheet([HV, visit(0)], name="7月"), sheet([HV, visit(1)], name="8月")),
+        created=1,
+        notes=["Read the sheet “7月”", "The sheets “8月” have this ledger's columns too and were not read"],
+    ),
     # 3. Header names are matched loosely.
     Case(
         "header-synonyms.xlsx",
