@@ -18,7 +18,6 @@ from ledgers import cells
 from portal.privacy import redact
 
 OMIT = object()  # a blank cell of a field with a default: the model's default applies
-NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
 QUALIFIED_NAME = re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<code>[^()（）]+?)\s*[)）]$")
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 TIME_TEXT = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
