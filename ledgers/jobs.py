@@ -245,6 +245,7 @@ def _run(job_id: int, commit: bool) -> None:
             outcome.duplicate_count,
         )
         job.file_error, job.seconds = outcome.file_error, outcome.seconds
+        job.notes = outcome.notes
         job.rows_total, job.rows_done, job.good_rows = outcome.rows, outcome.rows, outcome.good_rows
         job.created_count = outcome.created
         if outcome.file_error:

@@ -38,6 +38,9 @@ class ImportJob(models.Model):
     duplicate_count = models.PositiveIntegerField(default=0)
     # The first problems, each {"row", "column", "header", "message", "duplicate"}; capped.
     problems = models.JSONField(default=list, blank=True)
+    # What the import read, skipped or converted (the sheet, title rows, totals, units): shown
+    # with the dry run so the clerk sees how the file was understood.
+    notes = models.JSONField(default=list, blank=True)
     # Why the file as a whole was refused (not an XLSX, encrypted, wrong headers, ...).
     file_error = models.TextField(blank=True)
     seconds = models.FloatField(null=True, blank=True)

@@ -35,7 +35,7 @@ def flag(name: str, description: str) -> OpenApiParameter:
 
 
 class LedgerImportView(APIView):
-    """POST a multipart `file` (.xlsx from the kind's template). `?dry_run=1` (the default) only
+    """POST a multipart `file` (.xlsx, .xls, .ods or .csv: the kind's template or a hand-made ledger). `?dry_run=1` (the default) only
     checks and lists every problem; `?dry_run=0` writes all rows or none (201 when written,
     400 with the problems otherwise). `?allow_duplicates=1` imports rows that only look like
     duplicates; `?background=1` answers 202 at once with a status URL to poll."""
