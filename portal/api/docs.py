@@ -10,11 +10,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from branches.access import open_to_metrics_clients
+from portal.api import auth_schema  # noqa: F401 (registers the token schemes of the schema)
 
 
 @open_to_metrics_clients
 class SchemaView(SpectacularAPIView):
-    """The OpenAPI 3 document of this API."""
+    """The OpenAPI 3 document of this API, served to anyone: it describes no data, and client
+    generators fetch it without credentials. It is the same whoever reads it in whichever
+    language (portal/api/schema_names.py); only descriptions are translated."""
+
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
 
 
 @open_to_metrics_clients
