@@ -18,6 +18,7 @@ from branches.models import Branch, Staff
 from portal.api.etags import etag, expected_version
 from portal.api.formats import CSVRenderer
 from portal.api.idempotency import run_once
+from portal.api.sync import SyncPagination
 from portal.kinds import kind_for_slug
 from portal.models import Photo
 from portal.validators import SET_BY_THE_PORTAL
@@ -129,6 +130,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     lookup_value_regex = "[0-9]+"
     ordering_fields = ("occurred_on", "created_at", "updated_at", "id")
     ordering = ("-occurred_on", "-id")
+    pagination_class = SyncPagination  # ?updated_since= reads the list as a change feed
 
     idempotent_actions = ("create",)
     if_match_actions = ("update", "partial_update", "destroy")

@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 from antifraud.api import views as antifraud_api
 from branches.api import views as branches_api
 from metrics.api import views as metrics_api
-from portal.api import auth, docs, tokens
+from portal.api import auth, deletions, docs, tokens
 from portal.kinds import record_kinds
 from services.api import views as services_api
 from volunteering.api import views as volunteering_api
@@ -37,6 +37,7 @@ urlpatterns = [
     path("auth/logout/", auth.LogoutView.as_view(), name="logout"),
     path("auth/logout-all/", auth.LogoutAllView.as_view(), name="logout-all"),
     path("metrics/", metrics_api.MetricsView.as_view(), name="metrics"),
+    path("deleted/", deletions.DeletedRecordsView.as_view(), name="deleted"),
     path("schema/", docs.SchemaView.as_view(), name="schema"),
     path("docs/", docs.SwaggerView.as_view(), name="docs"),
     path("tokens/", tokens.token_list, name="tokens"),
