@@ -330,6 +330,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.add_links",
         "portal.api.schema_names.stable_names",
+        "portal.api.schema_media.typed_media",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {

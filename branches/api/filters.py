@@ -6,12 +6,15 @@ from drf_spectacular.utils import extend_schema_field
 
 from branches.models import Branch, Target
 from metrics.catalogue import METRICS
+from portal.branch_codes import BranchCodeChoiceField
 from portal.filtersets import _scoped_branches
 
 
 @extend_schema_field({"type": "string", "example": "WH-QK"})
 class BranchCodeFilter(django_filters.ModelChoiceFilter):
-    """A branch code in the caller's scope."""
+    """A branch code in the caller's scope, any case."""
+
+    field_class = BranchCodeChoiceField
 
 
 class SubtreeFilterSet(django_filters.FilterSet):

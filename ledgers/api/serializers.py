@@ -42,3 +42,16 @@ class ImportJobSerializer(serializers.Serializer):
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The ledger (.xlsx) filled in from the kind's template.")
+
+
+class ImportRefusalSerializer(ImportJobSerializer):
+    """A refused import (400): `file` says why a file could not be read at all (then the job's
+    fields may be absent), or `detail` sums up the rows' problems (listed in `problems`)."""
+
+    file = serializers.ListField(child=serializers.CharField(), help_text="Why the file was refused.")
+    detail = serializers.CharField(help_text="How many problems; nothing was written.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False

@@ -5,8 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ledgers import jobs, slots
-from ledgers.api.serializers import ImportJobSerializer, UploadSerializer
+from ledgers.api.serializers import ImportJobSerializer, ImportRefusalSerializer, UploadSerializer
 from ledgers.files import max_upload_bytes
 from ledgers.models import ImportJob
 from ledgers.specs import spec_for
@@ -24,6 +24,10 @@ from portal.api.formats import ControlCheckedFormParser, ControlCheckedMultiPart
 from portal.api.permissions import ReadOnlyForMetricsClients
 
 TRUE = {"1", "true", "yes", "on"}
+
+
+FILE_ERRORS = inline_serializer("FileErrors", {"file": serializers.ListField(child=serializers.CharField())})
+DETAIL = inline_serializer("Busy", {"detail": serializers.CharField()})
 
 
 def job_data(request, job: ImportJob) -> dict:
@@ -61,9 +65,13 @@ class LedgerImportView(APIView):
             200: ImportJobSerializer,
             201: ImportJobSerializer,
             202: ImportJobSerializer,
-            400: OpenApiResponse(description="The file is refused ({file: [message]}) or rows have problems."),
-            413: OpenApiResponse(description="The file is larger than the limit."),
-            429: OpenApiResponse(description="Too many imports running (yours or the portal's); see Retry-After."),
+            400: OpenApiResponse(
+                ImportRefusalSerializer, description="The file is refused ({file: [message]}) or rows have problems."
+            ),
+            413: OpenApiResponse(FILE_ERRORS, description="The file is larger than the limit."),
+            429: OpenApiResponse(
+                DETAIL, description="Too many imports running (yours or the portal's); see Retry-After."
+            ),
         },
     )
     def post(self, request, slug):
@@ -133,6 +141,9 @@ class LedgerExportView(APIView):
         response, errors = export_response(request._request, spec, self.fmt, request.query_params)
         if response is None:
             raise ValidationError(errors)
+        accept = request.headers.get("Accept", "")
+        if self.fmt == "xlsx" and "application/octet-stream" in accept and XLSX not in accept:
+            response["Content-Type"] = "application/octet-stream"  # the same bytes, as a generic file
         return response
 
 

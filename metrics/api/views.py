@@ -14,6 +14,7 @@ from branches.models import Branch
 from metrics import selectors
 from metrics.api import serializers
 from metrics.api.filters import SubmissionFilterSet
+from metrics.catalogue import METRICS
 from metrics.models import Submission
 from metrics.submissions import submission_approve, submission_reopen, submission_return, submission_submit
 from portal.api.etags import check_if_match, etag
@@ -156,6 +157,7 @@ class MetricsView(APIView):
                 "metric": row.metric,
                 "split": row.split or None,
                 "value": row.value,
+                "unit": METRICS[row.metric].unit,
             }
             for row in found
         ]

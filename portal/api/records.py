@@ -19,6 +19,7 @@ from portal.api.etags import etag, expected_version
 from portal.api.formats import CSVRenderer
 from portal.api.idempotency import run_once
 from portal.api.sync import SyncPagination
+from portal.branch_codes import find_branch
 from portal.kinds import kind_for_slug
 from portal.models import Photo
 from portal.validators import SET_BY_THE_PORTAL
@@ -44,6 +45,14 @@ class BranchCodeField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         return Branch.objects.for_user(_user(self))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        branch = find_branch(self.get_queryset(), data)
+        if branch is None:
+            self.fail("does_not_exist", value=data)
+        return branch
 
 
 class StaffField(serializers.PrimaryKeyRelatedField):
