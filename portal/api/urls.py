@@ -6,8 +6,9 @@ from rest_framework.routers import SimpleRouter
 
 from antifraud.api import views as antifraud_api
 from branches.api import views as branches_api
+from branches.api.staff import StaffViewSet
 from metrics.api import views as metrics_api
-from portal.api import auth, deletions, docs, tokens
+from portal.api import auth, deletions, docs, root, tokens
 from portal.kinds import record_kinds
 from services.api import views as services_api
 from volunteering.api import views as volunteering_api
@@ -29,10 +30,12 @@ router = SimpleRouter()
 router.register("branches", branches_api.BranchViewSet, basename="branch")
 for kind in record_kinds():
     router.register(kind.slug, RECORD_VIEWSETS[kind.slug], basename=kind.slug)
+router.register("staff", StaffViewSet, basename="staff")
 router.register("targets", branches_api.TargetViewSet, basename="target")
 router.register("submissions", metrics_api.SubmissionViewSet, basename="submission")
 
 urlpatterns = [
+    path("", root.ApiRootView.as_view(), name="root"),
     path("auth/login/", auth.LoginView.as_view(), name="login"),
     path("auth/logout/", auth.LogoutView.as_view(), name="logout"),
     path("auth/logout-all/", auth.LogoutAllView.as_view(), name="logout-all"),

@@ -51,7 +51,7 @@ def test_every_operation_documents_its_errors(document):
     for path, method, operation in operations(document):
         codes = set(operation["responses"])
         where = f"{method.upper()} {path}"
-        if path != "/api/v1/auth/login/":
+        if path not in ("/api/v1/auth/login/", "/api/v1/"):  # the public ones
             assert {"401", "403"} <= codes, where
         if "{" in path:
             assert "404" in codes, where
