@@ -50,6 +50,10 @@ class ImportRefusalSerializer(ImportJobSerializer):
 
     file = serializers.ListField(child=serializers.CharField(), help_text="Why the file was refused.")
     detail = serializers.CharField(help_text="How many problems; nothing was written.")
+    # Present when the file could be read at all (schema only: the answer is the job's data).
+    dry_run = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    status_url = serializers.URLField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from branches.access import open_to_metrics_clients
-from portal.api import auth_schema  # noqa: F401 (registers the token schemes of the schema)
 
 
 @open_to_metrics_clients
