@@ -205,3 +205,19 @@ def test_interleaved_writes_never_make_a_feed_skip_or_repeat_a_record(api, net, 
     mirror.sync()
     server = {o.pk: o.version for o in OutreachEvent.objects.filter(branch__code__in=["WH-QK-01", "WH-QK-02"])}
     assert mirror.rows == server
+
+
+def test_a_photo_added_or_removed_puts_its_record_back_in_the_feed(api, net):
+    from portal.photos import photo_add, photo_delete
+    from tests.entry.conftest import jpeg_bytes, upload
+
+    event = write(net)
+    since = timezone.now()
+    assert fetch(api, URL, {"updated_since": since.isoformat()})["count"] == 0
+    photo = photo_add(event, user=net.root_user, upload=upload(jpeg_bytes((16, 16))))
+    rows = fetch(api, URL, {"updated_since": since.isoformat()})["results"]
+    assert [(r["id"], len(r["photos"])) for r in rows] == [(event.pk, 1)]
+    since = timezone.now()
+    photo_delete(photo, user=net.root_user)
+    rows = fetch(api, URL, {"updated_since": since.isoformat()})["results"]
+    assert [(r["id"], len(r["photos"])) for r in rows] == [(event.pk, 0)]
