@@ -147,12 +147,27 @@ class LedgerExportView(APIView):
         return response
 
 
-FILTERS = "Query parameters are the filters of the kind's list endpoint (branch, date_from, date_to, ...)."
+FILTERS = (
+    "Query parameters are the filters of the kind's list endpoint: those every kind has are listed here; "
+    "a kind's own (such as customer_group for home-visits) are listed on /api/v1/{slug}/."
+)
+COMMON_FILTERS = [
+    OpenApiParameter(
+        "branch", str, OpenApiParameter.QUERY, description="A branch code in your scope (any case): its subtree."
+    ),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="occurred_on on or after."),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="occurred_on on or before."),
+]
 BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="A filter is not valid: {filter: [messages]}.")
 
 
 class LedgerExportXlsxView(LedgerExportView):
-    @extend_schema(tags=["ledgers"], description=FILTERS, responses={(200, XLSX): OpenApiTypes.BINARY, 400: BAD_FILTER})
+    @extend_schema(
+        tags=["ledgers"],
+        description=FILTERS,
+        parameters=COMMON_FILTERS,
+        responses={(200, XLSX): OpenApiTypes.BINARY, 400: BAD_FILTER},
+    )
     def get(self, request, slug):
         return self.export(request, slug)
 
@@ -161,7 +176,10 @@ class LedgerExportCsvView(LedgerExportView):
     fmt = "csv"
 
     @extend_schema(
-        tags=["ledgers"], description=FILTERS, responses={(200, "text/csv"): OpenApiTypes.STR, 400: BAD_FILTER}
+        tags=["ledgers"],
+        description=FILTERS,
+        parameters=COMMON_FILTERS,
+        responses={(200, "text/csv"): OpenApiTypes.STR, 400: BAD_FILTER},
     )
     def get(self, request, slug):
         return self.export(request, slug)
