@@ -6,6 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 UNKNOWN_BRANCH = _("No branch with code {value} in your scope.")
+# The same words for form fields, which format their messages with %-style params (a code that
+# holds "%" stays as given).
+UNKNOWN_BRANCH_FORM = _("No branch with code %(value)s in your scope.")
 
 
 def unknown_branch_message(code) -> str:
@@ -27,5 +30,5 @@ class BranchCodeChoiceField(forms.ModelChoiceField):
             return None
         branch = find_branch(self.queryset, str(value))
         if branch is None:
-            raise forms.ValidationError(unknown_branch_message(value), code="invalid_choice")
+            raise forms.ValidationError(UNKNOWN_BRANCH_FORM, code="invalid_choice", params={"value": value})
         return branch

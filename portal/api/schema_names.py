@@ -28,24 +28,19 @@ def stable_names(result, generator, request, public):
     _fold_blank_and_null(result, schemas)
     _share_parameter_enums(result.get("paths", {}), schemas)
     _walk(result, _add_varnames)
-    _public_and_numeric_ids(result.get("paths", {}))
+    _public_operations(result.get("paths", {}))
     return result
 
 
-def _public_and_numeric_ids(paths: dict) -> None:
+def _public_operations(paths: dict) -> None:
     """`security: [{}]` (no credentials needed) is left out, which says the same to a reader and
-    lets generators call the operation without a token; an id path parameter matched by
-    [0-9]+ is an integer."""
+    lets generators call the operation without a token."""
     for item in paths.values():
         for operation in item.values():
             if not isinstance(operation, dict):
                 continue
             if operation.get("security") == [{}]:
                 del operation["security"]
-            for parameter in operation.get("parameters", []):
-                schema = parameter.get("schema", {})
-                if parameter.get("in") == "path" and schema.get("pattern") == "^[0-9]+$":
-                    parameter["schema"] = {"type": "integer"}
 
 
 def enum_varname(value: str) -> str:

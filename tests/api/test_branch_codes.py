@@ -31,7 +31,7 @@ def refusals(api, net, code) -> list[str]:
     return messages
 
 
-@pytest.mark.parametrize("code", ["WH-NOPE", "WH-BBT"])  # unknown; outside the manager's scope
+@pytest.mark.parametrize("code", ["WH-NOPE", "WH-BBT", "50%s", "%(x)s", "{value}"])  # unknown; out of scope; odd
 def test_unknown_and_out_of_scope_codes_get_one_message_everywhere(api, net, code):
     messages = refusals(api, net, code)
     assert len(set(messages)) == 1 and code in messages[0]
