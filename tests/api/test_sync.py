@@ -221,3 +221,21 @@ def test_a_photo_added_or_removed_puts_its_record_back_in_the_feed(api, net):
     photo_delete(photo, user=net.root_user)
     rows = fetch(api, URL, {"updated_since": since.isoformat()})["results"]
     assert [(r["id"], len(r["photos"])) for r in rows] == [(event.pk, 0)]
+
+
+def _feed_queries(api, since) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fetch(api, URL, {"updated_since": since, "page_size": 50})
+    return len(ctx)
+
+
+def test_a_feed_page_reads_in_a_number_of_queries_that_does_not_grow_with_its_rows(api, net):
+    since = timezone.now().isoformat()
+    write(net)
+    few = _feed_queries(api, since)
+    for _ in range(12):
+        write(net, code="WH-QK-02")
+    assert _feed_queries(api, since) == few
