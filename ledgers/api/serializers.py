@@ -42,3 +42,20 @@ class ImportJobSerializer(serializers.Serializer):
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The ledger (.xlsx) filled in from the kind's template.")
+
+
+class ImportRefusalSerializer(ImportJobSerializer):
+    """A refused import (400): `file` says why a file could not be read at all (then the job's
+    fields may be absent), or `detail` sums up the rows' problems (listed in `problems`)."""
+
+    file = serializers.ListField(child=serializers.CharField(), help_text="Why the file was refused.")
+    detail = serializers.CharField(help_text="How many problems; nothing was written.")
+    # Present when the file could be read at all (schema only: the answer is the job's data).
+    dry_run = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    status_url = serializers.URLField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
