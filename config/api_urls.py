@@ -4,11 +4,12 @@ viewset."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from config import api_root as root
 from core.kinds import record_kinds
 from metrics.api import tree_views as branches_api
 from metrics.api import views as metrics_api
 from metrics.api.staff import StaffViewSet
-from records.api import auth, deletions, docs, root, tokens
+from records.api import auth, deletions, docs, tokens
 from submissions import api as submissions_api
 
 app_name = "api"
