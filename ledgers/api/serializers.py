@@ -52,3 +52,20 @@ class UploadSerializer(serializers.Serializer):
         help_text="The ledger: the kind's template filled in, or a ledger kept by hand (.xlsx, .xls, .ods, "
         "or .csv in UTF-8 or GB18030), with title rows, a cover sheet, totals and signature lines as clerks make them."
     )
+
+
+class ImportRefusalSerializer(ImportJobSerializer):
+    """A refused import (400): `file` says why a file could not be read at all (then the job's
+    fields may be absent), or `detail` sums up the rows' problems (listed in `problems`)."""
+
+    file = serializers.ListField(child=serializers.CharField(), help_text="Why the file was refused.")
+    detail = serializers.CharField(help_text="How many problems; nothing was written.")
+    # Present when the file could be read at all (schema only: the answer is the job's data).
+    dry_run = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    status_url = serializers.URLField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False

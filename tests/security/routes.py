@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from branches.models import Staff
 from core.kinds import kind_for_slug, record_kinds
 from tests.security.world import DAY, MONTHS, PHOTO_KINDS, World
 
@@ -202,6 +203,8 @@ def _api_detail(world, route, target):
         return {"pk": world.targets[target].pk}
     if name == "submission-detail":
         return _api_submission(world, route, target)
+    if name == "staff-detail":
+        return {"pk": Staff.objects.filter(branch__path__startswith=world.branch(target).path).order_by("pk")[0].pk}
     slug = _slug_of(route.key)
     if kind_for_slug(slug) is None:
         raise CannotBuild(f"{route.key}: unknown API resource {slug}")
