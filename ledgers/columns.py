@@ -345,12 +345,46 @@ class StaffListColumn(StaffColumn):
         return _("Staff names separated by “、”, such as 张三、李四; add the code in brackets for namesakes.")
 
 
+class RecordColumn(Column):
+    """Another record named by the kind's ledger name (a partnership by its partner unit), found
+    at, above or below the record's branch; “name (CODE)” picks one of two namesakes, and of two
+    at one branch the one in force on the row's date is taken."""
+
+    width = 20
+
+    @property
+    def name_field(self) -> str:
+        return self.field.related_model.ledger_name
+
+    def convert(self, raw, row, ctx):
+        branch = row.get("branch")
+        if branch is None:
+            raise CellError(_("Fill in a valid branch first: %(what)s is looked up at that branch.") % self._what())
+        return ctx.record_named(self.field.related_model, str(raw).strip(), branch, row.get("occurred_on"))
+
+    def value_of(self, obj, ctx):
+        target = getattr(obj, self.name)
+        return ctx.record_label(target, obj.branch) if target is not None else None
+
+    def _what(self) -> dict:
+        return {"what": self.field.related_model._meta.verbose_name}
+
+    def hint(self) -> str:
+        field = self.field.related_model._meta.get_field(self.name_field)
+        return _(
+            "The %(name)s of a %(what)s at the record's branch or above it; add the branch code in brackets "
+            "for namesakes: 百步亭社区(WH-BBT)."
+        ) % {"name": field.verbose_name, **self._what()}
+
+
 def column_for(field) -> Column:
     """The column kind a model field gets."""
     if isinstance(field, models.ManyToManyField):
         return StaffListColumn(field)
     if isinstance(field, models.ForeignKey):
-        return BranchColumn(field) if field.name == "branch" else StaffColumn(field)
+        if field.name == "branch":
+            return BranchColumn(field)
+        return RecordColumn(field) if getattr(field.related_model, "ledger_name", None) else StaffColumn(field)
     if field.choices:
         return ChoiceColumn(field)
     if isinstance(field, models.DateField):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from audit.models import AuditEntry
-from ledgers.columns import OMIT, CellError, StaffColumn, StaffListColumn, shown
+from ledgers.columns import OMIT, CellError, RecordColumn, StaffColumn, StaffListColumn, shown
 from ledgers.files import FileRefused, open_ledger
 from ledgers.lookups import Lookups
 from ledgers.sheet import ERROR, FORMULA, VALUE, iter_rows
@@ -286,7 +286,9 @@ class LedgerImport:
             unreadable.add(name)
         fields, m2m = {}, {}
         for column in self.spec.columns:
-            if column.name in unreadable or (isinstance(column, StaffColumn) and "branch" not in fields):
+            if column.name in unreadable or (
+                isinstance(column, (StaffColumn, RecordColumn)) and "branch" not in fields
+            ):
                 continue  # the cell's or the branch's own problem is reported already
             try:
                 value = column.parse(raw.get(column.name), fields, self.lookups)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from branches.access import access_for
 from branches.models import Branch, Staff
 from ledgers.columns import QUALIFIED_NAME, CellError, shown
+from records.references import reachable_records
 
 
 def _reaches(staff: Staff, branch: Branch) -> bool:
@@ -24,6 +25,8 @@ class Lookups:
         self._branches: dict[str, Branch] | None = None
         self._writable: dict[str, Branch | None] = {}
         self._staff: dict[str, list[Staff]] | None = None
+        self._records: dict[type, dict[str, list]] = {}
+        self._record_pks: dict[type, dict[int, object]] = {}
 
     @property
     def branches(self) -> dict[str, Branch]:
@@ -80,3 +83,52 @@ class Lookups:
         if len(namesakes) > 1:
             return f"{staff.name}({staff.branch.code})"
         return staff.name
+
+    # --- other records named in a column (a partnership on an activity) -------------------
+
+    def records_of(self, model) -> dict[str, list]:
+        """The records of `model` the user may name, by their ledger name (one query per file)."""
+        if model not in self._records:
+            index = defaultdict(list)
+            for record in reachable_records(model, self.user).select_related("branch").order_by("pk"):
+                index[getattr(record, model.ledger_name).strip()].append(record)
+            self._records[model] = dict(index)
+            self._record_pks[model] = {r.pk: r for records in index.values() for r in records}
+        return self._records[model]
+
+    def record_by_pk(self, model, pk):
+        self.records_of(model)
+        return self._record_pks[model][pk]
+
+    def record_named(self, model, text: str, branch: Branch, day=None):
+        name, code = text, None
+        match = QUALIFIED_NAME.match(text)
+        if match and match.group("code").upper() in self.branches:
+            name, code = match.group("name"), match.group("code").upper()
+        candidates = [
+            r
+            for r in self.records_of(model).get(name.strip(), ())
+            if _reaches(r, branch) and (code is None or r.branch.code.upper() == code)
+        ]
+        if len(candidates) > 1 and day is not None:
+            in_force = [r for r in candidates if not r.reference_date_errors(day)]
+            candidates = in_force or candidates
+        what = model._meta.verbose_name
+        if not candidates:
+            raise CellError(
+                _("No %(what)s named “%(name)s” at %(branch)s or above or below it.")
+                % {"what": what, "name": shown(text), "branch": branch.code}
+            )
+        if len(candidates) > 1:
+            codes = "、".join(f"{r}({r.branch.code})" for r in candidates)
+            raise CellError(
+                _("“%(name)s” could be any of %(codes)s: write the name with its branch code.")
+                % {"name": shown(text), "codes": codes}
+            )
+        return candidates[0]
+
+    def record_label(self, record, branch: Branch) -> str:
+        """The ledger name, with the branch code when a namesake is reachable from the same record."""
+        name = getattr(record, type(record).ledger_name).strip()
+        namesakes = [r for r in self.records_of(type(record)).get(name, ()) if _reaches(r, branch)]
+        return f"{name}({record.branch.code})" if len(namesakes) > 1 else name
