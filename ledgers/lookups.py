@@ -101,15 +101,13 @@ class Lookups:
         return self._record_pks[model][pk]
 
     def record_named(self, model, text: str, branch: Branch, day=None):
-        name, code = text, None
+        index = self.records_of(model)
+        candidates = [r for r in index.get(text.strip(), ()) if _reaches(r, branch)]
         match = QUALIFIED_NAME.match(text)
-        if match and match.group("code").upper() in self.branches:
-            name, code = match.group("name"), match.group("code").upper()
-        candidates = [
-            r
-            for r in self.records_of(model).get(name.strip(), ())
-            if _reaches(r, branch) and (code is None or r.branch.code.upper() == code)
-        ]
+        if match:  # “name(CODE)”: the code of a branch at, above or below the record's (not always in scope)
+            name, code = match.group("name").strip(), match.group("code").strip().upper()
+            qualified = [r for r in index.get(name, ()) if _reaches(r, branch) and r.branch.code.upper() == code]
+            candidates = qualified or candidates
         if len(candidates) > 1 and day is not None:
             in_force = [r for r in candidates if not r.reference_date_errors(day)]
             candidates = in_force or candidates
@@ -122,7 +120,7 @@ class Lookups:
         if len(candidates) > 1:
             codes = "、".join(f"{r}({r.branch.code})" for r in candidates)
             raise CellError(
-                _("“%(name)s” could be any of %(codes)s: write the name with its branch code.")
+                _("Several records are named “%(name)s”: %(codes)s; write the name with its branch code.")
                 % {"name": shown(text), "codes": codes}
             )
         return candidates[0]

@@ -63,7 +63,7 @@ class Partnership(Record):
         kind that can name a partnership, only when it is edited)."""
         errors = {}
         for relation in self._meta.related_objects:
-            if not issubclass(relation.related_model, Record) or not relation.many_to_one:
+            if not issubclass(relation.related_model, Record) or not relation.one_to_many:
                 continue
             held = relation.related_model.objects.filter(**{relation.field.name: self})
             if self.ended_on and "ended_on" not in errors and held.filter(occurred_on__gt=self.ended_on).exists():
