@@ -204,3 +204,21 @@ def test_two_partnerships_of_one_name_pick_the_one_in_force(ledger, net, manager
     assert outcome.committed and outcome.created == 2
     by_day = dict(PartnershipActivity.objects.values_list("occurred_on", "partnership"))
     assert by_day == {datetime.date(2024, 6, 1): old.pk, datetime.date(2025, 6, 1): new.pk}
+
+
+def test_the_activity_list_filters_by_partnership_offering_only_those_the_user_may_name(
+    client, net, held, root_user, staff_qk
+):
+    partnership(net, root_user, code="WH-BBT", partner_name="百步亭社区")
+    partnership_activity_create(user=staff_qk, **activity_fields(net, held))
+    client.force_login(staff_qk)
+    url = reverse("partnerships:partnership-activities-list")
+    page = client.get(url, {"partnership": held.pk})
+    assert page.status_code == 200 and "百步亭社区" not in page.content.decode()
+    assert len(page.context["page_obj"].object_list) == 1
+    for hostile in ("9" * 30, "-1", "abc"):
+        assert client.get(url, {"partnership": hostile}).status_code in (200, 400)
+    api = token_client(staff_qk)
+    listed = api.get(reverse("api:partnership-activities-list"), {"partnership": held.pk})
+    assert listed.status_code == 200 and [r["partnership"] for r in listed.json()["results"]] == [held.pk]
+    assert api.get(reverse("api:partnership-activities-list"), {"partnership": "9" * 30}).status_code == 400
