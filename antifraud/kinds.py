@@ -63,7 +63,7 @@ KINDS = (
         list_columns=("venue_type", "place", "audience", "partner"),
         viewset=AwarenessSessionViewSet,
         ledger=Ledger(
-            columns="branch occurred_on venue_type place audience partner notes partnership",
+            columns="branch occurred_on venue_type place audience partner partnership notes",
             duplicate_key=("venue_type", "place", "audience"),
             example={"venue_type": "school", "place": "某中学", "audience": 300, "partner": "police"},
         ),

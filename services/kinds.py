@@ -66,7 +66,7 @@ KINDS = (
         list_columns=("venue_type", "place", "theme", "attendees"),
         viewset=OutreachEventViewSet,
         ledger=Ledger(
-            columns="branch occurred_on venue_type place theme attendees notes partnership",
+            columns="branch occurred_on venue_type place theme attendees partnership notes",
             duplicate_key=("venue_type", "theme", "place"),
             example={"venue_type": "community", "place": "百步亭社区", "theme": "anti_fraud", "attendees": 60},
         ),
