@@ -44,6 +44,8 @@ class Intervention(Record):
         Status.CUSTOMER_PROCEEDED: set(),
     }
 
+    OPENING_STATUSES = (Status.SUSPECTED, Status.POLICE_NOTIFIED)
+
     occurred_time = models.TimeField(_("time"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     fraud_type = models.CharField(_("fraud type"), max_length=30, choices=FraudType.choices)
@@ -89,6 +91,10 @@ class Intervention(Record):
     def clean(self):
         super().clean()
         errors = {}
+        # Later states come through intervention_transition, whatever the way in: the form,
+        # the API, the admin or a ledger import (which writes through the bulk path).
+        if self._state.adding and self.status not in self.OPENING_STATUSES:
+            errors["status"] = _("A new case starts as suspected or police notified.")
         if self.status == self.Status.CONFIRMED:
             if not self.police_unit:
                 errors["police_unit"] = _("A police-confirmed case names the police unit.")

@@ -9,9 +9,8 @@ from records.services import record_create, record_delete, record_update
 
 
 def intervention_create(*, user, staff=(), status=Intervention.Status.SUSPECTED, **fields) -> Intervention:
-    """A case starts as reported at the counter; later states come through intervention_transition."""
-    if status not in (Intervention.Status.SUSPECTED, Intervention.Status.POLICE_NOTIFIED):
-        raise ValidationError({"status": _("A new case starts as suspected or police notified.")})
+    """A case starts as reported at the counter (the model refuses a later state for a new case);
+    later states come through intervention_transition."""
     return record_create(Intervention, user=user, m2m={"staff": list(staff)}, status=status, **fields)
 
 

@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HonoursConfig(AppConfig):
     name = "honours"
-    verbose_name = _("Honours")
+    verbose_name = pgettext_lazy("app", "Honours")
 
     def ready(self):
         from core.kinds import register

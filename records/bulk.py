@@ -3,7 +3,7 @@
 An import of 100,000 rows spends its time per row, so each step here does for many rows what
 Django does for one, with the same result, and no more:
 
-- `Instances` builds unsaved records as `model(**fields)` would;
+- `RecordBuilder` builds unsaved records as `model(**fields)` would;
 - `BulkCleaner` runs full_clean() without re-checking a value a field has already accepted;
 - `CopyRows` writes records in PostgreSQL COPY's text format;
 - `CopyStream` hands COPY its rows as they are produced, so Python checks the next rows
@@ -39,7 +39,7 @@ from django.db.models.expressions import DatabaseDefault
 _PLAIN = (BooleanField, CharField, DateField, DecimalField, ForeignKey, IntegerField, TextField, TimeField)
 
 
-class Instances:
+class RecordBuilder:
     """`model(**fields)` for many rows: the defaults are worked out once, and a row's values
     are set as Model.__init__ sets them (a related object also fills its id and the cache).
     Any case it does not know (a field not plain, init signals, an unknown name, a related

@@ -25,7 +25,7 @@ from metrics.models import Submission
 from records.bulk import (
     BulkCleaner,
     CopyRows,
-    Instances,
+    RecordBuilder,
     copyable,
     reserve_ids,
     set_relation,
@@ -235,7 +235,7 @@ class BulkChecks:
     def __init__(self, model, user):
         self.user = user
         self.created_by = user if getattr(user, "pk", None) else None
-        self.instances = Instances(model)
+        self.instances = RecordBuilder(model)
         self.cleaner = BulkCleaner(model)
         self.scope: dict[int, tuple] = {}
         self.restart()

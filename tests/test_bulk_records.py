@@ -15,7 +15,7 @@ from branches.models import Branch
 from metrics import rollup as store
 from metrics.models import MetricValue
 from records import services as recording
-from records.bulk import Instances
+from records.bulk import RecordBuilder
 from records.services import BulkValidationError, record_bulk_check, record_bulk_create, record_create
 from services.models import HomeVisit
 from submissions.services import submission_approve, submission_submit
@@ -87,8 +87,8 @@ def test_a_batch_entry_names_exactly_its_records(net, staff_qk):
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_lean_instances_are_what_the_model_builds(net, kind):
     fields = record_data(kind.slug, net) | {"notes": "备注"}
-    lean, built = Instances(kind.model)(fields), kind.model(**fields)
-    assert Instances(kind.model).fast
+    lean, built = RecordBuilder(kind.model)(fields), kind.model(**fields)
+    assert RecordBuilder(kind.model).fast
     assert {k: v for k, v in lean.__dict__.items() if k != "_state"} == {
         k: v for k, v in built.__dict__.items() if k != "_state"
     }
@@ -97,9 +97,9 @@ def test_lean_instances_are_what_the_model_builds(net, kind):
 
 def test_lean_instances_refuse_what_the_model_refuses(net):
     with pytest.raises(TypeError):
-        Instances(HomeVisit)(record_data("home-visits", net) | {"no_such_field": 1})
+        RecordBuilder(HomeVisit)(record_data("home-visits", net) | {"no_such_field": 1})
     with pytest.raises(ValueError):
-        Instances(HomeVisit)(record_data("home-visits", net) | {"branch": net.root_user})
+        RecordBuilder(HomeVisit)(record_data("home-visits", net) | {"branch": net.root_user})
 
 
 def test_a_large_import_is_stored_and_verifies(net, staff_qk):
