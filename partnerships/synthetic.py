@@ -33,15 +33,15 @@ def partnerships(gen, n):
 
 
 def partnership_activities(gen, n):
-    """Activities of the partnerships this generator made (loaded before, same timestamp), each
-    at its partnership's branch and within its dates."""
+    """Activities of the partnerships of the network's outlets (loaded before them), each at its
+    partnership's branch and within its dates."""
     r = gen.rng
     today = timezone.localdate()
-    held = list(
-        Partnership.objects.filter(created_at=datetime.datetime.fromisoformat(gen.now)).values_list(
-            "pk", "branch_id", "occurred_on", "ended_on"
-        )
-    )
+    ids = [b.pk for b in gen.outlets]
+    held = []
+    for start in range(0, len(ids), 500):  # the network's outlets, a bounded IN list at a time
+        chunk = Partnership.objects.filter(branch_id__in=ids[start : start + 500])
+        held += chunk.values_list("pk", "branch_id", "occurred_on", "ended_on").order_by("pk")
     if not held:
         return
     for pk, branch_id, start, ended in r.choices(held, k=n):
