@@ -64,7 +64,7 @@ class InterventionForm(RecordForm):
 class AwarenessSessionForm(RecordForm):
     class Meta:
         model = AwarenessSession
-        fields = ["branch", "occurred_on", "venue_type", "place", "audience", "partner", "notes"]
+        fields = ["branch", "occurred_on", "venue_type", "place", "audience", "partner", "partnership", "notes"]
 
 
 class TransitionForm(EntryFormMixin, forms.Form):

@@ -132,6 +132,15 @@ class AwarenessSession(Record):
     place = models.CharField(_("place"), max_length=200, blank=True)
     audience = models.PositiveIntegerField(_("audience"), default=0, validators=[MaxValueValidator(1_000_000)])
     partner = models.CharField(_("partner"), max_length=20, choices=Partner.choices, default=Partner.NONE)
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awareness_sessions",
+        verbose_name=_("partnership"),
+        help_text=_("The co-building partnership it was held with, if any."),
+    )
 
     measures = (Measure("antifraud_sessions"), Measure("antifraud_audience", value="audience"))
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "services",
     "antifraud",
     "volunteering",
+    "partnerships",
     "honours",
     "metrics",
     "ledgers",

@@ -64,6 +64,15 @@ METRICS: dict[str, Metric] = {
         Metric("volunteer_person_times", _("Volunteer person-times"), SUM, ("theme",), "person_times"),
         Metric("volunteer_hours", _("Volunteer hours"), SUM, ("theme",), "hours", 2),
         Metric("teams_active", _("Active teams"), LAST, ("kind",)),
+        Metric("partnerships_active", _("Partnerships in force"), LAST, ("partner_type",)),
+        Metric("partnership_activities", _("Partnership activities"), SUM, ("activity_type",)),
+        Metric(
+            "partnership_people_reached",
+            _("People reached by partnership activities"),
+            SUM,
+            ("activity_type",),
+            "person_times",
+        ),
         Metric("honours", _("Honours"), SUM, ("kind", "level")),
     ]
 }

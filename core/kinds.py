@@ -66,13 +66,24 @@ class ReportPart:
 class Sample:
     """Valid data for tests and probes: the fields of one record besides its branch and date, a
     valid edit, the same two as entry-form data, and an outlet of the demo network where the
-    kind can be recorded."""
+    kind can be recorded.
+
+    needs(branch, user) -> {field: record}: the other records a sample names (an activity's
+    partnership), made once through their kind's services as `user`, where every branch of
+    `branch`'s tree may name them; the tests add them to `fields` (as ids to `form`)."""
 
     fields: dict
     edit: dict
     form: dict
     form_edit: dict
     branch: str = "WH-QK-01"
+    needs: Callable | None = None
+
+    def needed(self, branch, user) -> dict:
+        return self.needs(branch, user) if self.needs else {}
+
+    def needed_form(self, branch, user) -> dict:
+        return {name: str(record.pk) for name, record in self.needed(branch, user).items()}
 
 
 @dataclass(frozen=True)

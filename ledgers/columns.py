@@ -378,13 +378,47 @@ class StaffListColumn(StaffColumn):
         return _("Staff names separated by “、”, such as 张三、李四; add the code in brackets for namesakes.")
 
 
+class RecordColumn(Column):
+    """Another record named by the kind's ledger name (a partnership by its partner unit), found
+    at, above or below the record's branch; “name (CODE)” picks one of two namesakes, and of two
+    at one branch the one in force on the row's date is taken."""
+
+    width = 20
+
+    @property
+    def name_field(self) -> str:
+        return self.field.related_model.ledger_name
+
+    def convert(self, raw, row, ctx):
+        branch = row.get("branch")
+        if branch is None:
+            raise CellError(_("Fill in a valid branch first: %(what)s is looked up at that branch.") % self._what())
+        return ctx.record_named(self.field.related_model, str(raw).strip(), branch, row.get("occurred_on"))
+
+    def value_of(self, obj, ctx):
+        target = getattr(obj, self.name)
+        return ctx.record_label(target, obj.branch) if target is not None else None
+
+    def _what(self) -> dict:
+        return {"what": self.field.related_model._meta.verbose_name}
+
+    def hint(self) -> str:
+        field = self.field.related_model._meta.get_field(self.name_field)
+        return _(
+            "The %(name)s of a %(what)s at the record's branch or above it; add the branch code in brackets "
+            "for namesakes: 百步亭社区(WH-BBT)."
+        ) % {"name": field.verbose_name, **self._what()}
+
+
 def column_for(field, synonyms=(), option_synonyms=None) -> Column:
     """The column kind a model field gets; `synonyms` are other headers for it, and
     `option_synonyms` ({code: words}) other words for the options of a choice."""
     if isinstance(field, models.ManyToManyField):
         return StaffListColumn(field, synonyms)
     if isinstance(field, models.ForeignKey):
-        return BranchColumn(field, synonyms) if field.name == "branch" else StaffColumn(field, synonyms)
+        if field.name == "branch":
+            return BranchColumn(field, synonyms)
+        return RecordColumn(field, synonyms) if getattr(field.related_model, "ledger_name", None) else StaffColumn(field, synonyms)
     if field.choices:
         return ChoiceColumn(field, synonyms, option_synonyms)
     if isinstance(field, models.DateField):

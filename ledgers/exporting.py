@@ -10,7 +10,7 @@ from collections import defaultdict
 from django.utils import translation
 
 from branches.models import Staff
-from ledgers.columns import StaffColumn
+from ledgers.columns import RecordColumn, StaffColumn
 from ledgers.lookups import Lookups
 from ledgers.specs import LedgerSpec
 from ledgers.workbooks import csv_text
@@ -44,7 +44,7 @@ class ExportLookups(Lookups):
 
 def export_queryset(spec: LedgerSpec, request, params=None):
     """The kind's FilterSet over the user's records: (queryset, None) or (None, errors)."""
-    related = ["branch"] + [f"{c.name}__branch" for c in spec.columns if type(c) is StaffColumn]
+    related = ["branch"] + [f"{c.name}__branch" for c in spec.columns if type(c) in (StaffColumn, RecordColumn)]
     queryset = spec.model.objects.for_user(request.user).select_related(*related)
     filterset = spec.kind.filterset(params if params is not None else request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from audit.models import AuditEntry
 from ledgers.cells import scaled
-from ledgers.columns import OMIT, CellError, DecimalColumn, StaffColumn, StaffListColumn, shown
+from ledgers.columns import OMIT, CellError, DecimalColumn, RecordColumn, StaffColumn, StaffListColumn, shown
 from ledgers.files import FileRefused
 from ledgers.headers import HeaderTable, locate, row_ranges, skipped_row
 from ledgers.lookups import Lookups
@@ -378,7 +378,9 @@ class LedgerImport:
             unreadable.add(name)
         fields, m2m = {}, {}
         for column in self.spec.columns:
-            if column.name in unreadable or (isinstance(column, StaffColumn) and "branch" not in fields):
+            if column.name in unreadable or (
+                isinstance(column, (StaffColumn, RecordColumn)) and "branch" not in fields
+            ):
                 continue  # the cell's or the branch's own problem is reported already
             try:
                 value = column.parse(raw.get(column.name), fields, self.lookups)

@@ -11,6 +11,7 @@ from branches.access import access_for
 from branches.models import Branch, Staff
 from ledgers.cells import fold
 from ledgers.columns import QUALIFIED_NAME, CellError, shown
+from records.references import reachable_records
 
 
 def _reaches(staff: Staff, branch: Branch) -> bool:
@@ -26,6 +27,8 @@ class Lookups:
         self._writable: dict[str, Branch | None] = {}
         self._staff: dict[str, list[Staff]] | None = None
         self._names: dict[str, set[Branch]] | None = None
+        self._records: dict[type, dict[str, list]] = {}
+        self._record_pks: dict[type, dict[int, object]] = {}
 
     @property
     def branches(self) -> dict[str, Branch]:
@@ -103,3 +106,50 @@ class Lookups:
         if len(namesakes) > 1:
             return f"{staff.name}({staff.branch.code})"
         return staff.name
+
+    # --- other records named in a column (a partnership on an activity) -------------------
+
+    def records_of(self, model) -> dict[str, list]:
+        """The records of `model` the user may name, by their ledger name (one query per file)."""
+        if model not in self._records:
+            index = defaultdict(list)
+            for record in reachable_records(model, self.user).select_related("branch").order_by("pk"):
+                index[getattr(record, model.ledger_name).strip()].append(record)
+            self._records[model] = dict(index)
+            self._record_pks[model] = {r.pk: r for records in index.values() for r in records}
+        return self._records[model]
+
+    def record_by_pk(self, model, pk):
+        self.records_of(model)
+        return self._record_pks[model][pk]
+
+    def record_named(self, model, text: str, branch: Branch, day=None):
+        index = self.records_of(model)
+        candidates = [r for r in index.get(text.strip(), ()) if _reaches(r, branch)]
+        match = QUALIFIED_NAME.match(text)
+        if match:  # “name(CODE)”: the code of a branch at, above or below the record's (not always in scope)
+            name, code = match.group("name").strip(), match.group("code").strip().upper()
+            qualified = [r for r in index.get(name, ()) if _reaches(r, branch) and r.branch.code.upper() == code]
+            candidates = qualified or candidates
+        if len(candidates) > 1 and day is not None:
+            in_force = [r for r in candidates if not r.reference_date_errors(day)]
+            candidates = in_force or candidates
+        what = model._meta.verbose_name
+        if not candidates:
+            raise CellError(
+                _("No %(what)s named “%(name)s” at %(branch)s or above or below it.")
+                % {"what": what, "name": shown(text), "branch": branch.code}
+            )
+        if len(candidates) > 1:
+            codes = "、".join(f"{r}({r.branch.code})" for r in candidates)
+            raise CellError(
+                _("Several records are named “%(name)s”: %(codes)s; write the name with its branch code.")
+                % {"name": shown(text), "codes": codes}
+            )
+        return candidates[0]
+
+    def record_label(self, record, branch: Branch) -> str:
+        """The ledger name, with the branch code when a namesake is reachable from the same record."""
+        name = getattr(record, type(record).ledger_name).strip()
+        namesakes = [r for r in self.records_of(type(record)).get(name, ()) if _reaches(r, branch)]
+        return f"{name}({record.branch.code})" if len(namesakes) > 1 else name

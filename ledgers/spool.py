@@ -9,8 +9,11 @@ import json
 import tempfile
 from decimal import Decimal
 
+from django.apps import apps
+
 from branches.models import Branch, Staff
 from ledgers.lookups import Lookups
+from records.models import Record
 
 
 def _encode(value):
@@ -18,6 +21,8 @@ def _encode(value):
         return {"branch": value.pk}
     if isinstance(value, Staff):
         return {"staff": value.pk}
+    if isinstance(value, Record):
+        return {"record": [value._meta.label, value.pk]}
     if isinstance(value, list):
         return [_encode(v) for v in value]
     if isinstance(value, datetime.time):
@@ -67,6 +72,8 @@ class Spool:
                     return branches[raw]
                 if kind == "staff":
                     return staff_member(raw)
+                if kind == "record":
+                    return self.lookups.record_by_pk(apps.get_model(raw[0]), raw[1])
                 if kind == "time":
                     return datetime.time.fromisoformat(raw)
                 if kind == "date":

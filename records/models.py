@@ -6,7 +6,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver
@@ -89,6 +89,9 @@ class Record(models.Model):
     # Every date field a user sets is checked against the portal's range (core/dates.py):
     # RECORD_DATES unless named here with its own range. See _bound_dates below.
     date_ranges: ClassVar[dict[str, DateRange]] = {}
+    # The field a ledger names a record of this kind by, when another kind refers to it (a
+    # partnership by its partner unit); None: other kinds' ledgers cannot name it.
+    ledger_name: ClassVar[str | None] = None
 
     class Meta:
         abstract = True
@@ -108,8 +111,35 @@ class Record(models.Model):
                 validate_no_personal_identifiers(getattr(self, attname) or "")
             except ValidationError as e:
                 errors[name] = e.error_list
+        for name, attname in _record_references(type(self)):
+            if getattr(self, attname) is None or self.branch_id is None or name in errors:
+                continue
+            try:
+                refused = getattr(self, name).reference_errors(self)
+            except ObjectDoesNotExist:  # clean_fields() reports the unknown id
+                continue
+            if refused:
+                errors[name] = refused
         if errors:
             raise ValidationError(errors)
+
+    def reference_errors(self, record) -> list:
+        """Why `record` may not name this record in one of its fields ([] when it may). Every
+        write path runs this from the referring record's clean(). By default the two branches
+        lie on one line of the tree: one at or below the other, as staff on a record do."""
+        errors = list(self.reference_date_errors(record.occurred_on)) if record.occurred_on else []
+        mine, theirs = self.branch.path, record.branch.path
+        if not (mine.startswith(theirs) or theirs.startswith(mine)):
+            errors.insert(
+                0,
+                _("%(item)s belongs to %(branch)s, outside this branch's line.")
+                % {"item": self, "branch": self.branch},
+            )
+        return errors
+
+    def reference_date_errors(self, day) -> list:
+        """Why a record dated `day` may not name this one ([] when it may): none by default."""
+        return []
 
     @classmethod
     def kind_label(cls):
@@ -133,6 +163,19 @@ def _bound_dates(sender, **kwargs):
             bounds = sender.date_ranges.get(field.name, RECORD_DATES)
             field.default_validators = [*type(field).default_validators, bounds]
             field.__dict__.pop("validators", None)  # recomputed from the list above on next use
+
+
+@functools.cache
+def _record_references(model) -> tuple[tuple[str, str], ...]:
+    """The foreign keys of a record kind to another record kind (a partnership activity's
+    partnership), checked by the referred record's reference_errors()."""
+    return tuple(
+        (f.name, f.attname)
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey)
+        and isinstance(f.related_model, type)
+        and issubclass(f.related_model, Record)
+    )
 
 
 @functools.cache

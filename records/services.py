@@ -11,6 +11,7 @@ import functools
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,9 +187,21 @@ def record_delete(obj, *, user, expected_version=None) -> None:
     entry = audit_fields(user=user, action=AuditEntry.Action.DELETE, obj=current, changes=diff(before, {}))
     delete_photo_files_on_commit(list(current.photos.all()))
     current.photos.all().delete()
-    current.delete()
+    try:
+        current.delete()
+    except ProtectedError as exc:  # the whole delete rolls back, photos included
+        raise ValidationError(still_named_by(exc)) from None
     AuditEntry.objects.create(**entry)
     store.apply_change(state, None)
+
+
+def still_named_by(exc: ProtectedError) -> str:
+    """Why a record other records name cannot be deleted (a partnership with activities)."""
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+    return _("Other records name this one (%(kinds)s: %(n)s); change or delete them first.") % {
+        "kinds": "、".join(kinds),
+        "n": len(exc.protected_objects),
+    }
 
 
 def delete_photo_files_on_commit(photos) -> None:

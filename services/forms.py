@@ -50,7 +50,7 @@ class HomeVisitForm(RecordForm):
 class OutreachEventForm(RecordForm):
     class Meta:
         model = OutreachEvent
-        fields = ["branch", "occurred_on", "venue_type", "place", "theme", "attendees", "notes"]
+        fields = ["branch", "occurred_on", "venue_type", "place", "theme", "attendees", "partnership", "notes"]
 
 
 class FinancingForm(RecordForm):

@@ -76,7 +76,7 @@ KINDS = (
         list_columns=("venue_type", "place", "theme", "attendees"),
         viewset=OutreachEventViewSet,
         ledger=Ledger(
-            columns="branch occurred_on venue_type place theme attendees notes",
+            columns="branch occurred_on venue_type place theme attendees partnership notes",
             duplicate_key=("venue_type", "theme", "place"),
             example={"venue_type": "community", "place": "百步亭社区", "theme": "anti_fraud", "attendees": 60},
             synonyms={
@@ -163,7 +163,7 @@ KINDS = (
             },
         ),
         nav_links=(NavLink(_("Love-station tally"), "services:love-station-tally"),),
-        synthetic=Synthetic(share=0.3, rows=synthetic.love_station_tallies),
+        synthetic=Synthetic(share=0.275, rows=synthetic.love_station_tallies),
         sample=Sample(
             fields={"visitor_group": "courier", "service": "water", "count": 3},
             edit={"count": 9},

@@ -92,6 +92,15 @@ class OutreachEvent(Record):
     place = models.CharField(_("place"), max_length=200, blank=True)
     theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
     attendees = models.PositiveIntegerField(_("attendees"), default=0, validators=[MaxValueValidator(1_000_000)])
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_events",
+        verbose_name=_("partnership"),
+        help_text=_("The co-building partnership it was held with, if any."),
+    )
 
     measures = (Measure("outreach_events"), Measure("outreach_attendees", value="attendees"))
 

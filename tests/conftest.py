@@ -109,7 +109,8 @@ DAY = datetime.date(2025, 8, 14)
 def record_data(slug: str, net: Network) -> dict:
     """Valid fields for one record of the kind (the branch included), from the kind's sample."""
     sample = kind_for_slug(slug).sample
-    return {"branch": net[sample.branch], "occurred_on": DAY, **sample.fields}
+    needed = sample.needed(net[sample.branch], net.root_user) if sample.needs else {}
+    return {"branch": net[sample.branch], "occurred_on": DAY, **sample.fields, **needed}
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,17 @@ from volunteering.models import Team, VolunteerActivity
 class VolunteerActivityForm(RecordForm):
     class Meta:
         model = VolunteerActivity
-        fields = ["branch", "occurred_on", "theme", "place", "participants", "beneficiaries", "hours", "notes"]
+        fields = [
+            "branch",
+            "occurred_on",
+            "theme",
+            "place",
+            "participants",
+            "beneficiaries",
+            "hours",
+            "partnership",
+            "notes",
+        ]
 
 
 class TeamForm(RecordForm):

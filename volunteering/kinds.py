@@ -21,7 +21,7 @@ KINDS = (
         list_columns=("theme", "place", "participants", "hours"),
         viewset=VolunteerActivityViewSet,
         ledger=Ledger(
-            columns="branch occurred_on theme place participants beneficiaries hours notes",
+            columns="branch occurred_on theme place participants beneficiaries hours partnership notes",
             duplicate_key=("theme", "place", "participants"),
             example={
                 "theme": "elderly",

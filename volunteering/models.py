@@ -34,6 +34,15 @@ class VolunteerActivity(Record):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100_000)],
     )
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer_activities",
+        verbose_name=_("partnership"),
+        help_text=_("The co-building partnership it was held with, if any."),
+    )
 
     measures = (
         Measure("volunteer_activities"),

@@ -43,4 +43,4 @@ class InterventionTransitionSerializer(serializers.Serializer):
 class AwarenessSessionSerializer(RecordSerializer):
     class Meta:
         model = AwarenessSession
-        fields = (*RecordSerializer.COMMON_FIELDS, "venue_type", "place", "audience", "partner")
+        fields = (*RecordSerializer.COMMON_FIELDS, "venue_type", "place", "audience", "partner", "partnership")

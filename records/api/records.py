@@ -23,6 +23,8 @@ from records.api.formats import CSVRenderer
 from records.api.idempotency import run_once
 from records.api.sync import SyncPagination
 from records.models import Photo
+from records.pages.ids import parse_id
+from records.references import is_record_model, reachable_records
 
 
 def _user(field):
@@ -60,6 +62,23 @@ class StaffField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return Staff.objects.for_user(_user(self))
+
+
+class RecordRefField(serializers.PrimaryKeyRelatedField):
+    """Another record a record names (a partnership), by id, among those the caller may name
+    (records.references); the record's clean() checks it fits the record's branch and date."""
+
+    def __init__(self, model=None, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return reachable_records(self.model, _user(self))
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or parse_id(str(data)) is None:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
 
 
 class PhotoSerializer(serializers.ModelSerializer):
@@ -115,6 +134,12 @@ class RecordSerializer(RefuseMassAssignment, serializers.ModelSerializer):
         for name in self.Meta.model.system_fields:
             extra.setdefault(name, {})["read_only"] = True
         return extra
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        if is_record_model(relation_info.related_model) and field_class is self.serializer_related_field:
+            return RecordRefField, kwargs | {"model": relation_info.related_model}
+        return field_class, kwargs
 
     def get_validators(self):
         # Uniqueness and cross-field rules are the service's full_clean(), as in the UI.

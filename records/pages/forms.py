@@ -13,6 +13,7 @@ from core.dates import EARLIEST_DATE
 from core.privacy import redact
 from core.validators import SET_BY_THE_PORTAL, validate_not_future
 from records.pages.ids import parse_id
+from records.references import is_record_model, reachable_records
 
 MAX_PHOTOS_PER_UPLOAD = 10
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
@@ -80,6 +81,26 @@ def staff_in_scope(user, keep=()):
     qs = Staff.objects.for_user(user).select_related("branch")
     keep = [s.pk for s in keep]
     return qs.filter(models.Q(is_active=True) | models.Q(pk__in=keep)).order_by("branch__path", "name")
+
+
+class RecordChoiceField(forms.ModelChoiceField):
+    """Another record a record names (a partnership), labelled with its branch."""
+
+    def label_from_instance(self, obj):
+        return f"{obj} · {obj.branch}"
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def records_to_name(model, user, keep=None):
+    """The records of `model` a user may name (records.references), plus the one already named."""
+    qs = reachable_records(model, user)
+    if keep is not None:
+        qs = qs | model.objects.filter(pk=keep.pk)
+    return qs.select_related("branch").order_by("-occurred_on", "-pk")
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -269,6 +290,14 @@ class RecordForm(EntryFormMixin, forms.ModelForm):
                 current = getattr(self.instance, name, None) if self.editing else None
                 self.fields[name] = StaffChoiceField(
                     queryset=staff_in_scope(self.user, [current] if current else []),
+                    required=field.required,
+                    label=field.label,
+                    help_text=field.help_text,
+                )
+            elif isinstance(field, forms.ModelChoiceField) and is_record_model(field.queryset.model):
+                current = getattr(self.instance, name, None) if self.editing else None
+                self.fields[name] = RecordChoiceField(
+                    queryset=records_to_name(field.queryset.model, self.user, current),
                     required=field.required,
                     label=field.label,
                     help_text=field.help_text,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -320,6 +320,8 @@ class RecordDeleteView(RecordViewMixin, View):
                 obj = exc.current
             except PeriodLocked as exc:
                 errors.append(str(exc))
+            except ValidationError as exc:  # other records still name this one
+                errors.extend(exc.messages)
             else:
                 messages.success(request, _("Deleted: %(record)s") % {"record": obj})
                 return redirect(self.record_kind.url("list"))

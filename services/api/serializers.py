@@ -26,7 +26,7 @@ class HomeVisitSerializer(RecordSerializer):
 class OutreachEventSerializer(RecordSerializer):
     class Meta:
         model = OutreachEvent
-        fields = (*RecordSerializer.COMMON_FIELDS, "venue_type", "place", "theme", "attendees")
+        fields = (*RecordSerializer.COMMON_FIELDS, "venue_type", "place", "theme", "attendees", "partnership")
 
 
 class FinancingSerializer(RecordSerializer):

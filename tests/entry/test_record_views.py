@@ -237,6 +237,23 @@ class TestHonourPages(RecordViewContract):
     edit = {"kind": "praise_ticket"}
 
 
+class TestPartnershipPages(RecordViewContract):
+    slug = "partnerships"
+    data = {"occurred_on": DAY, "partner_name": "百步亭社区", "partner_type": "community"}
+    edit = {"partner_type": "government"}
+
+
+class TestPartnershipActivityPages(RecordViewContract):
+    slug = "partnership-activities"
+    edit = {"people_reached": "60"}
+
+    @pytest.fixture(autouse=True)
+    def _partnership(self, net):
+        """The partnership both outlets may name (the kind's sample makes it at the root)."""
+        needed = self.kind.sample.needed_form(net[OWN], net.root_user)
+        self.data = {"occurred_on": DAY, "activity_type": "care_visit", "people_reached": "40"} | needed
+
+
 def test_every_record_kind_has_its_pages():
     """A kind added to core.kinds without a test class here fails this test."""
     from core.kinds import record_kinds

@@ -3,16 +3,24 @@
 import datetime
 from decimal import Decimal
 
+from openpyxl.utils import get_column_letter
+
 from audit.history import history
 from audit.models import AuditEntry
 from branches.models import Role
 from core.periods import parse_period
+from ledgers.specs import spec_for
 from metrics.selectors import totals
 from services.models import HomeVisit, LoveStationTally, OutreachEvent
 from services.services import home_visit_create, outreach_event_create
 from submissions.services import submission_approve, submission_submit
 from tests.conftest import record_data
 from tests.ledgers.conftest import DAY, outreach, run, visit
+
+
+def column_letter(slug: str, name: str) -> str:
+    """The letter of a ledger's column, as the problems name it."""
+    return get_column_letter([c.name for c in spec_for(slug).columns].index(name) + 1)
 
 
 def by_row(outcome) -> dict[int, list[tuple[str, str]]]:
@@ -155,7 +163,8 @@ def test_id_and_mobile_numbers_in_notes_are_refused(ledger, net, staff_qk):
     outcome = run("outreach-events", ledger("outreach-events", rows), staff_qk, commit=True)
     problems = by_row(outcome)
     assert set(problems) == {2, 3}
-    assert problems[2][0][0] == "G" and problems[3][0][0] == "G"
+    notes = column_letter("outreach-events", "notes")
+    assert problems[2][0][0] == notes and problems[3][0][0] == notes
     assert not any("13912345678" in p["message"] or "420102199001011234" in p["message"] for p in outcome.problems)
     assert OutreachEvent.objects.count() == 0
 
@@ -212,7 +221,8 @@ def test_the_example_row_of_the_template_is_not_imported(client, net, staff_qk, 
     path = tmp_path / "template.xlsx"
     path.write_bytes(b"".join(response.streaming_content))
     outcome = run("outreach-events", path, staff_qk, commit=True)
-    assert outcome.created == 0 and outcome.problems[0]["row"] == 2 and outcome.problems[0]["column"] == "G"
+    notes = column_letter("outreach-events", "notes")
+    assert outcome.created == 0 and outcome.problems[0]["row"] == 2 and outcome.problems[0]["column"] == notes
 
 
 def test_blank_rows_are_skipped_and_defaults_apply(ledger, net, staff_qk):

@@ -25,6 +25,9 @@ def full_records(kind_name, net, user) -> list[dict]:
     """Two records of the kind with every ledger field filled (and a formula-like note)."""
     a, b = net.staff("WH-QK-01", "张三"), net.staff("WH-QK-01", "李四")
     net.staff("WH-QK-02", "张三")  # a namesake elsewhere in the subtree
+    # A partnership the whole tree may name (the activities' sample makes it), for the kinds that name one.
+    named = kind_name in ("outreach-events", "awareness-sessions", "volunteer-activities")
+    held = record_data("partnership-activities", net)["partnership"] if named else None
     extra = {
         "home-visits": dict(
             customer_age_band="80_plus",
@@ -33,7 +36,7 @@ def full_records(kind_name, net, user) -> list[dict]:
             recording_ref="REC-001",
             follow_up_done_on=DAY + datetime.timedelta(days=1),
         ),
-        "outreach-events": dict(place="百步亭社区"),
+        "outreach-events": dict(place="百步亭社区", partnership=held),
         "financing": dict(credit_code=CREDIT_CODE, entities_covered=3, amount=Decimal("1234567.89")),
         "love-station-tallies": dict(),
         "cash-services": dict(customer_description="某小学", staff_hours=Decimal("2.5")),
@@ -43,10 +46,12 @@ def full_records(kind_name, net, user) -> list[dict]:
             customer_age_band="70_79",
             staff=[a],
         ),
-        "awareness-sessions": dict(place="某中学"),
-        "volunteer-activities": dict(place="社区", hours=Decimal("16.5")),
+        "awareness-sessions": dict(place="某中学", partnership=held),
+        "volunteer-activities": dict(place="社区", hours=Decimal("16.5"), partnership=held),
         "teams": dict(disbanded_on=DAY + datetime.timedelta(days=3)),
         "honours": dict(issuer="王**", recipient_staff=b, valid_until=DAY + datetime.timedelta(days=700), star_level=2),
+        "partnerships": dict(agreement_ref="党建共建协议（2025）", ended_on=DAY + datetime.timedelta(days=3)),
+        "partnership-activities": dict(),
     }[kind_name]
     base = record_data(kind_name, net) | extra
     second = base | {"notes": "=见附件\n第二行", "occurred_on": DAY - datetime.timedelta(days=40)}

@@ -47,10 +47,14 @@ def ui_body(world: World, route: Route, role: str, target: str) -> tuple[bytes |
     branch = world.branch(target)
     slug = _slug_of(route.key)
     if name.endswith("-new") and kind_for_slug(slug):
-        return _form(FORM_DATA[slug] | {"branch": branch.pk, "occurred_on": CREATE_DAY.isoformat()})
+        needed = kind_for_slug(slug).sample.needed_form(branch, world.root)
+        return _form(FORM_DATA[slug] | needed | {"branch": branch.pk, "occurred_on": CREATE_DAY.isoformat()})
     if name.endswith("-edit") and kind_for_slug(slug):
         record = world.record(slug, target)
-        base = FORM_DATA[slug] | {"branch": branch.pk, "occurred_on": DAY.isoformat(), "version": record.version}
+        needed = kind_for_slug(slug).sample.needed_form(branch, world.root)
+        base = (
+            FORM_DATA[slug] | needed | {"branch": branch.pk, "occurred_on": DAY.isoformat(), "version": record.version}
+        )
         return _form(base | FORM_EDITS[slug])
     if name.endswith("-delete") and kind_for_slug(slug):
         return _form({"version": world.record(slug, target).version})

@@ -78,7 +78,13 @@ MONTHS = {
     "returned": datetime.date(2025, 5, 1),
 }
 # The record kind whose photos each app's photo URLs serve.
-PHOTO_KINDS = {"services": "home-visits", "antifraud": "interventions", "volunteering": "teams", "honours": "honours"}
+PHOTO_KINDS = {
+    "services": "home-visits",
+    "antifraud": "interventions",
+    "volunteering": "teams",
+    "honours": "honours",
+    "partnerships": "partnership-activities",
+}
 
 # A valid entry form of each kind (the branch is added per case), and a valid change of it.
 FORM_DATA = {k.slug: k.sample.form for k in KINDS}

@@ -7,7 +7,15 @@ from volunteering.models import Team, VolunteerActivity
 class VolunteerActivitySerializer(RecordSerializer):
     class Meta:
         model = VolunteerActivity
-        fields = (*RecordSerializer.COMMON_FIELDS, "theme", "place", "participants", "beneficiaries", "hours")
+        fields = (
+            *RecordSerializer.COMMON_FIELDS,
+            "theme",
+            "place",
+            "participants",
+            "beneficiaries",
+            "hours",
+            "partnership",
+        )
 
 
 class TeamSerializer(RecordSerializer):
