@@ -13,16 +13,16 @@ from metrics.models import Submission
 from metrics.store import record_models
 from portal.audit import audit
 from portal.errors import OutOfScope
+from portal.free_text import validate_free_text
 from portal.models import AuditEntry
-from portal.privacy import validate_no_personal_identifiers
 
 S = Submission.Status
 
 
 def _free_text(field: str, text: str) -> None:
-    """A note or reason is free text: a full ID or mobile number in it is refused, as in records."""
+    """A note or reason is free text, refused as in records (portal/free_text.py)."""
     try:
-        validate_no_personal_identifiers(text or "")
+        validate_free_text(text or "")
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from None
 

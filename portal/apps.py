@@ -10,10 +10,11 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from portal import accounts, sessions  # noqa: F401  (connect the password and login-time receivers)
+        from portal import accounts, free_text, sessions  # noqa: F401  (password and login-time receivers)
         from portal.stored_dates import install
 
         install(settings.DATABASES)
+        free_text.install()  # every free-text field refuses ID/mobile numbers and direction controls
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from portal.api.exceptions import KeyReused
 from portal.api.models import IdempotencyKey
+from portal.privacy import contains_personal_identifier
 
 HEADER = "Idempotency-Key"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
@@ -51,7 +52,7 @@ def run_once(request, create) -> Response:
     key = request.headers.get(HEADER)
     if key is None:
         return create()
-    if not _VALID_KEY.match(key):
+    if not _VALID_KEY.match(key) or contains_personal_identifier(key):
         raise exceptions.ValidationError({HEADER: [_("Use 1 to 255 printable ASCII characters, such as a UUID.")]})
     print_ = fingerprint(request)
     user = request.user
