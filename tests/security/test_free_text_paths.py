@@ -14,6 +14,7 @@ from branches.models import Role
 from branches.services import branch_update, staff_create
 from metrics.periods import parse_period
 from metrics.submissions import submission_submit
+from portal.free_text import BIDI_CONTROLS, safe_file_name
 from portal.models import Photo
 from portal.photos import photo_add
 from portal.privacy import contains_personal_identifier
@@ -144,3 +145,33 @@ def test_the_api_refuses_every_spelling_with_the_field_and_no_echo(net, staff_qk
         assert not HomeVisit.objects.exists()
 
     check()
+
+
+def test_the_entry_form_refuses_every_spelling_and_shows_it_masked(client, net, staff_qk):
+    client.force_login(staff_qk)
+    form = {"branch": net["WH-QK-01"].pk, "occurred_on": "2025-08-14", "customer_group": "elderly"}
+    form |= {"customer_name_masked": "王**", "purpose": "pension"}
+
+    @DB
+    @given(text=personal_numbers(), ref=personal_numbers().filter(lambda t: len(t) <= 100))
+    def check(text, ref):
+        response = client.post("/services/home-visits/new/", form | {"notes": text, "recording_ref": ref})
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) == {"notes", "recording_ref"}
+        assert not contains_personal_identifier(response.content.decode())
+        assert not HomeVisit.objects.exists()
+
+    check()
+
+
+@given(name=personal_numbers(), control=st.sampled_from(BIDI))
+def test_uploaded_file_names_are_never_stored_with_a_number_or_a_control(name, control):
+    stored = safe_file_name(f"{control}{name}{control}.xlsx")
+    assert not contains_personal_identifier(stored) and not BIDI_CONTROLS.search(stored)
+
+
+def test_a_photo_keeps_none_of_its_file_name(net, staff_qk):
+    visit_ = home_visit_create(user=staff_qk, **record_data("home_visit", net))
+    photo = photo_add(visit_, user=staff_qk, upload=upload(jpeg_bytes(), name="张三13912345678\u202egpj.jpg"))
+    assert photo.image.name.endswith(f"homevisit-{visit_.pk}.jpg")
+    assert not contains_personal_identifier(photo.image.name + photo.thumbnail.name + str(photo))
