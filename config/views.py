@@ -6,7 +6,8 @@ from django.views import defaults
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.access import access_for, open_to_metrics_clients
-from config.control_characters import ControlCharacterRefused, refusal
+from config.control_characters import refusal
+from core.control_characters import ControlCharacterRefused
 from records.selectors import latest_records
 
 

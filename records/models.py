@@ -1,12 +1,10 @@
 """The record base class, photos and the audit log shared by every record kind."""
 
-import functools
 from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import class_prepared
 from django.dispatch import receiver
@@ -82,8 +80,6 @@ class Record(models.Model):
 
     # What a record of this kind adds to the metric catalogue.
     measures: ClassVar[tuple[Measure, ...]] = ()
-    # Text fields that hold codes, not free text, and are not scanned for ID/mobile numbers.
-    privacy_exempt: ClassVar[frozenset[str]] = frozenset()
     # Fields a user never sets directly (bookkeeping and workflow).
     system_fields: ClassVar[frozenset[str]] = frozenset({"id", "created_by", "created_at", "updated_at", "version"})
     # Every date field a user sets is checked against the portal's range (core/dates.py):
@@ -99,17 +95,6 @@ class Record(models.Model):
         from core.kinds import kind_for_model
 
         return kind_for_model(type(self)).url("detail", self.pk)
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        for name, attname in _free_text_fields(type(self)):
-            try:
-                validate_no_personal_identifiers(getattr(self, attname) or "")
-            except ValidationError as e:
-                errors[name] = e.error_list
-        if errors:
-            raise ValidationError(errors)
 
     @classmethod
     def kind_label(cls):
@@ -133,16 +118,6 @@ def _bound_dates(sender, **kwargs):
             bounds = sender.date_ranges.get(field.name, RECORD_DATES)
             field.default_validators = [*type(field).default_validators, bounds]
             field.__dict__.pop("validators", None)  # recomputed from the list above on next use
-
-
-@functools.cache
-def _free_text_fields(model) -> tuple[tuple[str, str], ...]:
-    """The text fields of a record kind scanned for ID and mobile numbers (not codes, not choices)."""
-    return tuple(
-        (f.name, f.attname)
-        for f in model._meta.concrete_fields
-        if f.name not in model.privacy_exempt and not f.choices and isinstance(f, (models.CharField, models.TextField))
-    )
 
 
 # The API's idempotency keys live with the API code; imported here so Django registers the model.
