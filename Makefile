@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint deps messages check-migrations lock clean serve backup-drill e2e bench bench-smoke bench-import load-test
+.PHONY: run worker beat test lint deps messages check-migrations lock clean serve backup-drill e2e bench bench-smoke bench-import load-test
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,22 @@ deps: $(VENV)/.installed node_modules/.installed
 run: deps
 	$(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop); a Celery worker beside it runs the background tasks"
+	mkdir -p .celery
+	DEBUG=1 $(VENV)/bin/celery -A background worker --beat --loglevel warning --concurrency 1 \
+	  --schedule $(CURDIR)/.celery/beat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# A Celery worker for CELERY_BROKER_URL (docs/deploy.md): one per machine that runs tasks;
+# WORKER_ARGS adds options (--concurrency 4, -Q imports, --hostname ...).
+worker: deps
+	$(VENV)/bin/celery -A background worker --loglevel info $(WORKER_ARGS)
+
+# The schedule of the periodic tasks (nightly checks, reminders): exactly one per deployment.
+beat: deps
+	mkdir -p .celery
+	$(VENV)/bin/celery -A background beat --loglevel info --schedule $(or $(BEAT_SCHEDULE),$(CURDIR)/.celery/beat-schedule)
 
 # Production serving: PORTAL_ENV=production, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL from the
 # environment (docs/deploy.md). REDIS_URL turns on the Redis cache.

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "ledgers",
     "reports",
     "demo",
+    "background",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -284,6 +286,8 @@ LEDGER_IMPORTS_PER_USER = envint("LEDGER_IMPORTS_PER_USER", 2)
 LEDGER_IMPORTS_TOTAL = envint("LEDGER_IMPORTS_TOTAL", 4)
 if os.environ.get("LEDGER_UPLOAD_DIR"):
     LEDGER_UPLOAD_DIR = Path(os.environ["LEDGER_UPLOAD_DIR"])
+# Background work on Celery: broker, results, acknowledgement (background/conf.py).
+from background.conf import *  # noqa: E402, F403
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -322,16 +326,22 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Branch civilization records API",
     "DESCRIPTION": (
         "Records, the branch tree, targets, monthly submissions and metrics of the branch civilization "
-        "records portal. Authenticate with `Authorization: Token <token>` (POST /api/v1/auth/login/) or "
+        "records portal. Authenticate with `Authorization: Bearer <token>` or `Token <token>` (POST "
+        "/api/v1/auth/login/) or "
         'the browser session. Errors are JSON: `{field: [messages]}` or `{"detail": ...}`. A branch outside '
         'your scope reads as unknown: 400 `{"branch": [...]}` when a write names it, 404 for its records. '
         "Creates accept an `Idempotency-Key` header; updates and deletes accept `If-Match` with the ETag."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "records.api.schema.add_links"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "records.api.schema.add_links",
+        "records.api.schema_names.stable_names",
+        "records.api.schema_media.typed_media",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "InterventionStatusEnum": "antifraud.models.Intervention.Status",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("reminders.urls")),
     path("api/v1/ledgers/", include("ledgers.api.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),

@@ -11,7 +11,7 @@ resource, the key of its ledger and of everything else here.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
@@ -20,12 +20,15 @@ from django.urls import reverse
 class Ledger:
     """A kind's ledger sheet: the columns in order (every field a user sets, space-separated),
     what makes two rows likely the same record (besides branch and date), the template's example
-    row, and whether the database itself refuses duplicates (a unique constraint)."""
+    row, whether the database itself refuses duplicates (a unique constraint), and the other
+    headers clerks give its columns in hand-made ledgers (docs/ledgers.md)."""
 
     columns: str
     duplicate_key: tuple[str, ...]
     example: dict
     strict_duplicates: bool = False
+    # Other headers clerks give a column: {field name: "words separated by spaces"}.
+    synonyms: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,9 @@ class RecordKind:
     lapsing: Callable | None = None
     report_cases: Callable | None = None
     report_part: ReportPart | None = None
+    # Finders of reminders about the kind's records: finder(today) -> [core.reminders.Due]
+    # (the reminders feature sends them; its Notification.Kind names each kind of reminder).
+    reminders: tuple[Callable, ...] = ()
     # demo(loader): adds the kind's records to the demo data (demo/network.py's DemoLoader gives
     # branches, users, staff, rng, today and bulk(model, user, rows, m2m_rows)).
     demo: Callable | None = None

@@ -15,9 +15,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.privacy import redact
+from ledgers import cells
 
 OMIT = object()  # a blank cell of a field with a default: the model's default applies
-NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
 QUALIFIED_NAME = re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<code>[^()（）]+?)\s*[)）]$")
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 TIME_TEXT = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
@@ -52,9 +52,10 @@ class Column:
     number_format = None
     width = 14
 
-    def __init__(self, field):
+    def __init__(self, field, synonyms=()):
         self.field = field
         self.name = field.name
+        self.synonyms = tuple(synonyms)  # other headers clerks give this column (ledgers/specs.py)
 
     @property
     def header(self) -> str:
@@ -118,9 +119,11 @@ class ChoiceColumn(Column):
 
     width = 16
 
-    def __init__(self, field):
-        super().__init__(field)
+    def __init__(self, field, synonyms=(), option_synonyms=None):
+        super().__init__(field, synonyms)
         self._lookup = None
+        self._folded = None
+        self.option_synonyms = option_synonyms or {}  # code -> other words for the option
 
     def labels(self) -> list[str]:
         return [str(label) for _code, label in self.field.choices]
@@ -135,13 +138,30 @@ class ChoiceColumn(Column):
             self._lookup = table
         return self._lookup
 
+    def folded(self) -> dict[str, str]:
+        """Labels, codes and synonyms with dashes, widths and spaces folded (cells.fold)."""
+        if self._folded is None:
+            table = {cells.fold(text): code for text, code in self.lookup().items()}
+            for code, words in self.option_synonyms.items():
+                table.update({cells.fold(word): code for word in words})
+            self._folded = table
+        return self._folded
+
     def convert(self, raw, row, ctx):
-        code = self.lookup().get(str(raw).strip().lower())
+        text = _excel_float(raw) if isinstance(raw, float) else str(raw)
+        code = self.lookup().get(text.strip().lower())
         if code is None:
-            raise CellError(
-                _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": shown(raw), "choices": "、".join(self.labels())}
-            )
+            code = self.folded().get(cells.fold(text))
+        if code is None:
+            message = _("“%(value)s” is not one of: %(choices)s.") % {
+                "value": shown(raw),
+                "choices": "、".join(self.labels()),
+            }
+            near = cells.closest(text, list(self.folded()))
+            if near is not None:
+                label = dict(self.field.choices)[self.folded()[near]]
+                message += " " + _("Did you mean “%(label)s”?") % {"label": label}
+            raise CellError(message)
         return code
 
     def to_cell(self, value):
@@ -174,8 +194,13 @@ class DateColumn(Column):
             return raw.date()
         if isinstance(raw, datetime.date):
             return raw
+        if isinstance(raw, (int, float, str)) and not isinstance(raw, bool):
+            loose = cells.loose_date(raw)
+            if isinstance(loose, datetime.date):
+                return loose
+            raw = loose or raw
         if isinstance(raw, str):
-            text = raw.strip()
+            text = cells.halfwidth(raw).strip()
             match = DATE_TEXT.match(text) or (
                 re.match(r"^(\d{4})(\d{2})(\d{2})$", text) if text.isdigit() and len(text) == 8 else None
             )
@@ -244,12 +269,20 @@ class DecimalColumn(Column):
         try:
             if isinstance(raw, (int, float)):
                 number = Decimal(_excel_float(raw)) if isinstance(raw, float) else Decimal(raw)
+            elif isinstance(raw, Decimal):
+                number = raw  # already in yuan (a column headed in 万元, ledgers/cells.scaled)
             else:
                 text = _number_text(str(raw))
-                if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+                if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+                    number = Decimal(text)
+                elif (number := cells.money(str(raw))) is None:
                     raise InvalidOperation
-                number = Decimal(text)
         except InvalidOperation:
+            if "amount" in self.name:
+                raise CellError(
+                    _("“%(value)s” is not an amount; write it in yuan like 5000000 or 5,000,000.00, or as 500万.")
+                    % {"value": shown(raw)}
+                ) from None
             raise CellError(_("“%(value)s” is not a number.") % {"value": shown(raw)}) from None
         if not number.is_finite():
             raise CellError(_("“%(value)s” is not a number.") % {"value": shown(raw)})
@@ -278,7 +311,7 @@ class BranchColumn(Column):
 
     def convert(self, raw, row, ctx):
         code = str(raw).strip()
-        branch = ctx.writable_branch(code)
+        branch = ctx.writable_branch(code) or ctx.writable_branch_named(code)
         if branch is None:
             raise CellError(
                 _("Branch code “%(code)s” does not exist or you may not record there.") % {"code": shown(code)}
@@ -326,7 +359,7 @@ class StaffListColumn(StaffColumn):
         branch = row.get("branch")
         if branch is None:
             raise CellError(_("Fill in a valid branch first: staff are looked up at that branch."))
-        names = [n.strip() for n in NAME_SEPARATORS.split(str(raw)) if n.strip()]
+        names = cells.split_names(str(raw), ctx.staff)
         staff = [ctx.staff_named(name, branch) for name in names]
         if len({s.pk for s in staff}) != len(staff):
             raise CellError(_("A staff member is named twice."))
@@ -345,20 +378,21 @@ class StaffListColumn(StaffColumn):
         return _("Staff names separated by “、”, such as 张三、李四; add the code in brackets for namesakes.")
 
 
-def column_for(field) -> Column:
-    """The column kind a model field gets."""
+def column_for(field, synonyms=(), option_synonyms=None) -> Column:
+    """The column kind a model field gets; `synonyms` are other headers for it, and
+    `option_synonyms` ({code: words}) other words for the options of a choice."""
     if isinstance(field, models.ManyToManyField):
-        return StaffListColumn(field)
+        return StaffListColumn(field, synonyms)
     if isinstance(field, models.ForeignKey):
-        return BranchColumn(field) if field.name == "branch" else StaffColumn(field)
+        return BranchColumn(field, synonyms) if field.name == "branch" else StaffColumn(field, synonyms)
     if field.choices:
-        return ChoiceColumn(field)
+        return ChoiceColumn(field, synonyms, option_synonyms)
     if isinstance(field, models.DateField):
-        return DateColumn(field)
+        return DateColumn(field, synonyms)
     if isinstance(field, models.TimeField):
-        return TimeColumn(field)
+        return TimeColumn(field, synonyms)
     if isinstance(field, models.DecimalField):
-        return DecimalColumn(field)
+        return DecimalColumn(field, synonyms)
     if isinstance(field, models.IntegerField):
-        return IntegerColumn(field)
-    return TextColumn(field)
+        return IntegerColumn(field, synonyms)
+    return TextColumn(field, synonyms)

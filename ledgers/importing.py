@@ -9,6 +9,7 @@ every row again as it writes: the transaction is rolled back whole when any row 
 nothing is written unless everything is, and the write lock is held only while writing.
 """
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,10 +21,13 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from audit.models import AuditEntry
-from ledgers.columns import OMIT, CellError, StaffColumn, StaffListColumn, shown
-from ledgers.files import FileRefused, open_ledger
+from ledgers.cells import scaled
+from ledgers.columns import OMIT, CellError, DecimalColumn, StaffColumn, StaffListColumn, shown
+from ledgers.files import FileRefused
+from ledgers.headers import HeaderTable, locate, row_ranges, skipped_row
 from ledgers.lookups import Lookups
-from ledgers.sheet import ERROR, FORMULA, VALUE, iter_rows
+from ledgers.sheet import ERROR, FORMULA, VALUE
+from ledgers.sources import open_source
 from ledgers.specs import LedgerSpec, example_marker
 from ledgers.spool import Spool
 from records.services import BulkValidationError, record_bulk_check, record_bulk_create
@@ -39,15 +43,19 @@ class Problem:
     header: str
     message: str
     duplicate: bool = False
+    link: str = ""  # the existing record a likely duplicate resembles
 
     def as_dict(self) -> dict:
-        return {
+        answer = {
             "row": self.row,
             "column": get_column_letter(self.column) if self.column else "",
             "header": self.header,
             "message": self.message,
             "duplicate": self.duplicate,
         }
+        if self.link:
+            answer["link"] = self.link
+        return answer
 
 
 @dataclass
@@ -61,6 +69,7 @@ class Outcome:
     file_error: str = ""
     seconds: float = 0.0
     committed: bool = False
+    notes: list = field(default_factory=list)  # what the import read, skipped or converted
 
     def add(self, problem: Problem) -> None:
         self.problem_count += 1
@@ -77,15 +86,31 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _normal(header) -> str:
-    return "".join(str(header or "").split()).rstrip("*＊").casefold()
+def _first_row(ref: str) -> int:
+    digits = ref.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    return int(digits) if digits.isdigit() else 0
+
+
+def _last_row(ref: str) -> int:
+    digits = ref.split(":")[-1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    return int(digits) if digits.isdigit() else 0
 
 
 class LedgerImport:
     def __init__(
-        self, spec: LedgerSpec, user, *, allow_duplicates=False, progress: Callable | None = None, source: str = ""
+        self,
+        spec: LedgerSpec,
+        user,
+        *,
+        allow_duplicates=False,
+        progress: Callable | None = None,
+        source: str = "",
+        guard=None,
     ):
         self.spec, self.user = spec, user
+        # Called inside the commit's transaction: guard.enter() before the first row is written
+        # (it may raise to write nothing), guard.leave(outcome) after the last one.
+        self.guard = guard
         self.source = source  # the file, named in the audit entries of what it writes
         self.allow_duplicates = allow_duplicates and not spec.strict_duplicates
         self.progress = progress or (lambda done, total, writing: None)
@@ -94,6 +119,10 @@ class LedgerImport:
         self.outcome = Outcome()
         self.seen: dict[tuple, int] = {}  # duplicate key -> first row holding it
         self.bad_rows: set[int] = set()  # rows with a problem other than a likely duplicate
+        # A dry run checks the readable cells of a row with unreadable ones too (the record
+        # service's rules, privacy, locks, duplicates), so one upload lists all of its problems.
+        self.partial: list = []
+        self.failed: dict[int, set[str]] = {}  # row -> columns whose cells could not be read
         self.duplicate_rows: set[int] = set()
         self.blocked = False  # a problem that stops the commit: nothing more is written
         self.markers = set()
@@ -106,7 +135,7 @@ class LedgerImport:
     def run(self, path, *, commit: bool) -> Outcome:
         started = time.monotonic()
         try:
-            workbook = open_ledger(path)
+            workbook = open_source(path)
         except FileRefused as exc:
             self.outcome.file_error = str(exc)
             return self.outcome
@@ -134,18 +163,41 @@ class LedgerImport:
         self.outcome.seconds = time.monotonic() - started
         return self.outcome
 
-    def _check_rows(self, workbook) -> None:
+    def _check_rows(self, source) -> None:
         """Every row parsed and checked; in a commit the good ones are spooled for _write."""
-        if workbook.merged:
-            self._refuse_merged(workbook.merged)
-        rows = iter_rows(workbook)
-        first = next(rows, None)
-        if first is None or first[0] != 1:
-            raise FileRefused(_("The first row must hold the column headers of the template."))
-        self.index = self._read_headers(first[1])
-        total = workbook.data_rows
+        table = HeaderTable.for_spec(self.spec)
+        sheet, found, others = locate(source.sheets, table)
+        if found is None:
+            raise FileRefused(self._no_header())
+        sheet.prepare()
+        header_row = found.number
+        merged = [ref for ref in sheet.merged if _last_row(ref) >= header_row]
+        if merged:
+            self._refuse_merged(merged, header_row)
+        if len([s for s in source.sheets if not s.hidden]) > 1:
+            self.outcome.notes.append(_("Read the sheet “%(sheet)s”.") % {"sheet": shown(sheet.name)})
+        if others:
+            self.outcome.notes.append(
+                _(
+                    "The sheets %(sheets)s have this ledger's columns too and were not read: import each as a file of its own."
+                )
+                % {"sheets": "、".join(f"“{shown(name)}”" for name in others)}
+            )
+        if found.titles:
+            self.outcome.notes.append(
+                _("Rows %(rows)s are a title above the header; skipped.") % {"rows": row_ranges(found.titles)}
+            )
+        self.index = self._read_headers(found.cells, table, found.unit)
+        total = max(sheet.total - header_row + 1, 0)
+        skipped: dict[str, list[int]] = {"total": [], "signature": []}
         chunk: list = []
-        for number, cells in rows:
+        for number, cells in sheet.rows():
+            if number <= header_row:
+                continue
+            reason = skipped_row(cells)
+            if reason is not None:
+                skipped[reason].append(number)
+                continue
             parsed = self._parse(number, cells)
             if parsed is not None:
                 chunk.append(parsed)
@@ -156,6 +208,15 @@ class LedgerImport:
         if chunk:
             self._check_chunk(chunk)
         self.progress(self.outcome.rows, total, False)
+        if skipped["total"]:
+            self.outcome.notes.append(
+                _("Rows %(rows)s are totals (合计/小计/总计); skipped.") % {"rows": row_ranges(skipped["total"])}
+            )
+        if skipped["signature"]:
+            self.outcome.notes.append(
+                _("Rows %(rows)s are signature lines (制表人, 审核人, ...); skipped.")
+                % {"rows": row_ranges(skipped["signature"])}
+            )
         if self.outcome.rows == 0:
             raise FileRefused(_("The sheet has headers but no rows to import."))
 
@@ -168,17 +229,29 @@ class LedgerImport:
             return
         try:
             with transaction.atomic():
+                if self.guard:
+                    self.guard.enter()
                 for chunk in self.spool.chunks():
                     self._service(chunk, write=not self.blocked)
                     self.progress(self.outcome.created, self.spool.rows, True)
                 if self.blocked:
                     raise _Rollback
                 self.outcome.committed = True
+                if self.guard:
+                    self.guard.leave(self.outcome)
         except _Rollback:
             self.outcome.created = 0
 
-    def _refuse_merged(self, merged: list[str]) -> None:
-        header = [ref for ref in merged if ref.split(":")[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "1"]
+    def _no_header(self) -> str:
+        with translation.override("zh-hans"):
+            names = "、".join(f"“{c.header}”" for c in self.spec.columns[:4])
+        return _(
+            "No header row found for %(kind)s: one of the first rows must name the ledger's columns, "
+            "one per cell, such as %(names)s (see the template)."
+        ) % {"kind": self.spec.kind.label_plural, "names": names}
+
+    def _refuse_merged(self, merged: list[str], header_row: int = 1) -> None:
+        header = [ref for ref in merged if _first_row(ref) <= header_row]
         if header:
             raise FileRefused(
                 _("The header row has merged cells (%(cells)s). Unmerge them: each column needs its own header.")
@@ -189,15 +262,11 @@ class LedgerImport:
             % {"cells": ", ".join(merged[:5])}
         )
 
-    def _read_headers(self, cells: dict) -> dict[str, int]:
-        names = {}
-        for column in self.spec.columns:
-            names[_normal(column.name)] = column.name
-            for language in ("zh-hans", "en"):
-                with translation.override(language):
-                    names[_normal(column.header)] = column.name
+    def _read_headers(self, cells: dict, table: HeaderTable, unit=None) -> dict[str, int]:
         index: dict[str, int] = {}
-        problems = []
+        problems, ignored = [], []
+        self.ignored: set[int] = set()
+        self.scales: dict[str, object] = {}
         for position, (kind, value) in sorted(cells.items()):
             letter = get_column_letter(position)
             if kind == VALUE and _blank(value):
@@ -205,7 +274,11 @@ class LedgerImport:
             if kind != VALUE or not isinstance(value, str):
                 problems.append(_("column %(col)s: the header must be text") % {"col": letter})
                 continue
-            name = names.get(_normal(value))
+            name = table.name_of(value)
+            if name is None and table.ignored(value):
+                self.ignored.add(position)
+                ignored.append(f"{letter}“{shown(value.strip())}”")
+                continue
             if name is None:
                 problems.append(
                     _("column %(col)s “%(header)s” is not a column of this ledger")
@@ -215,6 +288,12 @@ class LedgerImport:
                 problems.append(_("column %(col)s repeats “%(header)s”") % {"col": letter, "header": shown(value)})
             else:
                 index[name] = position
+                column = next(c for c in self.spec.columns if c.name == name)
+                factor = table.unit_of(value)
+                if factor is None and "元" not in value and "amount" in name:
+                    factor = unit  # the sheet's 单位：万元 line, unless the header names its unit
+                if isinstance(column, DecimalColumn) and factor is not None and factor != 1:
+                    self.scales[name] = factor
         with translation.override("zh-hans"):
             missing = [c.header for c in self.spec.columns if c.name not in index]
         if missing:
@@ -227,13 +306,26 @@ class LedgerImport:
                 % {"kind": self.spec.kind.label_plural, "problems": "; ".join(problems)}
             )
         self.headers = {position: name for name, position in index.items()}
+        if ignored:
+            self.outcome.notes.append(
+                _("Column %(columns)s numbers the rows and is not part of the ledger; ignored.")
+                % {"columns": "、".join(ignored)}
+            )
+        if self.scales:
+            headers = "、".join(f"“{self._header_of(name)}”" for name in self.scales)
+            self.outcome.notes.append(
+                _("Amounts in %(columns)s are in 万元 (ten thousand yuan) and were converted to yuan (×10,000).")
+                % {"columns": headers}
+            )
         return index
 
     # --- one row -----------------------------------------------------------------------
 
-    def _problem(self, row: int, message: str, column_name: str | None = None, *, duplicate=False) -> None:
+    def _problem(
+        self, row: int, message: str, column_name: str | None = None, *, duplicate=False, link: str = ""
+    ) -> None:
         position = self.index.get(column_name) if column_name else None
-        self.outcome.add(Problem(row, position, self._header_of(column_name), message, duplicate))
+        self.outcome.add(Problem(row, position, self._header_of(column_name), message, duplicate, link))
         if duplicate:
             self.duplicate_rows.add(row)
             if self.allow_duplicates:
@@ -276,12 +368,12 @@ class LedgerImport:
                 message = _("Cell %(cell)s holds an error value (%(value)s).")
                 self._cell_problem(number, position, message % {"cell": ref, "value": shown(value)})
             elif name is None:
-                if not _blank(value):
+                if not _blank(value) and position not in self.ignored:
                     message = _("Cell %(cell)s is outside the ledger's columns (no header above it).")
                     self._cell_problem(number, position, message % {"cell": ref})
                 continue
             else:
-                raw[name] = value
+                raw[name] = scaled(value, self.scales[name]) if name in self.scales else value
                 continue
             unreadable.add(name)
         fields, m2m = {}, {}
@@ -292,12 +384,16 @@ class LedgerImport:
                 value = column.parse(raw.get(column.name), fields, self.lookups)
             except CellError as exc:
                 self._problem(number, str(exc), column.name)
+                unreadable.add(column.name)
                 continue
             if value is not OMIT:
                 (m2m if isinstance(column, StaffListColumn) else fields)[column.name] = value
         if fields.get("notes") in self.markers:
             self._problem(number, _("This is the template's example row: delete it before importing."), "notes")
         if number in self.bad_rows:
+            if self.spool is None and "branch" in fields:
+                self.failed[number] = unreadable
+                self.partial.append((number, fields, m2m))
             return None
         return number, fields, m2m
 
@@ -333,11 +429,20 @@ class LedgerImport:
         existing = model.objects.filter(
             branch_id__in={k[0] for k in fresh},
             occurred_on__range=(min(k[1] for k in fresh), max(k[1] for k in fresh)),
-        ).values_list(*attnames)
-        for values in existing.iterator(chunk_size=2000):
+        ).values_list(*attnames, "pk")
+        codes = {b.pk: b.code for b in self.lookups.branches.values()}
+        for *values, pk in existing.iterator(chunk_size=2000):
             key = tuple(v.strip() or None if isinstance(v, str) else v for v in values)
             for number in fresh.get(key, ()):
-                self._problem(number, _("Likely a duplicate of a record already in the portal."), duplicate=True)
+                message = _(
+                    "Likely a duplicate of the record of %(date)s at %(branch)s already in the portal (№%(id)s)."
+                )
+                self._problem(
+                    number,
+                    message % {"date": key[1], "branch": codes.get(key[0], ""), "id": pk},
+                    duplicate=True,
+                    link=self.spec.kind.url("detail", pk),
+                )
             fresh.pop(key, None)
 
     def _check_chunk(self, chunk: list) -> None:
@@ -346,6 +451,8 @@ class LedgerImport:
         the rest without writing, so that the answer still lists every problem)."""
         self._check_duplicates(chunk)
         usable = [row for row in chunk if row[0] not in self.bad_rows]
+        if self.partial:
+            self._check_partial()
         if not usable:
             return
         if self.spool is None:
@@ -353,7 +460,19 @@ class LedgerImport:
         else:
             self.spool.add(usable)
 
-    def _service(self, rows: list, *, write: bool) -> None:
+    def _check_partial(self) -> None:
+        """The dry run's further checks of rows with unreadable cells: what the service says
+        of the cells that were read (its word on the unreadable ones is left out), and likely
+        duplicates when every cell of the duplicate key was read."""
+        partial, self.partial = self.partial, []
+        keyed = set(self.spec.duplicate_key)
+        self._check_duplicates([row for row in partial if not (self.failed[row[0]] & keyed)])
+        # A model rule that needs an unreadable value may fail outright: that cell's own problem is listed.
+        with contextlib.suppress(TypeError, ValueError, AttributeError, KeyError):
+            self._service(partial, write=False, skip=self.failed)
+        self.failed.clear()
+
+    def _service(self, rows: list, *, write: bool, skip: dict | None = None) -> None:
         """The record service checks (and, when writing, creates) the rows."""
         fields = [f for _n, f, _m in rows]
         try:
@@ -374,6 +493,8 @@ class LedgerImport:
             for index, errors in sorted(exc.errors.items()):
                 number = rows[index][0]
                 for name, messages in errors.items():
+                    if skip is not None and (name in skip.get(number, ()) or name.removesuffix("_id") in skip[number]):
+                        continue
                     column = name if name in self.index else None
                     for message in messages:
                         if column is None and name != "__all__":
@@ -382,8 +503,19 @@ class LedgerImport:
 
 
 def import_ledger(
-    spec: LedgerSpec, path, user, *, commit: bool, allow_duplicates=False, progress=None, source: str = ""
+    spec: LedgerSpec,
+    path,
+    user,
+    *,
+    commit: bool,
+    allow_duplicates=False,
+    progress=None,
+    source: str = "",
+    guard=None,
 ) -> Outcome:
-    """Check (and with commit, write) the ledger at `path`; `source` names it in the audit."""
-    importer = LedgerImport(spec, user, allow_duplicates=allow_duplicates, progress=progress, source=source)
+    """Check (and with commit, write) the ledger at `path`; `source` names it in the audit;
+    `guard` is told inside the commit's transaction (LedgerImport)."""
+    importer = LedgerImport(
+        spec, user, allow_duplicates=allow_duplicates, progress=progress, source=source, guard=guard
+    )
     return importer.run(path, commit=commit)

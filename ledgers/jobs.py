@@ -1,22 +1,26 @@
 """Import jobs: the uploaded file kept server-side under a token bound to the user, the dry
-run and the commit run in a background thread, and their progress for the page to poll.
+run and the commit run as a Celery task (ledgers/tasks.py), and their progress for the page to
+poll.
 
-Progress goes to the cache at every chunk (live within the process, or across processes with
-REDIS_URL) and to the job row whenever no transaction is open; a commit's rows are written in
-one transaction, whose progress only the cache can show.
+The job row is the truth any web process reads: its state, and its progress at every chunk
+(rows checked; while a commit writes, rows written, through a second connection on PostgreSQL,
+since the commit's own transaction is invisible until it ends). A run is started only from the
+state it expects and a commit writes only if, inside its transaction and under the job's lock,
+the job is still to be committed, so a task delivered twice (its worker died, or the broker's
+visibility timeout passed) writes its rows once.
 """
 
 import logging
 import secrets
 import shutil
 import tempfile
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections, connection
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,6 +34,8 @@ log = logging.getLogger(__name__)
 
 KEEP_FOR = timedelta(hours=24)  # an uploaded file waits this long for its commit
 STALLED_AFTER = slots.STALLED_AFTER  # a run without progress this long died with its process
+MAX_ATTEMPTS = 3  # a run whose worker died this often (a file that kills it?) fails
+JOB_LOCK_KEY = 0x1ED6E6  # pg_advisory_xact_lock(key, job) around a commit's check and write
 
 
 def upload_dir() -> Path:
@@ -78,17 +84,34 @@ def _enter(job: ImportJob) -> ImportJob:
 
 
 def start(job: ImportJob, *, commit: bool, background: bool = True) -> None:
-    """Run the dry run (commit=False) or the commit of the job's file, in a thread of its own
-    unless LEDGER_IMPORT_INLINE is set (tests) or the caller waits for the answer."""
+    """Run the dry run (commit=False) or the commit of the job's file: as a Celery task once the
+    caller's transaction has committed, or here when LEDGER_IMPORT_INLINE is set (tests) or the
+    caller waits for the answer. A commit of a job not checked yet (the API's one-step import)
+    moves it to committing first."""
+    S = ImportJob.State
+    if commit:
+        ImportJob.objects.filter(pk=job.pk, state=S.CHECKING).update(
+            state=S.COMMITTING, attempts=0, updated_at=timezone.now()
+        )
     language = translation.get_language()
     if not background or getattr(settings, "LEDGER_IMPORT_INLINE", False):
         run(job.pk, commit=commit, language=language)
         return
-    thread = threading.Thread(
-        target=run, args=(job.pk,), kwargs={"commit": commit, "language": language, "own_connection": True}
-    )
-    thread.daemon = True
-    thread.start()
+    transaction.on_commit(lambda: _queue(job.pk, commit, language))
+
+
+def _queue(job_id: int, commit: bool, language: str | None) -> None:
+    from ledgers.tasks import run_import
+
+    try:
+        run_import.delay(job_id, commit, language)
+    except Exception:  # the broker is unreachable: say so rather than wait for ever
+        log.exception("ledger import %s could not be queued", job_id)
+        ImportJob.objects.filter(pk=job_id, state__in=ImportJob.RUNNING).update(
+            state=ImportJob.State.FAILED,
+            file_error=_("The import could not be started (the task queue is unreachable); nothing was written."),
+            updated_at=timezone.now(),
+        )
 
 
 def _progress_key(job_id: int) -> str:
@@ -101,7 +124,7 @@ def run(job_id: int, *, commit: bool, language: str | None = None, own_connectio
             _run(job_id, commit)
     except Exception:  # a bug must not leave the job "running" forever
         log.exception("ledger import %s failed", job_id)
-        ImportJob.objects.filter(pk=job_id).update(
+        ImportJob.objects.filter(pk=job_id, state__in=ImportJob.RUNNING).update(
             state=ImportJob.State.FAILED,
             file_error=_("The import stopped because of an internal error; nothing was written."),
         )
@@ -111,37 +134,118 @@ def run(job_id: int, *, commit: bool, language: str | None = None, own_connectio
             connection.close()
 
 
-def _run(job_id: int, commit: bool) -> None:
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
-    S = ImportJob.State
-    job.state = S.COMMITTING if commit else S.CHECKING
-    job.rows_done = 0
-    job.save(update_fields=["state", "rows_done", "updated_at"])
+class AlreadyDone(Exception):
+    """Another run of the job has written it, or the job is no longer to be written."""
 
-    def progress(done: int, total: int, writing: bool) -> None:
-        cache.set(_progress_key(job_id), {"done": done, "total": total, "writing": writing}, 3600)
+
+class CommitGuard:
+    """Told by the importer inside the commit's transaction (ledgers/importing.py)."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+
+    def enter(self) -> None:
+        """Under the job's lock (PostgreSQL: an advisory lock; SQLite: the IMMEDIATE write
+        transaction already holds the only write lock), the job must still be committing."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [JOB_LOCK_KEY, self.job_id % 2**31])
+        state = ImportJob.objects.filter(pk=self.job_id).values_list("state", flat=True).first()
+        if state != ImportJob.State.COMMITTING:
+            raise AlreadyDone
+
+    def leave(self, outcome) -> None:
+        """The job is committed in the transaction that writes its rows: both or neither."""
+        ImportJob.objects.filter(pk=self.job_id).update(
+            state=ImportJob.State.COMMITTED,
+            created_count=outcome.created,
+            rows_done=outcome.created,
+            writing=False,
+            updated_at=timezone.now(),
+        )
+
+
+class Progress:
+    """Rows done for the job row (and the cache, for pages that read it). While the commit's
+    transaction is open its own writes are invisible: on PostgreSQL a second connection in
+    autocommit writes the progress; on SQLite, whose writer holds the only write lock, only the
+    cache has it."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.side = None
+
+    def __call__(self, done: int, total: int, writing: bool) -> None:
+        cache.set(_progress_key(self.job_id), {"done": done, "total": total, "writing": writing}, 3600)
+        now = timezone.now()
         if not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total, updated_at=timezone.now())
+            ImportJob.objects.filter(pk=self.job_id).update(
+                rows_done=done, rows_total=total, writing=writing, updated_at=now
+            )
+        elif writing and connection.vendor == "postgresql":
+            try:
+                if self.side is None:
+                    self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+                with self.side.cursor() as cursor:
+                    cursor.execute(
+                        "UPDATE ledgers_importjob SET rows_done = %s, rows_total = %s, writing = true,"
+                        " updated_at = %s WHERE id = %s",
+                        [done, total, now, self.job_id],
+                    )
+            except Exception:  # progress is a courtesy: it never stops the import
+                log.warning("progress of ledger import %s not written", self.job_id, exc_info=True)
 
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
+def _run(job_id: int, commit: bool) -> None:
+    S = ImportJob.State
+    expected = S.COMMITTING if commit else S.CHECKING
+    # Only a job in the state this run expects runs: a task delivered again after the job ended
+    # (or was called stalled) does nothing.
+    started = ImportJob.objects.filter(pk=job_id, state=expected).update(
+        attempts=F("attempts") + 1, rows_done=0, writing=False, updated_at=timezone.now()
+    )
+    if not started:
+        log.info("ledger import %s is no longer %s: nothing to do", job_id, expected)
+        return
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
     path = file_of(job)
-    if not path.exists():
+    if job.attempts > MAX_ATTEMPTS:
+        job.state = S.FAILED
+        job.file_error = _(
+            "The import was interrupted %(n)s times; nothing was written. Split the file or try again later."
+        ) % {"n": MAX_ATTEMPTS}
+    elif not path.exists():
         job.state, job.file_error = S.FAILED, _("The uploaded file has expired; upload it again.")
     else:
-        outcome = import_ledger(
-            spec_for(job.kind),
-            path,
-            job.user,
-            commit=commit,
-            allow_duplicates=job.allow_duplicates,
-            progress=progress,
-            source=_("Ledger file %(name)s") % {"name": job.file_name},
-        )
+        progress = Progress(job_id)
+        try:
+            outcome = import_ledger(
+                spec_for(job.kind),
+                path,
+                job.user,
+                commit=commit,
+                allow_duplicates=job.allow_duplicates,
+                progress=progress,
+                source=_("Ledger file %(name)s") % {"name": job.file_name},
+                guard=CommitGuard(job_id) if commit else None,
+            )
+        except AlreadyDone:
+            log.info("ledger import %s was committed by another run: nothing written", job_id)
+            return
+        finally:
+            progress.close()
         job.problems, job.problem_count, job.duplicate_count = (
             outcome.problems,
             outcome.problem_count,
             outcome.duplicate_count,
         )
         job.file_error, job.seconds = outcome.file_error, outcome.seconds
+        job.notes = outcome.notes
         job.rows_total, job.rows_done, job.good_rows = outcome.rows, outcome.rows, outcome.good_rows
         job.created_count = outcome.created
         if outcome.file_error:
@@ -150,6 +254,7 @@ def _run(job_id: int, commit: bool) -> None:
             job.state = S.COMMITTED if outcome.committed else S.FAILED
         else:
             job.state = S.CHECKED
+    job.writing = False
     job.save()
     cache.delete(_progress_key(job_id))
     if job.state in (S.COMMITTED, S.FAILED):
@@ -160,7 +265,7 @@ def live(job: ImportJob) -> dict:
     """Rows done and total for the progress bar, and whether rows are being written."""
     state = cache.get(_progress_key(job.pk)) or {}
     total = state.get("total") or job.rows_total or 0
-    return {"done": state.get("done", job.rows_done), "total": total, "writing": state.get("writing", False)}
+    return {"done": state.get("done", job.rows_done), "total": total, "writing": state.get("writing", job.writing)}
 
 
 def mark_if_stalled(job: ImportJob) -> ImportJob:
@@ -178,7 +283,10 @@ def claim(job: ImportJob, *, allow_duplicates: bool) -> bool:
     claimed = slots.take(
         job.user,
         lambda: ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKED).update(
-            state=ImportJob.State.COMMITTING, allow_duplicates=allow_duplicates, updated_at=timezone.now()
+            state=ImportJob.State.COMMITTING,
+            allow_duplicates=allow_duplicates,
+            attempts=0,
+            updated_at=timezone.now(),
         ),
     )
     if claimed:

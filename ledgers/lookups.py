@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from branches.access import access_for
 from branches.models import Branch, Staff
+from ledgers.cells import fold
 from ledgers.columns import QUALIFIED_NAME, CellError, shown
 
 
@@ -24,6 +25,7 @@ class Lookups:
         self._branches: dict[str, Branch] | None = None
         self._writable: dict[str, Branch | None] = {}
         self._staff: dict[str, list[Staff]] | None = None
+        self._names: dict[str, set[Branch]] | None = None
 
     @property
     def branches(self) -> dict[str, Branch]:
@@ -38,6 +40,27 @@ class Lookups:
             ok = branch is not None and self.access.can_write_records(branch)
             self._writable[key] = branch if ok else None
         return self._writable[key]
+
+    def writable_branch_named(self, text: str) -> Branch | None:
+        """A branch the user may record at, by its full or short name (full-width forms and
+        spaces aside); CellError listing the candidates when the name is not unique."""
+        if self._names is None:
+            index = defaultdict(set)
+            for branch in self.branches.values():
+                for name in {branch.name, branch.short_name}:
+                    if name and name.strip():
+                        index[fold(name)].add(branch)
+            self._names = index
+        candidates = sorted(
+            (b for b in self._names.get(fold(text), ()) if self.writable_branch(b.code) is not None),
+            key=lambda b: b.code,
+        )
+        if len(candidates) > 1:
+            raise CellError(
+                _("“%(name)s” names several branches: %(candidates)s. Write the branch code instead.")
+                % {"name": shown(text), "candidates": "、".join(f"{b.name}({b.code})" for b in candidates)}
+            )
+        return candidates[0] if candidates else None
 
     def writable_codes(self) -> list[str]:
         return [b.code for b in self.branches.values() if self.writable_branch(b.code) is not None]

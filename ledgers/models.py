@@ -27,12 +27,20 @@ class ImportJob(models.Model):
     allow_duplicates = models.BooleanField(default=False)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     rows_done = models.PositiveIntegerField(default=0)
+    # Whether rows_done counts rows written (the commit's transaction) rather than rows checked.
+    writing = models.BooleanField(default=False)
+    # How many times a worker started this job's current run: a run whose worker died is
+    # delivered again, up to ledgers.jobs.MAX_ATTEMPTS times.
+    attempts = models.PositiveSmallIntegerField(default=0)
     good_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     problem_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
     # The first problems, each {"row", "column", "header", "message", "duplicate"}; capped.
     problems = models.JSONField(default=list, blank=True)
+    # What the import read, skipped or converted (the sheet, title rows, totals, units): shown
+    # with the dry run so the clerk sees how the file was understood.
+    notes = models.JSONField(default=list, blank=True)
     # Why the file as a whole was refused (not an XLSX, encrypted, wrong headers, ...).
     file_error = models.TextField(blank=True)
     seconds = models.FloatField(null=True, blank=True)

@@ -27,6 +27,10 @@ from ledgers.uploads import ledger_request_limit, limit_uploads
 from ledgers.workbooks import export_file, template_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCEPTED_FILES = ",".join(
+    [".xlsx", ".xls", ".ods", ".csv", ".txt", XLSX, "application/vnd.ms-excel", "text/csv"]
+    + ["application/vnd.oasis.opendocument.spreadsheet"]
+)
 
 
 def spec_or_404(slug):
@@ -117,10 +121,8 @@ def export(request, slug, fmt):
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Record kind"))
     file = forms.FileField(
-        label=gettext_lazy("Ledger file (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
+        label=gettext_lazy("Ledger file (.xlsx, .xls, .ods or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
     )
 
     def __init__(self, *args, too_large=False, **kwargs):

@@ -105,7 +105,8 @@ def repair_records(apps, write=print) -> tuple[int, list[str]]:
                 values["follow_up_due"] = SENTINEL + datetime.timedelta(days=3)
             try:
                 with transaction.atomic():
-                    model.objects.filter(pk=row["pk"]).update(version=models.F("version") + 1, **values)
+                    stamp = {"updated_at": timezone.now()} if _has_field(model, "updated_at") else {}
+                    model.objects.filter(pk=row["pk"]).update(version=models.F("version") + 1, **stamp, **values)
                     AuditEntry.objects.create(
                         action="update",
                         content_type=content_type,
@@ -157,3 +158,9 @@ def repair_stored_dates(apps, write=print) -> dict:
     if photos or records:
         write(f"Repaired stored dates: {photos} photo capture times unknown, {records} records.")
     return {"photos": photos, "records": records, "stuck": stuck}
+
+
+def _has_field(model, name: str) -> bool:
+    """Whether the (historical) model has the field: a repaired record's updated_at moves, so the
+    API's change feed (`updated_since`) hands the repair to mirrors."""
+    return any(f.name == name for f in model._meta.concrete_fields)

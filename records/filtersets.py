@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from branches.codes import BranchCodeChoiceField
 from branches.models import Branch
 from core.dates import QUERY_DATES
 
@@ -13,10 +14,16 @@ def _scoped_branches(request):
     return Branch.objects.for_user(request.user)
 
 
+class BranchCodeFilter(django_filters.ModelChoiceFilter):
+    """A branch code in the caller's scope, any case (portal/branch_codes.py)."""
+
+    field_class = BranchCodeChoiceField
+
+
 class RecordFilterSet(django_filters.FilterSet):
     """branch=CODE selects the node's whole subtree; date_from / date_to bound occurred_on."""
 
-    branch = django_filters.ModelChoiceFilter(
+    branch = BranchCodeFilter(
         label=_("branch"),
         queryset=_scoped_branches,
         to_field_name="code",

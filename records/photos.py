@@ -161,7 +161,14 @@ def photo_add(record, *, user, upload, caption: str = "") -> Photo:
         photo.thumbnail.delete(save=False)
         raise
     audit(user=user, action=AuditEntry.Action.PHOTO_ADD, obj=record, changes={"photo": [None, photo.pk]})
+    touch(record)
     return photo
+
+
+def touch(record) -> None:
+    """A record's photos are part of it as the API shows it: a change to them is a change of the
+    record for the API's change feed (`updated_since`), so its updated_at moves too."""
+    type(record).objects.filter(pk=record.pk).update(updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -172,3 +179,4 @@ def photo_delete(photo: Photo, *, user) -> None:
     audit(user=user, action=AuditEntry.Action.PHOTO_DELETE, obj=record, changes={"photo": [photo.pk, None]})
     delete_photo_files_on_commit([photo])
     photo.delete()
+    touch(record)

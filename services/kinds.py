@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from core.kinds import Ledger, NavLink, RecordKind, Sample, Synthetic
-from services import notable, services, synthetic
+from services import notable, reminders, services, synthetic
 from services.api.views import (
     CashServiceViewSet,
     FinancingViewSet,
@@ -45,9 +45,19 @@ KINDS = (
                 "staff": ["张三", "李四"],
                 "duration_minutes": 40,
             },
+            synonyms={
+                "occurred_on": "上门日期 走访日期 上门时间",
+                "customer_group": "客户类型 客户群体 客户分类",
+                "purpose": "上门事由 服务事由 办理业务 业务类型 服务内容",
+                "staff": "上门员工 上门人员 上门服务人员",
+                "duration_minutes": "时长 服务时长 上门时长 用时",
+                "recording_ref": "录音录像 双录编号 录像编号",
+                "follow_up_done_on": "回访时间",
+            },
         ),
         nav_links=(NavLink(_("Home-visit follow-ups"), "services:home-visit-follow-ups"),),
         synthetic=Synthetic(share=0.18, rows=synthetic.home_visits),
+        reminders=(reminders.follow_ups,),
         sample=Sample(
             fields={"customer_group": "elderly", "customer_name_masked": "王**", "purpose": "pension"},
             edit={"customer_group": "disabled"},
@@ -69,6 +79,10 @@ KINDS = (
             columns="branch occurred_on venue_type place theme attendees notes",
             duplicate_key=("venue_type", "theme", "place"),
             example={"venue_type": "community", "place": "百步亭社区", "theme": "anti_fraud", "attendees": 60},
+            synonyms={
+                "occurred_on": "活动日期 活动时间",
+                "attendees": "受众人数 参与人数 服务人次 人次 人数",
+            },
         ),
         synthetic=Synthetic(share=0.1, rows=synthetic.outreach_events),
         sample=Sample(
@@ -97,6 +111,15 @@ KINDS = (
                 "counterparty": "武汉某科技有限公司",
                 "entities_covered": 1,
                 "amount": Decimal("5000000.00"),
+            },
+            synonyms={
+                "occurred_on": "放款日期 发放日期 投放日期",
+                "sector": "所属领域 业务领域",
+                "product": "产品名称 业务品种",
+                "counterparty": "客户名称 企业名称 借款人 客户 服务对象",
+                "credit_code": "信用代码 统一信用代码 社会信用代码",
+                "entities_covered": "户数 服务户数 覆盖客户数",
+                "amount": "金额 贷款金额 发放金额 投放金额 授信金额",
             },
         ),
         synthetic=Synthetic(share=0.1, rows=synthetic.financing),
@@ -133,6 +156,11 @@ KINDS = (
             duplicate_key=("visitor_group", "service"),
             example={"visitor_group": "sanitation", "service": "water", "count": 12},
             strict_duplicates=True,
+            synonyms={
+                "visitor_group": "对象 服务群体 来访人群",
+                "service": "服务内容 服务",
+                "count": "服务人次 人数 次数",
+            },
         ),
         nav_links=(NavLink(_("Love-station tally"), "services:love-station-tally"),),
         synthetic=Synthetic(share=0.3, rows=synthetic.love_station_tallies),
@@ -164,6 +192,14 @@ KINDS = (
                 "pieces_counted": 3860,
                 "amount": Decimal("1930.00"),
                 "staff_hours": Decimal("2.5"),
+            },
+            synonyms={
+                "service": "服务内容 业务类型",
+                "customer_type": "客户类别",
+                "customer_description": "客户名称 单位名称 客户",
+                "pieces_counted": "枚数 清点数量 硬币枚数",
+                "amount": "金额 清点金额 兑换金额",
+                "staff_hours": "工时 员工工时（小时） 耗时",
             },
         ),
         synthetic=Synthetic(share=0.1, rows=synthetic.cash_services),

@@ -13,6 +13,14 @@ from core.kinds import kind_for_slug
 from core.privacy import contains_personal_identifier
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_in_process():
+    """Queued tasks run in the test's own process, at once (tests/tasks runs a real worker)."""
+    from background.celery import app
+
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

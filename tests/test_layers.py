@@ -20,12 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     {"config"},  # the project shell: settings, URLs, WSGI, middleware
     {"demo"},  # demo and synthetic data
-    {"reports", "ledgers", "dashboards", "submissions"},  # features
+    {"reports", "ledgers", "dashboards", "submissions", "reminders"},  # features
     "KIND_APPS",  # one app per family of record kinds
     {"records", "metrics"},  # the record engine and the roll-up store
     {"branches"},  # the branch tree, roles and access
     {"audit"},  # the audit log
-    {"core"},  # catalogue, periods, errors, privacy, the kind registry
+    {"core", "background"},  # catalogue, periods, errors, privacy, the kind registry; the task queue
 ]
 NOT_CODE = {"tests", "benchmarks", "scripts", "templates", "static", "locale", "docs", "node_modules"}
 

@@ -30,6 +30,12 @@ KINDS = (
                 "beneficiaries": 40,
                 "hours": Decimal("16.0"),
             },
+            synonyms={
+                "occurred_on": "活动日期 活动时间",
+                "participants": "参与人次 参与员工数 志愿者人数 参与人数",
+                "beneficiaries": "受益人次 服务人数 服务对象人数",
+                "hours": "服务时长 志愿时长 时长 志愿服务时长",
+            },
         ),
         synthetic=Synthetic(share=0.06, rows=synthetic.volunteer_activities),
         sample=Sample(
@@ -53,6 +59,12 @@ KINDS = (
             columns="branch occurred_on kind name members disbanded_on notes",
             duplicate_key=("kind", "name"),
             example={"kind": "youth_vanguard", "name": "青年先锋队", "members": 6},
+            synonyms={
+                "occurred_on": "成立时间",
+                "name": "队伍名称",
+                "members": "成员人数 人数",
+                "disbanded_on": "撤销时间",
+            },
         ),
         synthetic=Synthetic(share=0.01, rows=synthetic.teams),
         sample=Sample(

@@ -5,8 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ledgers import jobs, slots
-from ledgers.api.serializers import ImportJobSerializer, UploadSerializer
+from ledgers.api.serializers import ImportJobSerializer, ImportRefusalSerializer, UploadSerializer
 from ledgers.files import max_upload_bytes
 from ledgers.models import ImportJob
 from ledgers.specs import spec_for
@@ -26,6 +26,10 @@ from records.api.permissions import ReadOnlyForMetricsClients
 TRUE = {"1", "true", "yes", "on"}
 
 
+FILE_ERRORS = inline_serializer("FileErrors", {"file": serializers.ListField(child=serializers.CharField())})
+DETAIL = inline_serializer("Busy", {"detail": serializers.CharField()})
+
+
 def job_data(request, job: ImportJob) -> dict:
     return dict(ImportJobSerializer(job, context={"request": request}).data)
 
@@ -35,7 +39,7 @@ def flag(name: str, description: str) -> OpenApiParameter:
 
 
 class LedgerImportView(APIView):
-    """POST a multipart `file` (.xlsx from the kind's template). `?dry_run=1` (the default) only
+    """POST a multipart `file` (.xlsx, .xls, .ods or .csv: the kind's template or a hand-made ledger). `?dry_run=1` (the default) only
     checks and lists every problem; `?dry_run=0` writes all rows or none (201 when written,
     400 with the problems otherwise). `?allow_duplicates=1` imports rows that only look like
     duplicates; `?background=1` answers 202 at once with a status URL to poll."""
@@ -61,9 +65,13 @@ class LedgerImportView(APIView):
             200: ImportJobSerializer,
             201: ImportJobSerializer,
             202: ImportJobSerializer,
-            400: OpenApiResponse(description="The file is refused ({file: [message]}) or rows have problems."),
-            413: OpenApiResponse(description="The file is larger than the limit."),
-            429: OpenApiResponse(description="Too many imports running (yours or the portal's); see Retry-After."),
+            400: OpenApiResponse(
+                ImportRefusalSerializer, description="The file is refused ({file: [message]}) or rows have problems."
+            ),
+            413: OpenApiResponse(FILE_ERRORS, description="The file is larger than the limit."),
+            429: OpenApiResponse(
+                DETAIL, description="Too many imports running (yours or the portal's); see Retry-After."
+            ),
         },
     )
     def post(self, request, slug):
@@ -133,15 +141,33 @@ class LedgerExportView(APIView):
         response, errors = export_response(request._request, spec, self.fmt, request.query_params)
         if response is None:
             raise ValidationError(errors)
+        accept = request.headers.get("Accept", "")
+        if self.fmt == "xlsx" and "application/octet-stream" in accept and XLSX not in accept:
+            response["Content-Type"] = "application/octet-stream"  # the same bytes, as a generic file
         return response
 
 
-FILTERS = "Query parameters are the filters of the kind's list endpoint (branch, date_from, date_to, ...)."
+FILTERS = (
+    "Query parameters are the filters of the kind's list endpoint: those every kind has are listed here; "
+    "a kind's own (such as customer_group for home-visits) are listed on /api/v1/{slug}/."
+)
+COMMON_FILTERS = [
+    OpenApiParameter(
+        "branch", str, OpenApiParameter.QUERY, description="A branch code in your scope (any case): its subtree."
+    ),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="occurred_on on or after."),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="occurred_on on or before."),
+]
 BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="A filter is not valid: {filter: [messages]}.")
 
 
 class LedgerExportXlsxView(LedgerExportView):
-    @extend_schema(tags=["ledgers"], description=FILTERS, responses={(200, XLSX): OpenApiTypes.BINARY, 400: BAD_FILTER})
+    @extend_schema(
+        tags=["ledgers"],
+        description=FILTERS,
+        parameters=COMMON_FILTERS,
+        responses={(200, XLSX): OpenApiTypes.BINARY, 400: BAD_FILTER},
+    )
     def get(self, request, slug):
         return self.export(request, slug)
 
@@ -150,7 +176,10 @@ class LedgerExportCsvView(LedgerExportView):
     fmt = "csv"
 
     @extend_schema(
-        tags=["ledgers"], description=FILTERS, responses={(200, "text/csv"): OpenApiTypes.STR, 400: BAD_FILTER}
+        tags=["ledgers"],
+        description=FILTERS,
+        parameters=COMMON_FILTERS,
+        responses={(200, "text/csv"): OpenApiTypes.STR, 400: BAD_FILTER},
     )
     def get(self, request, slug):
         return self.export(request, slug)

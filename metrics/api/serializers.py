@@ -2,12 +2,12 @@
 
 import datetime
 import re
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from branches.codes import find_branch, unknown_branch_message
 from branches.models import Branch
 from core.catalogue import METRICS
 from core.periods import MAX_YEAR, MIN_YEAR, PeriodError, parse_period
@@ -17,6 +17,7 @@ from records.api.records import BranchCodeField, RefuseMassAssignment
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 BREAKDOWNS = ("children", "month", "split")
+UNITS = ("count", "cny", "hours", "person_times")
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2025-08"})
@@ -94,9 +95,9 @@ class MetricsQuerySerializer(serializers.Serializer):
 
     def validate_branch(self, code):
         user = self.context["request"].user
-        branch = Branch.objects.for_user(user).filter(code=code).first()
+        branch = find_branch(Branch.objects.for_user(user), code)
         if branch is None:
-            raise serializers.ValidationError(_("Unknown branch: %(code)s") % {"code": code})
+            raise serializers.ValidationError(unknown_branch_message(code))
         return branch
 
     def validate_period(self, text):
@@ -127,14 +128,13 @@ class MetricsQuerySerializer(serializers.Serializer):
         return attrs
 
 
-@extend_schema_field(
-    {"oneOf": [{"type": "integer"}, {"type": "string", "format": "decimal", "pattern": r"^-?\d+\.\d+$"}]}
-)
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$", "example": "83"})
 class MetricValueField(serializers.Field):
-    """Counts are integers; money and hours are exact decimal strings, as in the record endpoints."""
+    """Every value is an exact decimal string, counts ("83") as well as money ("400000000.00") and
+    hours: one JSON type per field, so a client's column converts with one astype(float)."""
 
     def to_representation(self, value):
-        return str(value) if isinstance(value, Decimal) else value
+        return str(value)
 
 
 class MetricRowSerializer(serializers.Serializer):
@@ -143,6 +143,9 @@ class MetricRowSerializer(serializers.Serializer):
     metric = serializers.CharField()
     split = serializers.CharField(allow_null=True, help_text="dimension:value with by=split; null for the total.")
     value = MetricValueField()
+    unit = serializers.ChoiceField(
+        choices=UNITS, help_text="What the value counts: count, cny (yuan), hours or person_times."
+    )
 
 
 class MetricsAnswerSerializer(serializers.Serializer):

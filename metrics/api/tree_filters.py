@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from branches.codes import BranchCodeChoiceField
 from branches.models import Branch, Target
 from core.catalogue import METRICS
 from records.filtersets import _scoped_branches
@@ -11,7 +12,9 @@ from records.filtersets import _scoped_branches
 
 @extend_schema_field({"type": "string", "example": "WH-QK"})
 class BranchCodeFilter(django_filters.ModelChoiceFilter):
-    """A branch code in the caller's scope."""
+    """A branch code in the caller's scope, any case."""
+
+    field_class = BranchCodeChoiceField
 
 
 class SubtreeFilterSet(django_filters.FilterSet):

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from branches.access import open_to_metrics_clients
 from branches.models import Branch
+from core.catalogue import METRICS
 from metrics import selectors
 from metrics.api import serializers
 from records.api.formats import CSVRenderer
@@ -47,6 +48,7 @@ class MetricsView(APIView):
                 "metric": row.metric,
                 "split": row.split or None,
                 "value": row.value,
+                "unit": METRICS[row.metric].unit,
             }
             for row in found
         ]

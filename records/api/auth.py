@@ -29,11 +29,20 @@ from records.api.tokens import token_audit
 
 
 class PortalTokenScheme(OpenApiAuthenticationExtension):
+    """The token under either scheme: HTTP bearer (what generated clients send by default) or
+    knox's `Token` prefix."""
+
     target_class = "records.api.authentication.PortalTokenAuthentication"
-    name = "tokenAuth"
+    name = ["bearerAuth", "tokenAuth"]
+
+    def get_security_requirement(self, auto_schema):
+        return [{name: []} for name in self.name]  # either one (OR), not both
 
     def get_security_definition(self, auto_schema):
-        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+        return [
+            {"type": "http", "scheme": "bearer", "description": "`Authorization: Bearer <token>`."},
+            build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token"),
+        ]
 
 
 class LoginSerializer(serializers.Serializer):
@@ -42,7 +51,9 @@ class LoginSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown only this once.")
+    token = serializers.CharField(
+        help_text="Send as `Authorization: Bearer <token>` (or `Token <token>`); shown only this once."
+    )
     expiry = serializers.DateTimeField(allow_null=True)
     username = serializers.CharField()
 

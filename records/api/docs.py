@@ -14,7 +14,12 @@ from branches.access import open_to_metrics_clients
 
 @open_to_metrics_clients
 class SchemaView(SpectacularAPIView):
-    """The OpenAPI 3 document of this API."""
+    """The OpenAPI 3 document of this API, served to anyone: it describes no data, and client
+    generators fetch it without credentials. It is the same whoever reads it in whichever
+    language (portal/api/schema_names.py); only descriptions are translated."""
+
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
 
 
 @open_to_metrics_clients

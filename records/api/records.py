@@ -14,12 +14,14 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from branches.codes import find_branch
 from branches.models import Branch, Staff
 from core.kinds import kind_for_slug
 from core.validators import SET_BY_THE_PORTAL
 from records.api.etags import etag, expected_version
 from records.api.formats import CSVRenderer
 from records.api.idempotency import run_once
+from records.api.sync import SyncPagination
 from records.models import Photo
 
 
@@ -43,6 +45,14 @@ class BranchCodeField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         return Branch.objects.for_user(_user(self))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        branch = find_branch(self.get_queryset(), data)
+        if branch is None:
+            self.fail("does_not_exist", value=data)
+        return branch
 
 
 class StaffField(serializers.PrimaryKeyRelatedField):
@@ -129,6 +139,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     lookup_value_regex = "[0-9]+"
     ordering_fields = ("occurred_on", "created_at", "updated_at", "id")
     ordering = ("-occurred_on", "-id")
+    pagination_class = SyncPagination  # ?updated_since= reads the list as a change feed
 
     idempotent_actions = ("create",)
     if_match_actions = ("update", "partial_update", "destroy")

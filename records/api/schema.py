@@ -31,7 +31,8 @@ FIELD_ERRORS_SCHEMA = {
 DESCRIPTIONS = {
     400: "Invalid input: messages per field, or a malformed request (JSON, NaN, a NUL byte or another "
     "control character in the path, query, headers or body).",
-    401: "No valid credentials: log in or send `Authorization: Token <token>`.",
+    401: "No valid credentials: log in or send `Authorization: Bearer <token>` (or `Token <token>`); the "
+    "message says what is wrong with a header that was sent.",
     403: "Your role does not allow this (metrics clients never write, and read aggregates only).",
     404: "Not found, or outside your scope (the two are not told apart).",
     409: "The month is approved and locked (the message says who approved it and how to reopen it).",
@@ -65,6 +66,16 @@ class PortalAutoSchema(AutoSchema):
             # format would promise an offset the answers never carry.
             schema = schema | {"format": "partial-time", "example": "10:20:00"}
         return schema
+
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        fields = getattr(self.view, "ordering_fields", None)
+        for parameter in parameters:
+            if parameter.get("name") == "ordering" and fields:
+                # One field, or several comma-separated; "-" before a field sorts descending.
+                choices = [order for field in fields for order in (field, f"-{field}")]
+                parameter["schema"] = {"type": "string", "enum": choices}
+        return parameters
 
     def _action(self) -> str:
         return getattr(self.view, "action", None) or self.method.lower()

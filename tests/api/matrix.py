@@ -48,7 +48,9 @@ METRICS_QUERY = row("200/400  200/400  200/400  200/400  200/400  401      401")
 LOGIN = row("200      200      200      200      200      401      401")
 LOGIN_OTHER_METHODS = row("405      405      405      405      405      405      405")
 LOGOUT = row("204      204      204      204      204      401      401")
-SCHEMA = row("200      200      200      200      200      401      401")
+# The schema and the API root describe no data: open to anyone, credentials or not.
+SCHEMA = row("200      200      200      200      200      200      200")
+PUBLIC_OTHER_METHODS = row("405      405      405      405      405      405      405")
 DOCS = row("200      200      200      200      200      401      302")
 DOCS_OTHER_METHODS = row("405      405      405      405      405      401      405")
 # The HTML token page uses the browser session; a token is no session.
@@ -117,7 +119,12 @@ MATRIX: dict[str, dict[str, dict]] = {
     "login": {"POST": LOGIN, **{m: LOGIN_OTHER_METHODS for m in METHODS if m != "POST"}},
     "logout": {"POST": LOGOUT, **{m: NOT_ALLOWED_SAFE for m in METHODS if m != "POST"}},
     "logout-all": {"POST": LOGOUT, **{m: NOT_ALLOWED_SAFE for m in METHODS if m != "POST"}},
-    "schema": {"GET": SCHEMA, **{m: NOT_ALLOWED_SAFE for m in METHODS if m != "GET"}},
+    "schema": {"GET": SCHEMA, **{m: PUBLIC_OTHER_METHODS for m in METHODS if m != "GET"}},
+    "root": {"GET": SCHEMA, **{m: PUBLIC_OTHER_METHODS for m in METHODS if m != "GET"}},
+    # Staff (the ids a home visit takes) and the deletion feed are record data.
+    "staff-list": {"GET": RECORD_READ, **{m: NOT_ALLOWED for m in METHODS if m != "GET"}},
+    "staff-detail": {"GET": RECORD_READ_OBJECT, **{m: NOT_ALLOWED for m in METHODS if m != "GET"}},
+    "deleted": {"GET": RECORD_READ, **{m: NOT_ALLOWED for m in METHODS if m != "GET"}},
     "docs": {"GET": DOCS, **{m: DOCS_OTHER_METHODS for m in METHODS if m != "GET"}},
     "tokens": {"GET": TOKEN_PAGE, **{m: TOKEN_PAGE_OTHER_METHODS for m in METHODS if m != "GET"}},
     "token-revoke": {"POST": TOKEN_REVOKE, **{m: TOKEN_PAGE_OTHER_METHODS for m in METHODS if m != "POST"}},

@@ -164,7 +164,7 @@ class TestMetricsClient:
     def test_reads_metrics_but_not_records(self, bi, net, staff_qk):
         """Aggregates only (branches/access.py): the metrics, the tree, targets, submissions."""
         event = outreach_event_create(user=staff_qk, **record_data("outreach-events", net))
-        assert bi.get("/api/v1/metrics/?branch=WH&period=2025&metric=outreach_events").json()["rows"][0]["value"] == 1
+        assert bi.get("/api/v1/metrics/?branch=WH&period=2025&metric=outreach_events").json()["rows"][0]["value"] == "1"
         for path in ("/api/v1/branches/", "/api/v1/targets/", "/api/v1/submissions/"):
             assert bi.get(path).status_code == 200, path
         for path in (

@@ -87,6 +87,9 @@ class World:
         fields = record_data(slug, self.net) | {"branch": self.net[code]}
         return self._once(("record", slug, code), lambda: kind.create(user=self.root, **fields))
 
+    def staff_member(self, code: str) -> Staff:
+        return self._once(("staff", code), lambda: Staff.objects.create(name=f"员工{code}", branch=self.net[code]))
+
     def target(self, code: str) -> Target:
         return self._once(
             ("target", code),
@@ -135,6 +138,8 @@ def request_for(world: World, route: str, method: str, role: str, target: str) -
     if route == "interventions-transition":
         obj = world.record("interventions", code)
         return reverse(f"api:{route}", args=[obj.pk]), {"status": "police_notified"}
+    if route == "staff-detail":
+        return reverse("api:staff-detail", args=[world.staff_member(code).pk]), None
     if route == "branch-list":
         return reverse("api:branch-list"), None
     if route == "branch-detail":
@@ -221,6 +226,12 @@ def _prepare_lists(world: World, route: str) -> None:
             world.target(code)
         elif route == "submission-list":
             world.submission(code, "submitted")
+        elif route == "staff-list":
+            world.staff_member(code)
+        elif route == "deleted":
+            kind = kind_for_slug("outreach-events")
+            fields = record_data("outreach-events", world.net) | {"branch": world.net[code]}
+            kind.delete(kind.create(user=world.root, **fields), user=world.root)
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))

@@ -28,32 +28,44 @@ def rows(response) -> list[dict]:
 
 def test_ftz_home_visits_2025_is_the_articles_83(analyst):
     answer = rows(analyst.get(f"{URL}?branch=WH-FTZ&period=2025&metric=home_visits"))
-    assert answer == [{"node": "WH-FTZ", "period": "2025", "metric": "home_visits", "split": None, "value": 83}]
+    assert answer == [
+        {"node": "WH-FTZ", "period": "2025", "metric": "home_visits", "split": None, "value": "83", "unit": "count"}
+    ]
 
 
 def test_by_children_gives_one_row_per_child(analyst, demo):
     answer = rows(analyst.get(f"{URL}?branch=WH&period=2025&metric=home_visits&by=children"))
     children = list(Branch.objects.filter(parent=demo["WH"]).values_list("code", flat=True))
     assert sorted(r["node"] for r in answer) == sorted(children)
-    by_node = {r["node"]: r["value"] for r in answer}
+    by_node = {r["node"]: int(r["value"]) for r in answer}
     assert by_node["WH-FTZ"] == 83 and by_node["WH-BBT"] >= 200
 
 
 def test_by_month_names_each_month(analyst):
     answer = rows(analyst.get(f"{URL}?branch=WH-FTZ&period=2025&metric=home_visits&by=month"))
     assert [r["period"] for r in answer] == [f"2025-{m:02d}" for m in range(1, 13)]
-    assert sum(r["value"] for r in answer) == 83
+    assert sum(int(r["value"]) for r in answer) == 83
 
 
 def test_by_split(analyst):
     answer = rows(analyst.get(f"{URL}?branch=WH-FTZ&period=2025&metric=home_visits&by=split"))
     assert all(r["split"].startswith("customer_group:") for r in answer)
-    assert sum(r["value"] for r in answer) == 83
+    assert sum(int(r["value"]) for r in answer) == 83
 
 
 def test_money_is_an_exact_decimal_string(analyst):
     answer = rows(analyst.get(f"{URL}?branch=WH-XBH&period=2025&metric=financing_amount_cny"))
-    assert answer[0]["value"] == "400000000.00"
+    assert answer[0]["value"] == "400000000.00" and answer[0]["unit"] == "cny"
+
+
+def test_every_value_is_a_decimal_string_so_one_astype_makes_numbers(analyst):
+    from decimal import Decimal
+
+    answer = rows(analyst.get(f"{URL}?branch=WH&period=2025&by=month"))
+    units = {r["unit"] for r in answer}
+    assert {"count", "cny"} <= units
+    for row in answer:
+        assert isinstance(row["value"], str) and Decimal(row["value"]).is_finite()
 
 
 def test_all_metrics_when_none_is_named(analyst):

@@ -85,10 +85,20 @@ def test_a_picture_is_refused(tmp_path, net, staff_qk):
     assert "xlsx" in refused(path, staff_qk)
 
 
-def test_a_csv_renamed_is_refused(tmp_path, net, staff_qk):
+def test_a_csv_named_xlsx_is_read_as_csv_and_its_rows_checked(tmp_path, net, staff_qk):
+    # CSV is accepted (issue 20): what the bytes are decides, not the name.
     path = tmp_path / "ledger.xlsx"
     path.write_text(",".join(headers("home-visits")) + "\nWH-QK-01,2025-08-14,老年客户,王**\n", encoding="utf-8")
-    assert "CSV" in refused(path, staff_qk)
+    outcome = run("home-visits", path, staff_qk, commit=True)
+    assert not outcome.file_error and outcome.created == 0 and HomeVisit.objects.count() == 0
+    assert [(p["row"], p["column"]) for p in outcome.problems] == [(2, "F")]  # 事由 is required
+
+
+def test_text_that_is_no_ledger_is_refused_saying_what_a_header_holds(tmp_path, net, staff_qk):
+    path = tmp_path / "letter.xlsx"
+    path.write_text("各位同事：\n请于月底前报送台账。\n", encoding="utf-8")
+    message = refused(path, staff_qk)
+    assert "header" in message and "机构" in message
 
 
 def test_an_encrypted_workbook_is_refused(net, staff_qk):
@@ -227,3 +237,29 @@ def test_an_oversized_upload_is_refused_while_it_streams(client, net, staff_qk, 
     assert response.status_code == 400
     assert response.context["form"].errors["file"]
     assert ImportJob.objects.count() == 0 and not any(settings.LEDGER_UPLOAD_DIR.glob("*"))
+
+
+def test_an_ods_zip_bomb_is_refused_before_inflating(tmp_path, net, staff_qk):
+    path = tmp_path / "bomb.ods"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", b"<a>" + b" " * (40 * 1024 * 1024) + b"</a>")
+    assert "zip bomb" in refused(path, staff_qk)
+
+
+def test_a_damaged_xls_or_ods_is_refused_saying_what_to_do(tmp_path, net, staff_qk):
+    ods = tmp_path / "broken.ods"
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<not-closed>")
+    assert ".ods" in refused(ods, staff_qk)
+    xls = tmp_path / "broken.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 4000)
+    assert ".xls" in refused(xls, staff_qk)
+
+
+def test_text_in_an_unknown_encoding_is_refused_naming_the_encodings(tmp_path, net, staff_qk):
+    path = tmp_path / "ledger.csv"
+    path.write_bytes(b"\x81\x30\x81" * 10 + b"\xff\xfe\xfd" * 10)
+    message = refused(path, staff_qk)
+    assert "UTF-8" in message and "GB18030" in message

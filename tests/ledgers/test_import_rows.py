@@ -102,7 +102,7 @@ def test_dates_typed_as_text_and_amounts_as_text_are_read(ledger, net, staff_qk)
 
 
 def test_duplicates_within_the_file_and_against_the_portal(ledger, net, staff_qk):
-    home_visit_create(user=staff_qk, **record_data("home-visits", net))  # elderly 王** pension on DAY
+    saved = home_visit_create(user=staff_qk, **record_data("home-visits", net))  # elderly 王** pension on DAY
     rows = [
         visit(),  # 2: same as the record already in the portal
         visit(customer_name_masked="李**"),  # 3: new
@@ -112,6 +112,12 @@ def test_duplicates_within_the_file_and_against_the_portal(ledger, net, staff_qk
     problems = by_row(outcome)
     assert set(problems) == {2, 4} and outcome.duplicate_count == 2
     assert "3" in problems[4][0][1]  # names the first row
+    # The saved record it resembles is named by date, branch and number, and linked (issue 20).
+    (existing,) = [p for p in outcome.problems if p["row"] == 2]
+    assert (
+        str(DAY) in existing["message"] and "WH-QK-01" in existing["message"] and str(saved.pk) in existing["message"]
+    )
+    assert existing["link"] == saved.get_absolute_url()
     assert all(p["duplicate"] for p in outcome.problems)
     assert run("home-visits", ledger("home-visits", rows), staff_qk, commit=True).created == 0
     assert HomeVisit.objects.count() == 1
@@ -261,3 +267,25 @@ def test_queries_do_not_grow_with_rows(ledger, net, staff_qk):
     queries(1, True)  # warm caches: the user's roles, the content type of the audit entries
     assert queries(3, False) == queries(60, False)
     assert queries(3, True) == queries(60, True)
+
+
+def test_one_dry_run_lists_every_problem_of_a_row_with_an_unreadable_cell(ledger, net, staff_qk):
+    """Issue 20, item 10: a cell that cannot be read no longer hides the row's other problems
+    (the model's rules, the privacy rule, likely duplicates) until the next upload."""
+    rows = [
+        visit(),  # 2: good
+        # 3: an unreadable number, an unmasked name (model rule), a mobile number in the notes
+        visit(duration_minutes="半小时", customer_name_masked="王小明", notes="联系 13912345678"),
+        # 4: an unknown option, and otherwise the same record as row 2
+        visit(customer_age_band="九十岁"),
+    ]
+    outcome = run("home-visits", ledger("home-visits", rows), staff_qk)
+    problems = by_row(outcome)
+    assert set(problems) == {3, 4}
+    assert {column for column, _m in problems[3]} == {"H", "D", "K"}
+    assert not any("13912345678" in message for _c, message in problems[3])
+    assert {column for column, _m in problems[4]} == {"E", ""}
+    assert any("row 2" in message or "2" in message for column, message in problems[4] if column == "")
+    assert sum(p["duplicate"] for p in outcome.problems) == 1
+    assert run("home-visits", ledger("home-visits", rows), staff_qk, commit=True).created == 0
+    assert HomeVisit.objects.count() == 0

@@ -1,20 +1,18 @@
 """At most LEDGER_IMPORTS_PER_USER imports of one user and LEDGER_IMPORTS_TOTAL in the portal run
 at once (ledgers/slots.py): the next is refused with a clear message (a form error and 429 on
 the page, 429 {"detail"} with Retry-After in the API), nothing is stored; a stalled job frees
-its slot; the count holds under simultaneous requests; a background job uses one database
-connection, closed at its end."""
+its slot; the count holds under simultaneous requests."""
 
 import datetime
 import secrets
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
-from django.db.backends.signals import connection_created
+from django.db import connection
 from django.utils import timezone
 
 from branches.models import Role
-from ledgers import jobs, slots
+from ledgers import slots
 from ledgers.models import ImportJob
 from tests.ledgers.conftest import outreach
 from tests.ledgers.test_api import post, token_client
@@ -119,28 +117,3 @@ def test_simultaneous_requests_take_no_more_slots_than_there_are(net, same_user)
     assert len(taken) == (slots.per_user() if same_user else slots.total())
     assert len(refused) == 8 - len(taken)
     assert slots.running().count() == len(taken)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_background_import_uses_one_connection_and_closes_it(net, staff_qk, ledger, settings):
-    settings.LEDGER_IMPORT_INLINE = False
-    opened = []
-
-    def count(sender, connection, **kwargs):
-        opened.append((threading.get_ident(), connection))
-
-    job = jobs.create_job_from_path(user=staff_qk, kind="outreach-events", path=ledger("outreach-events", [outreach()]))
-    connection_created.connect(count)
-    try:
-        before = set(threading.enumerate())
-        jobs.start(job, commit=True)
-        (worker,) = set(threading.enumerate()) - before
-        worker.join(timeout=60)
-    finally:
-        connection_created.disconnect(count)
-    close_old_connections()
-    job.refresh_from_db()
-    assert job.state == ImportJob.State.COMMITTED and job.created_count == 1
-    in_worker = [c for ident, c in opened if ident == worker.ident]
-    assert len(in_worker) == 1, opened
-    assert in_worker[0].connection is None  # closed when the job ended

@@ -82,6 +82,8 @@ def ui_body(world: World, route: Route, role: str, target: str) -> tuple[bytes |
     if route.key == "reports:evidence":
         item = world.scheme.items.order_by("position", "pk").first()
         return _form({"item": item.pk, "statement": "按要求开展并留存台账"})
+    if route.key == "reports:build-new":
+        return _form({"kind": "highlights-docx", "code": world.code(target), "period": "2025"})
     if route.key == "api:token-revoke":
         owner = "staff" if target == "qk" else "mgr_bbt"
         return _form({"token": world.tokens[owner][0].digest})

@@ -76,6 +76,12 @@ UI_JOB = row("        200/404  404      404/200  404      404      403      L   
 UI_JOB_COMMIT = row(" 302/404  404      404/302  404      404      403      L        L")
 UI_IMPORT_FORM = row("200      200      200      403      403      403      L        L")
 UI_IMPORT_POST = row("400      400      400      403      403      403      L        L")  # no file attached
+# Notifications are their user's (WH-QK-01's staff and WH-BBT's manager); everyone has a list.
+UI_NOTIFICATION = row("302/404  404      404/302  404      404      403      L        L")
+UI_MARK_ALL_READ = row("302     302      302      302      302      403      L        L")
+# The bell's count is asked by every page's navigation bar, the metrics client's too.
+UI_BELL = row("       200      200      200      200      200      200      L        L")
+UI_BELL_OTHER = row(" 405      405      405      405      405      405      L        L")
 # Any reader of the node keeps a draft of its highlights report of their own.
 UI_OWN_DRAFT = row("  302/404  302/404  404/302  302      302      403      L        L")
 EVERYONE_200, EVERYONE_302, EVERYONE_405, EVERYONE_L = row("200"), row("302"), row("405"), row("L")
@@ -111,6 +117,15 @@ UI: dict[str, dict] = {
     "dashboard:export-xlsx": only(GET=UI_READ_OBJECT),
     "dashboard:export-csv": only(GET=UI_READ_OBJECT),
     "dashboard:targets": only(GET=UI_TARGETS_FORM, POST=UI_TARGETS_SET),
+    "reports:build-new": only(POST=UI_OWN_DRAFT),
+    "reports:build": only(GET=UI_JOB),
+    "reports:build-status": only(GET=UI_JOB),
+    "reports:build-file": only(GET=UI_JOB),
+    "reminders:list": only(GET=UI_READ),
+    "reminders:bell": only(UI_BELL_OTHER, GET=UI_BELL),
+    "reminders:read-all": only(POST=UI_MARK_ALL_READ),
+    "reminders:open": only(POST=UI_NOTIFICATION),
+    "reminders:mark": only(POST=UI_NOTIFICATION),
     "ledgers:index": only(GET=UI_READ),
     "ledgers:import": only(UI_NOT_ALLOWED_OPEN, GET=UI_IMPORT_FORM, POST=UI_IMPORT_POST),
     "ledgers:job": only(GET=UI_JOB),
@@ -162,7 +177,8 @@ API_ROWS = {
     "LOGIN": row("      200      200      200      200      200      200      401      401"),
     "LOGIN_OTHER_METHODS": row("405"),
     "LOGOUT": row("     204      204      204      204      204      204      401      401"),
-    "SCHEMA": row("     200      200      200      200      200      200      401      401"),
+    "SCHEMA": row("     200      200      200      200      200      200      200      200"),
+    "PUBLIC_OTHER_METHODS": row("405"),
     "DOCS": row("       200      200      200      200      200      200      L        L"),
     "DOCS_OTHER_METHODS": row("405"),
     "TOKEN_PAGE": row(" 200      200      200      200      200      200      L        L"),

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from branches.models import Staff
 from core.kinds import kind_for_slug, record_kinds
 from tests.security.world import DAY, MONTHS, PHOTO_KINDS, World
 
@@ -178,6 +179,8 @@ RULES: list[tuple[str, Callable]] = [
         r"^ledgers:(template|export-xlsx|export-csv)$|^ledgers-api:(import|export-xlsx|export-csv)$",
         lambda w, r, t: {"slug": "home-visits"},
     ),
+    # notifications: each is its user's (WH-QK-01's staff and WH-BBT's manager)
+    (r"^reminders:(open|mark)$", lambda w, r, t: {"pk": w.notifications[t].pk}),
     # the REST API
     (r"^api:[\w-]+-detail$|^api:interventions-transition$", lambda w, r, t: _api_detail(w, r, t)),
     (r"^api:submission-(submit|nil-return|approve|return|reopen)$", _api_submission),
@@ -185,6 +188,8 @@ RULES: list[tuple[str, Callable]] = [
     # reports: the highlights of a node, the evidence packs of a node for an evaluation scheme
     (r"^reports:highlights(-edit|-docx|-pdf)?$", lambda w, r, t: {"code": w.code(t)}),
     (r"^reports:evidence(-zip)?$", lambda w, r, t: {"code": w.code(t), "scheme": w.scheme.code}),
+    # documents built in the background: each is its user's
+    (r"^reports:build(-status|-file)?$", lambda w, r, t: {"token": w.builds[t].token}),
     # the Django admin
     (r"^admin:|^admin/", _admin),
 ]
@@ -198,6 +203,8 @@ def _api_detail(world, route, target):
         return {"pk": world.targets[target].pk}
     if name == "submission-detail":
         return _api_submission(world, route, target)
+    if name == "staff-detail":
+        return {"pk": Staff.objects.filter(branch__path__startswith=world.branch(target).path).order_by("pk")[0].pk}
     slug = _slug_of(route.key)
     if kind_for_slug(slug) is None:
         raise CannotBuild(f"{route.key}: unknown API resource {slug}")

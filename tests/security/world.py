@@ -19,16 +19,20 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from knox.models import AuthToken
 from PIL import Image
 from rest_framework.test import APIClient
 
+from background.models import DocumentBuild, TaskRun
 from branches.models import Branch, Membership, Role
 from branches.services import branch_update, target_set
 from core.kinds import record_kinds
 from ledgers.models import ImportJob
 from records.models import Photo
 from records.photos import photo_add
+from reminders.models import Notification
+from reports import builds
 from reports.models import EvaluationItem, EvaluationScheme
 from reports.seed import seed_schemes
 from submissions.services import submission_approve, submission_return, submission_submit
@@ -112,6 +116,7 @@ class World:
             browser.force_login(user)
             self.sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
         self.records, self.photos, self.targets, self.submissions, self.jobs = {}, {}, {}, {}, {}
+        self.notifications, self.builds = {}, {}
         # Seeded by a data migration, which a flushing test elsewhere on this worker may have undone.
         seed_schemes(EvaluationScheme, EvaluationItem)
         self.scheme = EvaluationScheme.objects.order_by("position", "pk").first()
@@ -144,14 +149,35 @@ class World:
                 problem_count=1,
                 problems=[{"row": 2, "column": "A", "header": "网点", "message": "未知网点", "duplicate": False}],
             )
+            self.builds[target] = DocumentBuild.objects.create(
+                token=secrets.token_urlsafe(24),
+                user=owner,
+                kind=DocumentBuild.Kind.HIGHLIGHTS_DOCX,
+                branch=branch,
+                params={"period": "2025"},
+                state=DocumentBuild.State.DONE,
+                file_name=f"highlights-{code}-2025.docx",
+                size=4,
+            )
+            builds.file_of(self.builds[target]).write_bytes(b"PK\x03\x04")
+            self.notifications[target] = Notification.objects.create(
+                user=owner,
+                branch=branch,
+                kind=Notification.Kind.MONTH_DUE,
+                key=f"world:{target}",
+                url=f"/submissions/{code}/2025-06/",
+                params={"month": "2025-06", "due": "2025-07-10"},
+            )
 
     def _admin_objects(self) -> dict:
         """Objects of the admin's models that no branch owns, one per target."""
         group = Group.objects.create(name="审计员")
+        check = TaskRun.objects.create(task="metrics.verify", started_at=timezone.now(), ok=True, summary="0")
         objects = {}
         for target, role in (("qk", "staff"), ("bbt", "mgr_bbt")):
             user = self.users[role]
             objects["auth.Group", target] = group
+            objects["background.TaskRun", target] = check
             objects[get_user_model()._meta.label, target] = user
             objects["knox.AuthToken", target] = self.tokens[role][0]
             objects["branches.Branch", target] = self.branch(target)

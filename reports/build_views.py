@@ -1,0 +1,94 @@
+"""Report documents built in the background: start one, follow it (htmx polls), download it."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from background.models import DocumentBuild
+from core.periods import PeriodError
+from dashboards.context import dashboard_period
+from reports import builds
+from reports.evidence_views import YEARS
+from reports.models import EvaluationScheme
+from reports.views import node_in_scope
+
+K = DocumentBuild.Kind
+
+
+def _params(request, kind: str) -> dict:
+    """The build's parameters from the form, checked as the download pages check them."""
+    if kind == K.EVIDENCE_ZIP:
+        scheme = (request.POST.get("scheme") or "")[:50]
+        if not EvaluationScheme.objects.filter(code=scheme).exists():
+            raise ValidationError(_("No such evaluation scheme."))
+        year = request.POST.get("year", "")
+        if not year.isdigit() or not YEARS[0] <= int(year) <= YEARS[1]:
+            raise ValidationError(
+                _("Unknown year %(year)s: give a year between %(first)s and %(last)s.")
+                % {"year": year[:20], "first": YEARS[0], "last": YEARS[1]}
+            )
+        return {"scheme": scheme, "year": int(year)}
+    try:
+        period = dashboard_period(request.POST.get("period", ""))
+    except PeriodError as e:
+        raise ValidationError(str(e)) from e
+    return {"period": period.text}
+
+
+@login_required
+@require_POST
+def build_new(request):
+    kind = request.POST.get("kind", "")
+    if kind not in K.values:
+        return render(request, "reports/build_refused.html", {"error": _("Choose a document to build.")}, status=400)
+    node = node_in_scope(request, request.POST.get("code", ""))
+    try:
+        params = _params(request, kind)
+        build = builds.start(
+            user=request.user,
+            kind=kind,
+            branch=node,
+            params={**params, "base_url": request.build_absolute_uri("/")},
+        )
+    except ValidationError as e:
+        return render(request, "reports/build_refused.html", {"error": e.messages[0], "branch": node}, status=400)
+    except builds.BuildsBusy as busy:
+        response = render(request, "reports/build_refused.html", {"error": str(busy), "branch": node}, status=429)
+        response["Retry-After"] = str(busy.retry_after)
+        return response
+    return redirect("reports:build", token=build.token)
+
+
+def _mine(request, token: str) -> DocumentBuild:
+    build = get_object_or_404(DocumentBuild.objects.select_related("branch"), token=token, user=request.user)
+    return builds.mark_if_stalled(build)
+
+
+@login_required
+@require_safe
+def build_page(request, token: str):
+    return render(request, "reports/build.html", {"build": _mine(request, token)})
+
+
+@login_required
+@require_safe
+def build_status(request, token: str):
+    return render(request, "reports/_build.html", {"build": _mine(request, token)})
+
+
+@login_required
+@require_safe
+def build_file(request, token: str):
+    build = _mine(request, token)
+    path = builds.file_of(build)
+    if build.state != DocumentBuild.State.DONE or not path.exists():
+        raise Http404(_("The document is not ready, or no longer kept: build it again."))
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=build.file_name,
+        content_type=builds.CONTENT_TYPES[build.kind],
+    )

@@ -1,0 +1,178 @@
+"""Report documents built by a Celery worker (reports/tasks.py) instead of inside the request:
+the highlights report's PDF and Word file and an evidence pack's zip, for one user, with their
+draft texts and their scope. The DocumentBuild row (background/models.py) is the truth the page
+polls from any web process; the file waits in MEDIA_ROOT/builds/ (shared storage when workers
+run on other machines) for KEEP_FOR.
+
+A build runs only from a waiting or running state and writes its file under a temporary name
+first: delivered again after its worker died, it builds the same file once more. At most
+REPORT_BUILDS_PER_USER (2) run for one user and REPORT_BUILDS_TOTAL (4) in the portal."""
+
+import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from background.models import DocumentBuild
+
+log = logging.getLogger(__name__)
+
+K, S = DocumentBuild.Kind, DocumentBuild.State
+KEEP_FOR = timedelta(hours=24)
+STALLED_AFTER = timedelta(minutes=15)
+MAX_ATTEMPTS = 3
+LOCK_KEY = 0x1ED6E7
+EXTENSIONS = {K.HIGHLIGHTS_PDF: "pdf", K.HIGHLIGHTS_DOCX: "docx", K.EVIDENCE_ZIP: "zip"}
+CONTENT_TYPES = {
+    K.HIGHLIGHTS_PDF: "application/pdf",
+    K.HIGHLIGHTS_DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    K.EVIDENCE_ZIP: "application/zip",
+}
+
+
+class BuildsBusy(Exception):
+    retry_after = 30
+
+
+def build_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "builds"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def file_of(build: DocumentBuild) -> Path:
+    return build_dir() / f"{build.token}.{EXTENSIONS[build.kind]}"
+
+
+def download_name(build: DocumentBuild) -> str:
+    p = build.params
+    if build.kind == K.EVIDENCE_ZIP:
+        return f"evidence-{build.branch.code}-{p['scheme']}-{p['year']}.zip"
+    return f"highlights-{build.branch.code}-{p['period'].replace('..', '_')}.{EXTENSIONS[build.kind]}"
+
+
+def running():
+    return DocumentBuild.objects.filter(state__in=DocumentBuild.RUNNING, updated_at__gte=timezone.now() - STALLED_AFTER)
+
+
+def start(*, user, kind: str, branch, params: dict) -> DocumentBuild:
+    """Queue a build (once the caller's transaction commits); BuildsBusy when the user's or the
+    portal's builds are at their limit. The caller has checked the branch is in the user's scope
+    and the params are valid."""
+    sweep()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        mine = running().filter(user=user).count()
+        if mine >= getattr(settings, "REPORT_BUILDS_PER_USER", 2):
+            raise BuildsBusy(
+                _("You already have %(n)s documents being built. Wait until one is ready, then try again.")
+                % {"n": mine}
+            )
+        everyone = running().count()
+        if everyone >= getattr(settings, "REPORT_BUILDS_TOTAL", 4):
+            raise BuildsBusy(
+                _("%(n)s documents are being built in the portal, the most it builds at once. Try again in a minute.")
+                % {"n": everyone}
+            )
+        build = DocumentBuild.objects.create(
+            token=secrets.token_urlsafe(24),
+            user=user,
+            kind=kind,
+            branch=branch,
+            params={**params, "language": translation.get_language()},
+        )
+    transaction.on_commit(lambda: _queue(build.pk))
+    return build
+
+
+def _queue(build_id: int) -> None:
+    from reports.tasks import build_document
+
+    try:
+        build_document.delay(build_id)
+    except Exception:
+        log.exception("document build %s could not be queued", build_id)
+        DocumentBuild.objects.filter(pk=build_id, state__in=DocumentBuild.RUNNING).update(
+            state=S.FAILED,
+            error=_("The document could not be started (the task queue is unreachable). Try again later."),
+        )
+
+
+def run(build_id: int) -> None:
+    started = DocumentBuild.objects.filter(pk=build_id, state__in=DocumentBuild.RUNNING).update(
+        state=S.BUILDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+    )
+    if not started:
+        return  # delivered again after it ended: nothing to do
+    build = DocumentBuild.objects.select_related("user", "branch").get(pk=build_id)
+    with translation.override(build.params.get("language")):
+        if build.attempts > MAX_ATTEMPTS:
+            _fail(build, _("The document was interrupted %(n)s times. Try again later.") % {"n": MAX_ATTEMPTS})
+            return
+        try:
+            data = _document(build)
+        except Exception:
+            log.exception("document build %s failed", build_id)
+            _fail(build, _("The document could not be built because of an internal error. Try again."))
+            return
+    path = file_of(build)
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(data)
+    os.replace(part, path)
+    DocumentBuild.objects.filter(pk=build_id, state=S.BUILDING).update(
+        state=S.DONE, size=len(data), file_name=download_name(build), updated_at=timezone.now()
+    )
+
+
+def _fail(build: DocumentBuild, message: str) -> None:
+    DocumentBuild.objects.filter(pk=build.pk, state__in=DocumentBuild.RUNNING).update(
+        state=S.FAILED, error=message, updated_at=timezone.now()
+    )
+
+
+def _document(build: DocumentBuild) -> bytes:
+    from dashboards.context import dashboard_period
+    from reports.documents import docx_bytes, pdf_bytes
+    from reports.evidence import build_pack
+    from reports.evidence_files import pack_zip
+    from reports.highlights import build_report
+    from reports.models import EvaluationScheme
+    from reports.services import draft_for
+
+    base = build.params.get("base_url") or getattr(settings, "PORTAL_BASE_URL", "") or "/"
+
+    def absolute(url: str) -> str:
+        return urljoin(base, url)
+
+    if build.kind == K.EVIDENCE_ZIP:
+        scheme = EvaluationScheme.objects.get(code=build.params["scheme"])
+        return pack_zip(build_pack(build.user, scheme, build.branch, int(build.params["year"])), absolute)
+    report = build_report(build.user, build.branch, dashboard_period(build.params["period"]))
+    report.apply(draft_for(build.user, report))
+    return (pdf_bytes if build.kind == K.HIGHLIGHTS_PDF else docx_bytes)(report, absolute)
+
+
+def mark_if_stalled(build: DocumentBuild) -> DocumentBuild:
+    """A build with no worker to run it (or whose worker died) does not wait for ever."""
+    if build.is_running and timezone.now() - build.updated_at > STALLED_AFTER:
+        _fail(build, _("The document was interrupted. Try again."))
+        build.refresh_from_db()
+    return build
+
+
+def sweep() -> None:
+    """Forget builds older than KEEP_FOR: their files and their rows."""
+    old = DocumentBuild.objects.filter(created_at__lt=timezone.now() - KEEP_FOR)
+    for build in old:
+        file_of(build).unlink(missing_ok=True)
+    old.exclude(state__in=DocumentBuild.RUNNING).delete()
