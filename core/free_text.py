@@ -92,15 +92,14 @@ def _label(model, field) -> str:
     return f"{model._meta.label}.{field.name}"
 
 
-def project_apps() -> list:
-    """The apps of this project (every app whose code lies in the project's folder): a new app,
-    a new kind's included, is covered without a list to keep."""
-    root = Path(settings.BASE_DIR).resolve()
-    return [
-        config
-        for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(root) and "site-packages" not in Path(config.path).parts
-    ]
+def project_apps():
+    """The portal's own apps: those whose code lives in the project, not in an installed package
+    (so an app added or split off later is covered without a list to keep)."""
+    base = Path(settings.BASE_DIR).resolve()
+    for config in apps.get_app_configs():
+        path = Path(config.path).resolve()
+        if path.is_relative_to(base) and "site-packages" not in path.parts:
+            yield config
 
 
 def text_fields():

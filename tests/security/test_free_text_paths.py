@@ -84,7 +84,9 @@ def test_photo_captions_refuse_every_spelling(net, staff_qk):
 
 
 def test_evidence_statements_refuse_every_spelling(net, staff_qk):
-    item = EvaluationScheme.objects.get(code="civilized-outlet").items.first()
+    # Its own scheme: the seeded ones are gone once a module using the demo data has flushed.
+    scheme = EvaluationScheme.objects.create(code="test-scheme", name="测试评价体系")
+    item = scheme.items.create(code="T-01", title="上门服务", points=5)
     branch = net["WH-QK-01"]
 
     @DB
