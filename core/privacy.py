@@ -59,12 +59,20 @@ MASKED_NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{1,2}\*{1,3}$|^[A-Za-z][A-Za-z .
 _folded = fold_for_matching
 
 
+# A plain decimal amount (144290000.00) has eleven digits and a dot: an amount, not a number.
+_AMOUNT = re.compile(r"[0-9]+\.[0-9]{1,2}")
+
+
+def _numbers(pattern: re.Pattern, folded: str):
+    return (m for m in pattern.finditer(folded) if not _AMOUNT.fullmatch(m.group(0)))
+
+
 def _found(text: str) -> tuple[bool, bool]:
     """(holds a resident ID, holds a mobile number), the text folded once."""
     folded = _folded(text)
     if not _CANDIDATE.search(folded):
         return False, False
-    return bool(RESIDENT_ID_RE.search(folded)), bool(MOBILE_RE.search(folded))
+    return any(_numbers(RESIDENT_ID_RE, folded)), any(_numbers(MOBILE_RE, folded))
 
 
 def contains_resident_id(text: str) -> bool:
@@ -113,7 +121,7 @@ def redact(text: str) -> str:
     for pattern, middle in ((RESIDENT_ID_RE, 11), (MOBILE_RE, 4)):
         folded, origins = fold_with_origins(text, numerals_apart=True)
         pieces, last = [], 0
-        for found in pattern.finditer(folded):
+        for found in _numbers(pattern, folded):
             start, end = origins[found.start()], origins[found.end() - 1] + 1
             pieces += [text[last:start], _masked(found, middle)]
             last = end
