@@ -7,7 +7,7 @@ import re
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from portal.text import fold
+from core.text import fold
 
 # Ten digits in each of the scripts a pasted number arrives in (index = value).
 DIGIT_SCRIPTS = [
