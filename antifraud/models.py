@@ -78,7 +78,6 @@ class Intervention(Record):
         Measure("antifraud_interventions", unless={"status": Status.CUSTOMER_PROCEEDED}),
         Measure("antifraud_funds_protected_cny", value="amount_protected", when={"status": Status.CONFIRMED}),
     )
-    privacy_exempt = frozenset({"customer_name_masked"})
     system_fields = Record.system_fields | {"status"}
 
     class Meta(Record.Meta):

@@ -6,15 +6,18 @@ import logging
 import time
 import uuid
 
-from core.privacy import redact
+from core.privacy import contains_personal_identifier, redact
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _REQUEST_ID_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
 def _incoming_request_id(request) -> str:
+    """The client's X-Request-ID when it has a safe shape (1 to 64 letters, digits, '-', '_',
+    '.', and no ID or mobile number in it, which the response and every log line would carry);
+    otherwise a new one."""
     given = request.headers.get("X-Request-ID", "")
-    if given and len(given) <= 64 and set(given) <= _REQUEST_ID_OK:
+    if given and len(given) <= 64 and set(given) <= _REQUEST_ID_OK and not contains_personal_identifier(given):
         return given
     return uuid.uuid4().hex
 

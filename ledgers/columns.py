@@ -418,7 +418,11 @@ def column_for(field, synonyms=(), option_synonyms=None) -> Column:
     if isinstance(field, models.ForeignKey):
         if field.name == "branch":
             return BranchColumn(field, synonyms)
-        return RecordColumn(field, synonyms) if getattr(field.related_model, "ledger_name", None) else StaffColumn(field, synonyms)
+        return (
+            RecordColumn(field, synonyms)
+            if getattr(field.related_model, "ledger_name", None)
+            else StaffColumn(field, synonyms)
+        )
     if field.choices:
         return ChoiceColumn(field, synonyms, option_synonyms)
     if isinstance(field, models.DateField):

@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.privacy import redact
+from core.free_text import safe_file_name
 from ledgers import slots
 from ledgers.importing import import_ledger
 from ledgers.models import ImportJob
@@ -56,7 +56,7 @@ def create_job(*, user, kind: str, uploaded) -> ImportJob:
         user=user,
         kind=kind,
         token=secrets.token_urlsafe(24),
-        file_name=redact(Path(uploaded.name or "").name)[:255],  # names may carry an ID or phone number
+        file_name=safe_file_name(Path(uploaded.name or "").name)[:255],  # names may carry an ID or phone number
         file_size=uploaded.size or 0,
     )
     with open(file_of(job), "wb") as out:
@@ -67,7 +67,7 @@ def create_job(*, user, kind: str, uploaded) -> ImportJob:
 
 def create_job_from_path(*, user, kind: str, path, name: str = "") -> ImportJob:
     job = ImportJob(
-        user=user, kind=kind, token=secrets.token_urlsafe(24), file_name=redact(name or Path(path).name)[:255]
+        user=user, kind=kind, token=secrets.token_urlsafe(24), file_name=safe_file_name(name or Path(path).name)[:255]
     )
     shutil.copyfile(path, file_of(job))
     job.file_size = file_of(job).stat().st_size

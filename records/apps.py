@@ -12,6 +12,8 @@ class RecordsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from core import free_text
         from records.stored_dates import install
 
         install(settings.DATABASES)
+        free_text.install()  # every free-text field refuses ID/mobile numbers and direction controls

@@ -82,8 +82,6 @@ class Record(models.Model):
 
     # What a record of this kind adds to the metric catalogue.
     measures: ClassVar[tuple[Measure, ...]] = ()
-    # Text fields that hold codes, not free text, and are not scanned for ID/mobile numbers.
-    privacy_exempt: ClassVar[frozenset[str]] = frozenset()
     # Fields a user never sets directly (bookkeeping and workflow).
     system_fields: ClassVar[frozenset[str]] = frozenset({"id", "created_by", "created_at", "updated_at", "version"})
     # Every date field a user sets is checked against the portal's range (core/dates.py):
@@ -106,11 +104,6 @@ class Record(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        for name, attname in _free_text_fields(type(self)):
-            try:
-                validate_no_personal_identifiers(getattr(self, attname) or "")
-            except ValidationError as e:
-                errors[name] = e.error_list
         for name, attname in _record_references(type(self)):
             if getattr(self, attname) is None or self.branch_id is None or name in errors:
                 continue
@@ -175,16 +168,6 @@ def _record_references(model) -> tuple[tuple[str, str], ...]:
         if isinstance(f, models.ForeignKey)
         and isinstance(f.related_model, type)
         and issubclass(f.related_model, Record)
-    )
-
-
-@functools.cache
-def _free_text_fields(model) -> tuple[tuple[str, str], ...]:
-    """The text fields of a record kind scanned for ID and mobile numbers (not codes, not choices)."""
-    return tuple(
-        (f.name, f.attname)
-        for f in model._meta.concrete_fields
-        if f.name not in model.privacy_exempt and not f.choices and isinstance(f, (models.CharField, models.TextField))
     )
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from branches.access import access_for
 from core.errors import OutOfScope
-from core.privacy import validate_no_personal_identifiers
+from core.free_text import validate_free_text
 from reports.models import ReportDraft
 from reports.text import from_editable
 
@@ -35,7 +35,7 @@ def draft_save(*, user, report, texts: dict[str, str]) -> ReportDraft:
                     _("A section holds at most %(max)s characters (this one has %(n)s).")
                     % {"max": SECTION_MAX, "n": len(text)}
                 )
-            validate_no_personal_identifiers(text)
+            validate_free_text(text)
             sections[section.key] = from_editable(text, section.stored, report.book.resolve, known)
         except ValidationError as exc:
             errors[section.key] = exc.messages

@@ -50,7 +50,6 @@ class HomeVisit(Record):
     follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
 
     measures = (Measure("home_visits"),)
-    privacy_exempt = frozenset({"recording_ref", "customer_name_masked"})
 
     class Meta(Record.Meta):
         verbose_name = _("home visit")
@@ -158,7 +157,6 @@ class Financing(Record):
         Measure("financing_entities", value="entities_covered"),
         Measure("financing_enterprises", member="counterparty_key"),
     )
-    privacy_exempt = frozenset({"credit_code", "counterparty_key"})
 
     class Meta(Record.Meta):
         verbose_name = _("financing")

@@ -12,7 +12,7 @@ from audit.history import audit
 from audit.models import AuditEntry
 from branches.access import access_for
 from core.errors import OutOfScope
-from core.privacy import validate_no_personal_identifiers
+from core.free_text import validate_free_text
 from metrics.models import Submission
 from metrics.rollup import record_models
 
@@ -20,9 +20,9 @@ S = Submission.Status
 
 
 def _free_text(field: str, text: str) -> None:
-    """A note or reason is free text: a full ID or mobile number in it is refused, as in records."""
+    """A note or reason is free text, refused as in records (portal/free_text.py)."""
     try:
-        validate_no_personal_identifiers(text or "")
+        validate_free_text(text or "")
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from None
 

@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from core.privacy import contains_personal_identifier
 from records.api.exceptions import KeyReused
 from records.api.models import IdempotencyKey
 
@@ -51,7 +52,7 @@ def run_once(request, create) -> Response:
     key = request.headers.get(HEADER)
     if key is None:
         return create()
-    if not _VALID_KEY.match(key):
+    if not _VALID_KEY.match(key) or contains_personal_identifier(key):
         raise exceptions.ValidationError({HEADER: [_("Use 1 to 255 printable ASCII characters, such as a UUID.")]})
     print_ = fingerprint(request)
     user = request.user

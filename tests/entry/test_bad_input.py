@@ -53,7 +53,8 @@ def refused(client, url, data, model) -> dict:
         ({"occurred_on": "2025-02-30"}, "occurred_on"),
         ({"notes": "客户身份证420106195001011234已核验"}, "notes"),
         ({"notes": "联系电话 139-1234-5678"}, "notes"),
-        ({"recording_ref": "13912345678"}, None),  # a code field: not scanned, accepted
+        ({"recording_ref": "13912345678"}, "recording_ref"),  # a reference is scanned too (issue 15)
+        ({"recording_ref": "REC-QK01-20250814-001"}, None),
         ({"follow_up_done_on": TOMORROW}, "follow_up_done_on"),
         ({"follow_up_done_on": "2025-08-01"}, "follow_up_done_on"),  # before the visit
         ({"duration_minutes": "-5"}, "duration_minutes"),
