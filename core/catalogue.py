@@ -63,6 +63,10 @@ METRICS: dict[str, Metric] = {
         Metric("volunteer_activities", _("Volunteer activities"), SUM, ("theme",)),
         Metric("volunteer_person_times", _("Volunteer person-times"), SUM, ("theme",), "person_times"),
         Metric("volunteer_hours", _("Volunteer hours"), SUM, ("theme",), "hours", 2),
+        Metric("study_sessions", _("Study sessions"), SUM, ("session_type",)),
+        Metric("study_person_times", _("Study person-times"), SUM, ("session_type",), "person_times"),
+        Metric("study_people", _("Staff who studied (distinct)"), DISTINCT, ("session_type",)),
+        Metric("study_hours", _("Study hours"), SUM, ("session_type",), "hours", 2),
         Metric("teams_active", _("Active teams"), LAST, ("kind",)),
         Metric("honours", _("Honours"), SUM, ("kind", "level")),
     ]
