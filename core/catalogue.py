@@ -83,7 +83,8 @@ class Measure:
 
     value: a field name, or None to count the record once. sign: -1 subtracts (a team's
     disbanding). when / unless: simple lookups (exact, __in, __isnull) deciding whether the
-    record counts. member: for distinct metrics, the field naming the counted entity.
+    record counts. member: for distinct metrics, the field naming the counted entity, or a
+    many-to-many field: then each related object (by primary key) is a member.
     """
 
     metric: str

@@ -44,6 +44,7 @@ class StudySession(Record):
     measures = (
         Measure("study_sessions"),
         Measure("study_person_times", value="person_times"),
+        Measure("study_people", member="participants"),  # each participating staff member
         Measure("study_hours", value="hours"),
     )
 
