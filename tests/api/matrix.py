@@ -7,6 +7,8 @@ The metrics client reads aggregates only: metrics, branches, targets and submiss
 records (RECORD_READ*: 403), and writes nothing.
 """
 
+from core.kinds import record_kinds
+
 ROLES = ("outlet_staff", "manager", "analyst", "metrics", "outsider", "inactive", "anonymous")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -80,18 +82,7 @@ def _action(post: dict) -> dict:
     return {"GET": NOT_ALLOWED_SAFE, "POST": post, "PUT": NOT_ALLOWED, "PATCH": NOT_ALLOWED, "DELETE": NOT_ALLOWED}
 
 
-RECORD_SLUGS = (
-    "home-visits",
-    "outreach-events",
-    "financing",
-    "love-station-tallies",
-    "cash-services",
-    "interventions",
-    "awareness-sessions",
-    "volunteer-activities",
-    "teams",
-    "honours",
-)
+RECORD_SLUGS = tuple(kind.slug for kind in record_kinds())  # every kind of the registry
 
 MATRIX: dict[str, dict[str, dict]] = {
     **{name: methods for slug in RECORD_SLUGS for name, methods in _record_routes(slug).items()},

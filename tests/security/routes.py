@@ -162,10 +162,13 @@ def admin_object(world: World, model, target: str):
     raise CannotBuild(f"no {model._meta.label} object for the admin URLs: add one to World.admin_objects")
 
 
+# The URL namespaces of the record pages: every kind app of the registry.
+KIND_APPS = "|".join(sorted({kind.app for kind in record_kinds()} | {"branches"}))
+
 RULES: list[tuple[str, Callable]] = [
     # entry pages of every record kind, and their photos
-    (r"^(services|antifraud|volunteering|branches):photo-(file|thumb|delete)$", _photo),
-    (r"^(services|antifraud|volunteering|branches):[\w-]+-(detail|edit|delete|transition|commendation)$", _record),
+    (rf"^({KIND_APPS}):photo-(file|thumb|delete)$", _photo),
+    (rf"^({KIND_APPS}):[\w-]+-(detail|edit|delete|transition|commendation)$", _record),
     (r"^services:home-visit-follow-up-done$", lambda w, r, t: {"pk": w.record("home-visits", t).pk}),
     (r"^services:love-station-tally-day$", lambda w, r, t: {"station": w.branch(t).pk, "day": DAY.isoformat()}),
     # submissions and dashboards

@@ -73,8 +73,13 @@ MONTHS = {
     "approved": datetime.date(2025, 4, 1),
     "returned": datetime.date(2025, 5, 1),
 }
-# The record kind whose photos each app's photo URLs serve.
-PHOTO_KINDS = {"services": "home-visits", "antifraud": "interventions", "volunteering": "teams", "honours": "honours"}
+# The record kind whose photos each app's photo URLs serve: the app's first kind unless named here.
+PHOTO_KINDS = {k.app: k.slug for k in reversed(KINDS)} | {
+    "services": "home-visits",
+    "antifraud": "interventions",
+    "volunteering": "teams",
+    "honours": "honours",
+}
 
 # A valid entry form of each kind (the branch is added per case), and a valid change of it.
 FORM_DATA = {k.slug: k.sample.form for k in KINDS}
