@@ -15,7 +15,7 @@ from core.periods import parse_period
 from metrics.rebuild import compute_from_records, rebuild
 from metrics.rollup import current_store
 from metrics.selectors import split_totals, totals
-from records.services import record_bulk_create
+from records.services import COPY_THRESHOLD, record_bulk_create
 from study.models import StudySession
 from study.services import study_session_create, study_session_delete, study_session_update
 
@@ -137,3 +137,25 @@ def test_any_bulk_write_leaves_the_store_equal_to_the_records(net, root_user, pl
         relations.append({"participants": named})
     record_bulk_create(StudySession, user=root_user, rows=rows, m2m_rows=relations)
     assert_store_matches_records(net, periods=("2025", "2025Q1", "2025-06"))
+
+
+def test_a_large_import_counts_its_participants(net, root_user):
+    """From COPY_THRESHOLD rows PostgreSQL writes by COPY: the relation and the checks follow."""
+    pool = [Staff.objects.get_or_create(branch=net[code], name=name)[0] for code, name in POOL]
+    n = COPY_THRESHOLD + 20
+    rows = [
+        {
+            "branch": net["WH-QK-01"],
+            "occurred_on": datetime.date(2025, 1 + i % 12, 1 + i % 28),
+            "session_type": "theory",
+            "title": f"学习{i}",
+            "person_times": 3,
+            "hours": Decimal("3.0"),
+        }
+        for i in range(n)
+    ]
+    relations = [{"participants": [pool[i % 5], pool[(i + 1) % 5]]} for i in range(n)]
+    record_bulk_create(StudySession, user=root_user, rows=rows, m2m_rows=relations)
+    assert totals(net["WH"], Y2025)["study_people"] == 5
+    assert totals(net["WH"], Y2025)["study_person_times"] == 3 * n
+    assert_store_matches_records(net, periods=("2025", "2025Q2"))
