@@ -13,7 +13,7 @@ from django.db.models.functions import Substr, TruncMonth
 from branches.models import PATH_SEGMENT_WIDTH, Branch, path_ids
 from core.catalogue import DISTINCT, LAST
 from metrics.rebuild import measure_filter
-from metrics.rollup import record_models
+from metrics.rollup import many_to_many, record_models
 
 
 def _aggregates(measures) -> dict:
@@ -132,6 +132,8 @@ def _sql_aggregates(model, measures) -> tuple[list[str], list, list[str]]:
     """The measures' SQL aggregates, their parameters, and the columns they are split by."""
     aggregates, params = [], []
     for m in measures:
+        if m.member and many_to_many(model, m.member):
+            continue  # members over a relation need a join of their own; the baseline leaves them out
         sql, p = _measure_sql(model, m)
         aggregates.append(sql)
         params += p

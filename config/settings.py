@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "services",
     "antifraud",
     "volunteering",
+    "study",
     "partnerships",
     "honours",
     "metrics",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("antifraud/", include("antifraud.urls")),
     path("volunteering/", include("volunteering.urls")),
+    path("study/", include("study.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("branches/", include("honours.urls")),
     path("submissions/", include("submissions.urls")),

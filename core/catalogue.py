@@ -63,6 +63,10 @@ METRICS: dict[str, Metric] = {
         Metric("volunteer_activities", _("Volunteer activities"), SUM, ("theme",)),
         Metric("volunteer_person_times", _("Volunteer person-times"), SUM, ("theme",), "person_times"),
         Metric("volunteer_hours", _("Volunteer hours"), SUM, ("theme",), "hours", 2),
+        Metric("study_sessions", _("Study sessions"), SUM, ("session_type",)),
+        Metric("study_person_times", _("Study person-times"), SUM, ("session_type",), "person_times"),
+        Metric("study_people", _("Staff who studied (distinct)"), DISTINCT, ("session_type",)),
+        Metric("study_hours", _("Study hours"), SUM, ("session_type",), "hours", 2),
         Metric("teams_active", _("Active teams"), LAST, ("kind",)),
         Metric("partnerships_active", _("Partnerships in force"), LAST, ("partner_type",)),
         Metric("partnership_activities", _("Partnership activities"), SUM, ("activity_type",)),
@@ -88,7 +92,8 @@ class Measure:
 
     value: a field name, or None to count the record once. sign: -1 subtracts (a team's
     disbanding). when / unless: simple lookups (exact, __in, __isnull) deciding whether the
-    record counts. member: for distinct metrics, the field naming the counted entity.
+    record counts. member: for distinct metrics, the field naming the counted entity, or a
+    many-to-many field: then each related object (by primary key) is a member.
     """
 
     metric: str

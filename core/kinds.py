@@ -41,9 +41,9 @@ class NavLink:
 
 @dataclass(frozen=True)
 class Synthetic:
-    """The kind in the national-scale synthetic network: its share of the records, and
-    `rows(generator, n)` yielding n rows of column values (demo/synthetic.py's RecordGenerator
-    gives the random source, the outlets and the days)."""
+    """The kind in the national-scale synthetic network: its share of the records (a weight:
+    the shares are scaled to add up to one), and `rows(generator, n)` yielding n rows of column
+    values (demo/synthetic.py's RecordGenerator gives the random source, the outlets and the days)."""
 
     share: float
     rows: Callable

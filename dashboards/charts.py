@@ -27,6 +27,7 @@ SPLIT_CHARTS = (
     ("outreach_events", "theme"),
     ("antifraud_sessions", "venue_type"),
     ("volunteer_person_times", "theme"),
+    ("study_sessions", "session_type"),
     ("teams_active", "kind"),
     ("honours", "kind"),
     ("honours", "level"),

@@ -165,8 +165,11 @@ def generate(outlets: int, records: int, seed: int, years: range, prefix: str = 
     generator = RecordGenerator(outlet_rows, years, rng)
     counts = {}
     kinds = [k for k in record_kinds() if k.synthetic is not None]
+    # Shares are relative weights: a new kind takes its part of `records` without the others
+    # being re-tuned so that every share adds up to one.
+    total_share = sum(k.synthetic.share for k in kinds)
     for kind in kinds:
-        n = math.floor(records * kind.synthetic.share)
+        n = math.floor(records * kind.synthetic.share / total_share)
         counts[kind.model._meta.model_name] = _load(kind.model, generator.rows(kind, n))
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner: autovacuum would take minutes to notice millions of

@@ -490,7 +490,8 @@ class LedgerImport:
                 )
                 self.outcome.created += len(created)
             else:
-                record_bulk_check(self.spec.model, user=self.user, rows=fields)
+                m2m_rows = [m for _n, _f, m in rows] if self.spec.m2m else None
+                record_bulk_check(self.spec.model, user=self.user, rows=fields, m2m_rows=m2m_rows)
         except BulkValidationError as exc:
             for index, errors in sorted(exc.errors.items()):
                 number = rows[index][0]

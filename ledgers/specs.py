@@ -83,8 +83,9 @@ class LedgerSpec:
     def example(self, branch_code: str, day: datetime.date, staff_names=()) -> dict:
         values = {"occurred_on": day, "notes": example_marker(), **self.kind.ledger.example}
         values["branch"] = branch_code
-        if staff_names and "staff" in values:
-            values["staff"] = list(staff_names)[: len(values["staff"])]
+        for name in self.m2m:
+            if staff_names and name in values:
+                values[name] = list(staff_names)[: len(values[name])]
         return values
 
     def example_cells(self, branch_code: str, day: datetime.date, staff_names=()) -> list:

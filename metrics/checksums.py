@@ -21,7 +21,7 @@ from django.db import connection
 
 from core.catalogue import DISTINCT
 from metrics.models import MONTH_FIELDS, DistinctCount, DistinctMember, MetricValue
-from metrics.rollup import COUNT_FIELDS
+from metrics.rollup import COUNT_FIELDS, many_to_many
 
 EPOCH = "DATE '1970-01-01'"
 
@@ -71,8 +71,20 @@ def _measure_condition(model, measure, params: list) -> str:
     return cond
 
 
-def _record_checksums(model, date_field: str, measures) -> tuple[str, list]:
-    """One scan of a record table: per branch, the checksum of its own store rows."""
+def _record_checksums(model, date_field: str, measures, m2m: str | None = None) -> tuple[str, list]:
+    """One scan of a record table: per branch, the checksum of its own store rows.
+
+    m2m: the measures count the related objects of this many-to-many field: the table is
+    joined to the relation's, each related object's key (as text) a member."""
+    table = model._meta.db_table
+    source, member_sql = table, None
+    if m2m:
+        field = model._meta.get_field(m2m)
+        through = field.remote_field.through._meta
+        own = through.get_field(field.m2m_field_name()).column
+        other = through.get_field(field.m2m_reverse_field_name()).column
+        source = f"{table} JOIN {through.db_table} rel ON rel.{own} = {table}.id"
+        member_sql = f"rel.{other}::text"
     date = model._meta.get_field(date_field).column
     month = f"date_trunc('month', {date})::date"
     value_params: list = []
@@ -83,7 +95,7 @@ def _record_checksums(model, date_field: str, measures) -> tuple[str, list]:
         splits = ["''", *(f"{_quote(d + ':')} || {model._meta.get_field(d).column}" for d in m.spec.split_by)]
         if m.spec.aggregation == DISTINCT:
             cond = _measure_condition(model, m, member_params)
-            member = model._meta.get_field(m.member).column
+            member = member_sql or model._meta.get_field(m.member).column
             seed = f"EXTRACT(YEAR FROM {date})::bigint"
             weight = " + ".join(
                 f"hashtextextended({member}, hashtextextended({s}, hashtext({metric})) # {seed})::numeric"
@@ -104,8 +116,8 @@ def _record_checksums(model, date_field: str, measures) -> tuple[str, list]:
     value_sum = f"SUM({' + '.join(value_terms)})" if value_terms else "0"
     member_sum = f"SUM({' + '.join(member_terms)})" if member_terms else "0"
     sql = (
-        f"SELECT branch_id, {value_sum}, {member_sum} FROM {model._meta.db_table} "  # noqa: S608
-        f"WHERE {date} IS NOT NULL GROUP BY branch_id"
+        f"SELECT {table}.branch_id, {value_sum}, {member_sum} FROM {source} "  # noqa: S608
+        f"WHERE {date} IS NOT NULL GROUP BY {table}.branch_id"
     )
     return sql, value_params + member_params
 
@@ -149,11 +161,12 @@ def mismatches(cursor, models, ancestors: dict[int, list[int]]) -> dict:
     own_values: dict[int, int] = {}
     own_members: dict[int, int] = {}
     for model in models:
-        by_date: dict[str, list] = {}
+        by_date: dict[tuple, list] = {}
         for measure in model.measures:
-            by_date.setdefault(measure.date_field, []).append(measure)
-        for date_field, measures in by_date.items():
-            sql, params = _record_checksums(model, date_field, measures)
+            m2m = measure.member if measure.member and many_to_many(model, measure.member) else None
+            by_date.setdefault((measure.date_field, m2m), []).append(measure)
+        for (date_field, m2m), measures in by_date.items():
+            sql, params = _record_checksums(model, date_field, measures, m2m)
             cursor.execute(sql, params)
             for branch_id, values, members in cursor.fetchall():
                 own_values[branch_id] = own_values.get(branch_id, 0) + int(values or 0)

@@ -19,15 +19,15 @@ import datetime
 from collections import Counter
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum, UniqueConstraint
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
+from django.db.models import CharField, Count, Q, Sum, UniqueConstraint
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear, TruncMonth
 
 from branches.models import Branch, path_ids
 from core.catalogue import DISTINCT
 from core.freshness import data_changed
 from metrics import checksums
 from metrics.models import MONTH_FIELDS, DistinctCount, DistinctMember, MetricValue
-from metrics.rollup import COUNT_FIELDS, count_key
+from metrics.rollup import COUNT_FIELDS, count_key, m2m_members, many_to_many
 
 VALUE_KEYS = ("branch_id", "metric", "split", "month")
 MEMBER_KEYS = ("branch_id", "metric", "split", "year", "member")
@@ -107,11 +107,18 @@ def _stage_nodes(stage: Staging) -> None:
     stage.depths = sorted({depth for _pk, _parent, depth in rows}, reverse=True)
 
 
-def _leaf_sql(model, date_field: str, dims: list[str], members: list[str], aggregates: dict):
-    """The one GROUP BY over a record table: per own node, month, split values (and member)."""
+def _leaf_sql(model, date_field: str, dims: list[str], members: list[str], aggregates: dict, m2m: str | None = None):
+    """The one GROUP BY over a record table: per own node, month, split values (and member).
+
+    m2m: a many-to-many field whose related objects are the members: the table is joined to
+    the relation's, a record once per related object, under the column name `m2m`."""
     annotations = {"m": TruncMonth(date_field)}
     if members:
         annotations |= {"y": ExtractYear(date_field), "mo": ExtractMonth(date_field)}
+    if m2m:
+        # A record without related objects joins to NULL, which counts nowhere (_member_column).
+        annotations[_member_column(m2m, m2m)] = Cast(m2m, CharField())
+        members = [m for m in members if m != m2m]
     qs = (
         model.objects.filter(**{f"{date_field}__isnull": False})
         .annotate(**annotations)
@@ -122,6 +129,11 @@ def _leaf_sql(model, date_field: str, dims: list[str], members: list[str], aggre
     return qs.query.sql_with_params()
 
 
+def _member_column(member: str, m2m: str | None) -> str:
+    """rb_leaf's column of a distinct measure's member."""
+    return f"{member}_member" if member == m2m else member
+
+
 def _split(dim: str | None) -> tuple[str, str]:
     """The split key's SQL and the GROUP BY addition it needs (PostgreSQL refuses GROUP BY '')."""
     if dim is None:
@@ -129,46 +141,63 @@ def _split(dim: str | None) -> tuple[str, str]:
     return f"'{dim}:' || {dim}", f", {dim}"
 
 
+def _passes(model, measures) -> list[tuple[str | None, list, list]]:
+    """The GROUP BY passes over one date field's measures: (m2m field or None, sums, distincts).
+    Members of a many-to-many field need their own pass, joined to the relation (a join would
+    count a record's sums once per related object)."""
+    sums = [m for m in measures if m.spec.aggregation != DISTINCT]
+    distincts = [m for m in measures if m.spec.aggregation == DISTINCT]
+    plain = [m for m in distincts if not many_to_many(model, m.member)]
+    passes = [(None, sums, plain)] if sums or plain else []
+    for name in m2m_members(model):
+        passes.append((name, [], [m for m in distincts if m.member == name]))
+    return passes
+
+
 def _stage_model(stage: Staging, model) -> None:
     by_date: dict[str, list] = {}
     for measure in model.measures:
         by_date.setdefault(measure.date_field, []).append(measure)
-    for date_field, measures in by_date.items():
-        sums = [m for m in measures if m.spec.aggregation != DISTINCT]
-        distincts = [m for m in measures if m.spec.aggregation == DISTINCT]
-        dims = sorted({d for m in measures for d in m.spec.split_by})
-        members = sorted({m.member for m in distincts})
-        aggregates = {
-            f"v{i}": Count("id", filter=measure_filter(m))
-            if m.value is None
-            else Sum(m.value, filter=measure_filter(m))
-            for i, m in enumerate(sums)
-        } | {f"n{j}": Count("id", filter=measure_filter(m)) for j, m in enumerate(distincts)}
-        sql, params = _leaf_sql(model, date_field, dims, members, aggregates)
-        stage.table("rb_leaf", f"AS SELECT n.depth, l.* FROM ({sql}) l JOIN rb_nodes n ON n.id = l.branch_id", params)
-        for i, m in enumerate(sums):
-            for dim in (None, *m.spec.split_by):
-                split, group = _split(dim)
-                _exec(
-                    stage.cursor,
-                    f"INSERT INTO rb_own (depth, branch_id, month, metric, split, value) "
-                    f"SELECT depth, branch_id, m, %s, {split}, CAST(ROUND(SUM(v{i}) * %s) AS BIGINT) * %s "
-                    f"FROM rb_leaf WHERE v{i} <> 0 GROUP BY depth, branch_id, m{group}",
-                    [m.metric, m.spec.scale, m.sign],
-                )
-        for j, m in enumerate(distincts):
-            months = ", ".join(f"SUM(CASE WHEN mo = {k} THEN n{j} ELSE 0 END) * %s" for k in range(1, 13))
-            for dim in (None, *m.spec.split_by):
-                split, group = _split(dim)
-                _exec(
-                    stage.cursor,
-                    f"INSERT INTO rb_own_members (depth, branch_id, metric, split, year, member, {', '.join(MONTH_FIELDS)}) "
-                    f"SELECT depth, branch_id, %s, {split}, y, {m.member}, {months} "
-                    f"FROM rb_leaf WHERE n{j} > 0 GROUP BY depth, branch_id, y, {m.member}{group}",
-                    [m.metric] + [m.sign] * 12,
-                )
-        _exec(stage.cursor, "DROP TABLE rb_leaf")
-        stage.tables.remove("rb_leaf")
+    for date_field, all_measures in by_date.items():
+        for m2m, sums, distincts in _passes(model, all_measures):
+            if distincts or sums:
+                _stage_pass(stage, model, date_field, sums, distincts, m2m)
+
+
+def _stage_pass(stage: Staging, model, date_field: str, sums: list, distincts: list, m2m: str | None) -> None:
+    measures = [*sums, *distincts]
+    dims = sorted({d for m in measures for d in m.spec.split_by})
+    members = sorted({m.member for m in distincts})
+    aggregates = {
+        f"v{i}": Count("id", filter=measure_filter(m)) if m.value is None else Sum(m.value, filter=measure_filter(m))
+        for i, m in enumerate(sums)
+    } | {f"n{j}": Count("id", filter=measure_filter(m)) for j, m in enumerate(distincts)}
+    sql, params = _leaf_sql(model, date_field, dims, members, aggregates, m2m)
+    stage.table("rb_leaf", f"AS SELECT n.depth, l.* FROM ({sql}) l JOIN rb_nodes n ON n.id = l.branch_id", params)
+    for i, m in enumerate(sums):
+        for dim in (None, *m.spec.split_by):
+            split, group = _split(dim)
+            _exec(
+                stage.cursor,
+                f"INSERT INTO rb_own (depth, branch_id, month, metric, split, value) "
+                f"SELECT depth, branch_id, m, %s, {split}, CAST(ROUND(SUM(v{i}) * %s) AS BIGINT) * %s "
+                f"FROM rb_leaf WHERE v{i} <> 0 GROUP BY depth, branch_id, m{group}",
+                [m.metric, m.spec.scale, m.sign],
+            )
+    for j, m in enumerate(distincts):
+        months = ", ".join(f"SUM(CASE WHEN mo = {k} THEN n{j} ELSE 0 END) * %s" for k in range(1, 13))
+        member = _member_column(m.member, m2m)
+        for dim in (None, *m.spec.split_by):
+            split, group = _split(dim)
+            _exec(
+                stage.cursor,
+                f"INSERT INTO rb_own_members (depth, branch_id, metric, split, year, member, {', '.join(MONTH_FIELDS)}) "
+                f"SELECT depth, branch_id, %s, {split}, y, {member}, {months} "
+                f"FROM rb_leaf WHERE n{j} > 0 AND {member} IS NOT NULL GROUP BY depth, branch_id, y, {member}{group}",
+                [m.metric] + [m.sign] * 12,
+            )
+    _exec(stage.cursor, "DROP TABLE rb_leaf")
+    stage.tables.remove("rb_leaf")
 
 
 def _roll_up(stage: Staging, own: str, prefix: str, keys: tuple, columns: tuple) -> None:

@@ -14,6 +14,7 @@ import operator
 from collections import Counter, defaultdict
 
 from django.db import connection
+from django.db.models import prefetch_related_objects
 
 from branches.models import path_ids
 from core.catalogue import DISTINCT, Measure, split_key
@@ -40,6 +41,24 @@ def _splits(measure: Measure, obj) -> list[str]:
     return [""] + [split_key(dim, getattr(obj, dim)) for dim in measure.spec.split_by]
 
 
+def many_to_many(model, name: str) -> bool:
+    """Is the measure's member field a many-to-many field (each related object a member)?"""
+    return model._meta.get_field(name).many_to_many
+
+
+def m2m_members(model) -> tuple[str, ...]:
+    """The many-to-many fields the kind's distinct measures count members of."""
+    return tuple(sorted({m.member for m in model.measures if m.member and many_to_many(model, m.member)}))
+
+
+def members_of(obj, measure: Measure) -> list:
+    """The members a record names for a distinct measure: the field's value, or for a
+    many-to-many field the primary key (as text) of each related object."""
+    if not many_to_many(type(obj), measure.member):
+        return [getattr(obj, measure.member)]
+    return [str(related.pk) for related in getattr(obj, measure.member).all()]
+
+
 def contributions_of(obj) -> tuple[Contribution, Membership]:
     """What one record adds to the store, for its own node (ancestors get the same)."""
     sums: Contribution = Counter()
@@ -49,9 +68,9 @@ def contributions_of(obj) -> tuple[Contribution, Membership]:
             continue
         month = getattr(obj, measure.date_field).replace(day=1)
         if measure.spec.aggregation == DISTINCT:
-            member = getattr(obj, measure.member)
-            for split in _splits(measure, obj):
-                members[(month, measure.metric, split, member)] += measure.sign
+            for member in members_of(obj, measure):
+                for split in _splits(measure, obj):
+                    members[(month, measure.metric, split, member)] += measure.sign
             continue
         raw = 1 if measure.value is None else getattr(obj, measure.value)
         if raw is None:
@@ -104,7 +123,21 @@ def _measure_inputs(model) -> tuple[str, ...]:
         names.update(n for n in (m.date_field, m.value, m.member) if n)
         names.update(m.spec.split_by)
         names.update(lookup.partition("__")[0] for lookup in (*m.when, *m.unless))
-    return tuple(sorted(names))
+    return tuple(sorted(names - set(m2m_members(model))))  # related objects are read apart
+
+
+def _input_reader(objs: list):
+    """A function giving what contributions_of() reads from a record of these (one kind's):
+    its attributes, and the keys of the related objects of its many-to-many members, read
+    for all the records with one query per field, never one per record."""
+    model = type(objs[0])
+    names = _measure_inputs(model)
+    plain = operator.attrgetter(*names) if names else (lambda obj: ())
+    related = m2m_members(model)
+    if not related:
+        return plain
+    prefetch_related_objects(objs, *related)
+    return lambda obj: (plain(obj), tuple(tuple(sorted(r.pk for r in getattr(obj, n).all())) for n in related))
 
 
 def accumulate_records(objs: list, sign: int = 1) -> tuple[Counter, Counter]:
@@ -113,8 +146,7 @@ def accumulate_records(objs: list, sign: int = 1) -> tuple[Counter, Counter]:
     at each node (an import repeats the same dates and choices thousands of times)."""
     if not objs:
         return Counter(), Counter()
-    names = _measure_inputs(type(objs[0]))
-    inputs = operator.attrgetter(*names) if names else (lambda obj: ())
+    inputs = _input_reader(objs)
     try:
         keys = [(obj.branch_id, inputs(obj)) for obj in objs]
         tally = Counter(keys)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from branches.access import access_for
 from branches.admin_base import ScopedAdminMixin
 from core.errors import OutOfScope, PeriodLocked, StaleEdit
+from records.models import announce_relations
 from records.pages.forms import mask_refused_input
 from records.services import check_can_write, check_months_open, months_touched
 
@@ -19,7 +20,11 @@ class RecordAdminForm(forms.ModelForm):
 
     def full_clean(self):
         super().full_clean()
-        mask_refused_input(self)  # a refused ID or mobile number is not shown back
+        mask_refused_input(self)
+
+    def _post_clean(self):
+        announce_relations(self)
+        super()._post_clean()  # a refused ID or mobile number is not shown back
 
     def clean(self):
         cleaned = super().clean()

@@ -138,6 +138,26 @@ class Record(models.Model):
     def kind_label(cls):
         return cls._meta.verbose_name
 
+    def related(self, name: str) -> list:
+        """A many-to-many field's objects as the write being checked leaves them, for clean():
+        the values the write sets (the services and forms announce them in
+        `_pending_relations` before full_clean()), else the saved ones."""
+        pending = getattr(self, "_pending_relations", None) or {}
+        if name in pending:
+            return list(pending[name] or ())
+        if self.pk is None:
+            return []
+        return list(getattr(self, name).all())
+
+
+def announce_relations(form) -> None:
+    """Before a model form's instance is cleaned: the many-to-many values the form will set,
+    so that the model's clean() (Record.related) judges the record as it will be saved."""
+    model = form._meta.model
+    form.instance._pending_relations = {
+        f.name: form.cleaned_data[f.name] for f in model._meta.many_to_many if f.name in form.cleaned_data
+    }
+
 
 @receiver(class_prepared)
 def _bound_dates(sender, **kwargs):

@@ -91,8 +91,9 @@ def record_create(model, *, user, m2m: dict | None = None, **fields):
     obj = model(**fields)
     obj.created_by = user if getattr(user, "pk", None) else None
     check_can_write(user, getattr(obj, "branch", None) if obj.branch_id else None)
-    obj.full_clean()
     m2m = m2m or {}
+    obj._pending_relations = m2m
+    obj.full_clean()
     _check_m2m_scope(obj, m2m)
     check_months_open(obj.branch, months_touched(obj))
     obj.save()
@@ -157,6 +158,7 @@ def record_update(
         setattr(current, name, value)
     if current.branch_id != before_branch.id:
         check_can_write(user, current.branch)
+    current._pending_relations = m2m
     current.full_clean()
     _check_m2m_scope(current, m2m)
     if figures_only_lock and store.record_state(current) != before_state:
@@ -267,8 +269,9 @@ class BulkChecks:
         self.scope[branch.pk] = known
         return known
 
-    def check(self, index: int, fields: dict):
+    def check(self, index: int, fields: dict, m2m: dict | None = None):
         obj = self.instances(fields)
+        obj._pending_relations = m2m or {}
         set_relation(obj, "created_by", self.created_by, "created_by_id")
         self.objs.append(obj)
         try:
@@ -342,12 +345,12 @@ class BulkChecks:
                     break
 
 
-def record_bulk_check(model, *, user, rows: list[dict]) -> list:
+def record_bulk_check(model, *, user, rows: list[dict], m2m_rows: list[dict] | None = None) -> list:
     """Check rows as record_bulk_create does, writing nothing (an import's dry run): the
     unsaved records, or BulkValidationError listing every bad row."""
     checks = BulkChecks(model, user)
     for index, fields in enumerate(rows):
-        checks.check(index, fields)
+        checks.check(index, fields, m2m_rows[index] if m2m_rows else None)
     return checks.finish()
 
 
@@ -361,10 +364,10 @@ def record_bulk_create(
     checks = BulkChecks(model, user)
     db = connections[model.objects.db]
     if db.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD and copyable(model):
-        objs = _copy_records(db, model, checks, rows)
+        objs = _copy_records(db, model, checks, rows, m2m_rows)
     else:
         for index, fields in enumerate(rows):
-            checks.check(index, fields)
+            checks.check(index, fields, m2m_rows[index] if m2m_rows else None)
         objs = checks.finish()
         model.objects.bulk_create(objs, batch_size=1000)
     if not objs:
@@ -383,7 +386,7 @@ def record_bulk_create(
     return objs
 
 
-def _copy_records(db, model, checks: BulkChecks, rows: list[dict]) -> list:
+def _copy_records(db, model, checks: BulkChecks, rows: list[dict], m2m_rows: list[dict] | None = None) -> list:
     """COPY the records, each sent as soon as it is checked: Python checks the next rows while
     PostgreSQL stores the previous ones. Once a row has failed nothing more is sent, but every
     row is still checked, so the error lists them all; the transaction rolls back what was sent."""
@@ -395,7 +398,7 @@ def _copy_records(db, model, checks: BulkChecks, rows: list[dict]) -> list:
     def record_lines():
         checks.restart()
         for index, fields in enumerate(rows):
-            obj = checks.check(index, fields)
+            obj = checks.check(index, fields, m2m_rows[index] if m2m_rows else None)
             if obj is None or checks.errors:
                 continue
             obj.__dict__[pk] = ids[index]

@@ -9,14 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from branches.models import Branch
+from branches.models import Branch, Staff
 from branches.services import branch_create
 from metrics.rebuild import compute_from_records
 from metrics.rollup import current_store
 from tests.kinds import KINDS
 
 KIND_BY_NAME = {k.slug: k for k in KINDS}
-PICKED = ["outreach_event", "financing", "interventions", "teams", "honours", "volunteer-activities"]
+PICKED = ["outreach-events", "financing", "interventions", "teams", "honours", "volunteer-activities", "study-sessions"]
+STAFF: list = []  # staff at the example's root, whom any record of the tree may name
 
 FIELDS = {
     "outreach-events": lambda d: dict(
@@ -45,6 +46,12 @@ FIELDS = {
         level=d.draw(st.sampled_from(["city", "community"])),
         title="荣誉",
     ),
+    "study-sessions": lambda d: dict(
+        session_type=d.draw(st.sampled_from(["theory", "clean_reading"])),
+        title="学习",
+        participants=(named := d.draw(st.lists(st.sampled_from(STAFF), unique=True, max_size=3))),
+        person_times=len(named) + d.draw(st.integers(1, 20)),
+    ),
     "volunteer-activities": lambda d: dict(
         theme="community", participants=d.draw(st.integers(1, 50)), hours=Decimal(d.draw(st.integers(0, 999))) / 10
     ),
@@ -59,6 +66,7 @@ class RollupProperty(TestCase):
 
         admin = get_user_model().objects.create_superuser(f"root{Branch.objects.count()}", password="x")
         nodes = [branch_create(user=admin, code=f"R{Branch.objects.count()}", name="根", level="head_office")]
+        STAFF[:] = [Staff.objects.create(branch=nodes[0], name=f"员工{i}") for i in range(4)]
         for i in range(data.draw(st.integers(1, 7))):
             parent = data.draw(st.sampled_from(nodes))
             nodes.append(

@@ -12,6 +12,7 @@ from branches.models import Branch, Staff
 from core.dates import EARLIEST_DATE
 from core.privacy import redact
 from core.validators import SET_BY_THE_PORTAL, validate_not_future
+from records.models import announce_relations
 from records.pages.ids import parse_id
 from records.references import is_record_model, reachable_records
 
@@ -274,6 +275,10 @@ class RecordForm(EntryFormMixin, forms.ModelForm):
 
     def prepare_fields(self) -> None:
         """Kind-specific changes to the fields, before they are styled."""
+
+    def _post_clean(self):
+        announce_relations(self)
+        super()._post_clean()
 
     def _scope_staff_fields(self):
         for name, field in list(self.fields.items()):

@@ -237,6 +237,19 @@ class TestHonourPages(RecordViewContract):
     edit = {"kind": "praise_ticket"}
 
 
+class TestStudySessionPages(RecordViewContract):
+    slug = "study-sessions"
+    data = {
+        "occurred_on": DAY,
+        "session_type": "clean_reading",
+        "title": "清廉读书会",
+        "place": "党员活动室",
+        "person_times": "12",
+        "hours": "24.0",
+    }
+    edit = {"person_times": "15"}
+
+
 class TestPartnershipPages(RecordViewContract):
     slug = "partnerships"
     data = {"occurred_on": DAY, "partner_name": "百步亭社区", "partner_type": "community"}

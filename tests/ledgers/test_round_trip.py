@@ -49,6 +49,9 @@ def full_records(kind_name, net, user) -> list[dict]:
         "awareness-sessions": dict(place="某中学", partnership=held),
         "volunteer-activities": dict(place="社区", hours=Decimal("16.5"), partnership=held),
         "teams": dict(disbanded_on=DAY + datetime.timedelta(days=3)),
+        "study-sessions": dict(
+            place="武汉革命博物馆", organiser="支行党支部", participants=[a, b], person_times=5, hours=Decimal("7.5")
+        ),
         "honours": dict(issuer="王**", recipient_staff=b, valid_until=DAY + datetime.timedelta(days=700), star_level=2),
         "partnerships": dict(agreement_ref="党建共建协议（2025）", ended_on=DAY + datetime.timedelta(days=3)),
         "partnership-activities": dict(),

@@ -77,8 +77,8 @@ MONTHS = {
     "approved": datetime.date(2025, 4, 1),
     "returned": datetime.date(2025, 5, 1),
 }
-# The record kind whose photos each app's photo URLs serve.
-PHOTO_KINDS = {
+# The record kind whose photos each app's photo URLs serve: the app's first kind unless named here.
+PHOTO_KINDS = {k.app: k.slug for k in reversed(KINDS)} | {
     "services": "home-visits",
     "antifraud": "interventions",
     "volunteering": "teams",

@@ -1,0 +1,5 @@
+from records.pages.urls import record_patterns
+
+app_name = "study"
+
+urlpatterns = record_patterns(app_name)
