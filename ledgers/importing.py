@@ -294,10 +294,18 @@ class LedgerImport:
                     factor = unit  # the sheet's 单位：万元 line, unless the header names its unit
                 if isinstance(column, DecimalColumn) and factor is not None and factor != 1:
                     self.scales[name] = factor
+        # A column the record may leave blank (notes, a partnership) may be left out of the file:
+        # ledgers kept before the column existed still import, and the dry run says so.
+        absent = [c for c in self.spec.columns if c.name not in index]
         with translation.override("zh-hans"):
-            missing = [c.header for c in self.spec.columns if c.name not in index]
+            missing = [c.header for c in absent if not _optional(c)]
+            left_blank = [c.header for c in absent if _optional(c)]
         if missing:
             problems.append(_("missing columns: %(headers)s") % {"headers": "、".join(missing)})
+        elif left_blank:
+            self.outcome.notes.append(
+                _("Columns not in the file, left blank: %(headers)s.") % {"headers": "、".join(left_blank)}
+            )
         if problems:
             raise FileRefused(
                 _(
@@ -522,3 +530,8 @@ def import_ledger(
         spec, user, allow_duplicates=allow_duplicates, progress=progress, source=source, guard=guard
     )
     return importer.run(path, commit=commit)
+
+
+def _optional(column) -> bool:
+    field = column.field
+    return field.blank and not field.many_to_many and column.name not in ("branch", "occurred_on")

@@ -163,7 +163,7 @@ KINDS = (
             },
         ),
         nav_links=(NavLink(_("Love-station tally"), "services:love-station-tally"),),
-        synthetic=Synthetic(share=0.275, rows=synthetic.love_station_tallies),
+        synthetic=Synthetic(share=0.255, rows=synthetic.love_station_tallies),
         sample=Sample(
             fields={"visitor_group": "courier", "service": "water", "count": 3},
             edit={"count": 9},
