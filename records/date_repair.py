@@ -68,7 +68,8 @@ def repair_photos(apps) -> int:
 
 def repair_records(apps, write=print) -> tuple[int, list[str]]:
     """Repair every record's date fields; (records repaired, records that could not be)."""
-    AuditEntry = apps.get_model("portal", "AuditEntry")
+    # The audit log by its table too: it moved from the record engine to an app of its own.
+    AuditEntry = next(m for m in apps.get_models() if m._meta.db_table == "portal_auditentry")
     ContentType = apps.get_model("contenttypes", "ContentType")
     repaired, stuck = 0, []
     with translation.override(settings.LANGUAGE_CODE):

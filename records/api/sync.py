@@ -38,7 +38,17 @@ def parse_since(name: str, text: str) -> datetime.datetime:
         raise ValidationError({name: [_("Give a time in ISO 8601, such as 2026-01-31T08:00:00+08:00, or a date.")]})
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    return _in_utc(name, moment)
+
+
+def _in_utc(name: str, moment: datetime.datetime) -> datetime.datetime:
+    """The moment in UTC: the database takes offsets up to ±15:59 only (a 500 otherwise)."""
+    try:
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise ValidationError(
+            {name: [_("Give a time in ISO 8601, such as 2026-01-31T08:00:00+08:00, or a date.")]}
+        ) from None
 
 
 def encode_cursor(moment: datetime.datetime, pk: int) -> str:
@@ -55,7 +65,7 @@ def decode_cursor(name: str, text: str) -> tuple[datetime.datetime, int]:
         moment, pk = None, 0
     if moment is None or timezone.is_naive(moment) or pk < 0:
         raise ValidationError({name: [_("This cursor is not one the API gave: follow the “next” link as it is.")]})
-    return moment, pk
+    return _in_utc(name, moment), pk
 
 
 class SyncPagination(PortalPagination):

@@ -239,3 +239,17 @@ def test_a_feed_page_reads_in_a_number_of_queries_that_does_not_grow_with_its_ro
     for _ in range(12):
         write(net, code="WH-QK-02")
     assert _feed_queries(api, since) == few
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    year=st.integers(1900, 9998),
+    minutes=st.integers(-(24 * 60 - 1), 24 * 60 - 1),
+    path=st.sampled_from(["/api/v1/deleted/?since=", "/api/v1/home-visits/?updated_since="]),
+)
+def test_any_offset_a_time_may_carry_is_a_page_or_a_400(api, year, minutes, path):
+    """The database takes offsets up to ±15:59 only; a time is read in UTC before it gets there."""
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    moment = f"{year:04d}-08-08T22:20:47{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    response = api.get(path + moment.replace("+", "%2B"))
+    assert response.status_code in (200, 400), (moment, response.status_code)

@@ -24,6 +24,7 @@ from core.kinds import record_kinds
 from metrics.rebuild import rebuild
 from records.date_repair import SENTINEL, repair_stored_dates
 from records.models import Photo
+from records.pages.photos import photo_url
 from tests.security.routes import all_routes, arguments, concrete
 from tests.security.world import PHOTO_KINDS
 
@@ -157,7 +158,7 @@ def test_an_administrator_deletes_records_and_photos_with_bad_stored_dates(in_wo
             kind = next(k for k in record_kinds() if k.slug == slug)
             photo = world.photos[slug, "qk"]
             record = world.record(slug, "qk")
-            url = f"/{kind.app}/{slug}/{record.pk}/photos/{photo.pk}/delete/"
+            url = photo_url(kind, record.pk, photo.pk, "delete")
             response = browser.post(url)
             assert response.status_code == 302, (url, response.status_code)
             assert not Photo.objects.filter(pk=photo.pk).exists(), url
