@@ -52,16 +52,17 @@ def index_docx(pack: EvidencePack) -> bytes:
             evidence.item.code,
             evidence.item.title,
             f"{evidence.item.points:g}",
-            str(evidence.record_count),
-            str(len(evidence.photos)),
-            FLAG if evidence.flagged else "已备齐",
+            evidence.record_count_text,
+            evidence.photo_count_text,
+            f"{FLAG}{evidence.status}" if evidence.flagged else evidence.status,
         ]
         for cell, text in zip(row, values, strict=True):
             cell.text = text
     flagged = pack.flagged
     if flagged:
         document.add_paragraph(
-            f"以下{len(flagged)}项暂无台账佐证，请补充：" + "、".join(f"{e.item.code} {e.item.title}" for e in flagged)
+            f"以下{len(flagged)}项佐证材料不全，请补充："
+            + "；".join(f"{e.item.code} {e.item.title}（{e.status}）" for e in flagged)
         )
     document.add_paragraph(f"生成于{timezone.localtime():%Y年%m月%d日 %H:%M}，数据取自精神文明建设台账。")
     return _save(document)
@@ -73,7 +74,7 @@ def item_docx(pack: EvidencePack, evidence: ItemEvidence, absolute) -> bytes:
     document.add_heading(f"{item.code} {item.title}（{item.points:g}分）", level=1)
     document.add_paragraph(f"{pack.node.name} · {pack.year}年 · {pack.scheme.name}")
     if evidence.flagged:
-        document.add_paragraph(f"{FLAG}台账中没有支撑本项的记录，请补充佐证材料。")
+        document.add_paragraph(f"{FLAG}{evidence.status}，请补充佐证材料。")
     if item.guidance:
         document.add_paragraph(f"佐证要求：{item.guidance}")
     document.add_heading("情况说明", level=2)
@@ -83,7 +84,7 @@ def item_docx(pack: EvidencePack, evidence: ItemEvidence, absolute) -> bytes:
         for figure in evidence.figures:
             paragraph = document.add_paragraph(f"{figure.label}：")
             docx_hyperlink(paragraph, absolute(figure.url), figure.display)
-    document.add_heading(f"台账记录（{evidence.record_count}条）", level=2)
+    document.add_heading(f"台账记录（{evidence.record_count_text}条）", level=2)
     for label, url in evidence.record_lists:
         paragraph = document.add_paragraph(f"{label}清单：")
         docx_hyperlink(paragraph, absolute(url), absolute(url))
@@ -93,7 +94,7 @@ def item_docx(pack: EvidencePack, evidence: ItemEvidence, absolute) -> bytes:
         )
         docx_hyperlink(paragraph, absolute(record.get_absolute_url()), str(record))
     if evidence.photos:
-        document.add_heading(f"现场照片（{len(evidence.photos)}张）", level=2)
+        document.add_heading(f"现场照片（{evidence.photo_count_text}张）", level=2)
         for index, photo in enumerate(evidence.photos, start=1):
             document.add_paragraph(f"{photo_file_name(photo, index)}：{photo_caption(photo)}", style="List Bullet")
     return _save(document)
