@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 MIN_WIDTH = 8
 MAX_TEXT_WIDTH = 50
 PADDING = 2
+PAPER_A4 = 9  # the paperSize code of A4 (Worksheet.PAPERSIZE_A4)
 _DECIMALS = re.compile(r"\.(0+)")
 
 
@@ -82,7 +83,7 @@ def set_layout(ws, *, header_row: int, frozen_columns: int = 0) -> None:
     ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
     ws.sheet_properties.pageSetUpPr.fitToPage = True
