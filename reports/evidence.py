@@ -125,12 +125,19 @@ def item_kinds(item: EvaluationItem) -> list:
     return kinds
 
 
+def end_field(kind) -> str | None:
+    """The date a standing record (a team, a partnership) ends on: the date field of the measure
+    that takes it off its stock metric; None for a kind of events."""
+    return next((m.date_field for m in kind.model.measures if m.sign < 0 and m.date_field != "occurred_on"), None)
+
+
 def _records_of(user, kind, node, period: Period, split: str):
     qs = kind.model.objects.for_user(user).in_subtree(node).select_related("branch")
     names = {f.name for f in kind.model._meta.concrete_fields}
-    if "disbanded_on" in names:  # a standing team counts while it exists
+    ends = end_field(kind)
+    if ends:  # a standing team or partnership counts while it exists
         qs = qs.filter(occurred_on__lte=period.end_date).filter(
-            Q(disbanded_on__isnull=True) | Q(disbanded_on__gt=period.end_date)
+            Q(**{f"{ends}__isnull": True}) | Q(**{f"{ends}__gt": period.end_date})
         )
     else:
         qs = qs.filter(occurred_on__gte=period.first, occurred_on__lte=period.end_date)

@@ -4,6 +4,7 @@ records; items without evidence flagged on the page and in the zip."""
 import datetime
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -146,10 +147,10 @@ def test_the_seed_command_restores_missing_schemes_and_is_idempotent():
     EvaluationScheme.objects.filter(code="youth-civilization").delete()
     out = io.StringIO()
     call_command("seed_evaluation_schemes", stdout=out)
-    assert "6 evaluation items created" in out.getvalue()
+    assert "7 evaluation items created" in out.getvalue()
     call_command("seed_evaluation_schemes", stdout=out)
     assert "0 evaluation items created" in out.getvalue()
-    assert EvaluationItem.objects.filter(scheme__code="youth-civilization").count() == 6
+    assert EvaluationItem.objects.filter(scheme__code="youth-civilization").count() == 7
 
 
 def test_the_evidence_page_takes_the_same_queries_for_one_record_or_many(net, staff_qk, visit_with_photo, client):
@@ -263,3 +264,66 @@ def test_counts_are_written_with_thousands_separators(net, staff_qk, outlet_sche
     index = Document(io.BytesIO(index_docx(pack)))
     row = next(r for r in index.tables[0].rows if r.cells[0].text == "CS-01")
     assert row.cells[3].text == "2,700"
+
+
+# ---- Study (学习教育) and co-building (共建) items (issue 17) ----
+
+
+def test_study_and_partnership_items_show_their_records_figures_and_photos(net, staff_qk, client):
+    from core.kinds import kind_for_slug
+    from tests.conftest import DAY
+
+    qk = net["WH-QK-01"]
+    study = kind_for_slug("study-sessions").create(
+        user=staff_qk, **(record_data("study-sessions", net) | {"branch": qk})
+    )
+    photo_add(study, user=staff_qk, upload=jpeg_with_exif(TAKEN), caption="清廉读书会")
+    partnerships = kind_for_slug("partnerships")
+    since_2024 = partnerships.create(
+        user=staff_qk,
+        branch=qk,
+        occurred_on=datetime.date(2024, 3, 1),
+        partner_name="百步亭社区",
+        partner_type="community",
+    )
+    partnerships.create(  # ended before 2025: not evidence of 2025
+        user=staff_qk,
+        branch=qk,
+        occurred_on=datetime.date(2023, 3, 1),
+        ended_on=datetime.date(2024, 6, 30),
+        partner_name="智苑社区",
+        partner_type="community",
+    )
+    activity = kind_for_slug("partnership-activities").create(
+        user=staff_qk,
+        branch=qk,
+        occurred_on=DAY,
+        partnership=since_2024,
+        activity_type="party_building",
+        people_reached=40,
+    )
+    photo_add(activity, user=staff_qk, upload=jpeg_with_exif(TAKEN), caption="幸福家小程序上线")
+
+    unit = EvaluationScheme.objects.get(code="civilized-unit")
+    assert sum(i.points for i in unit.items.all()) == 100
+    pack = build_pack(staff_qk, unit, qk, 2025)
+    learning = evidence_of(pack, "WU-08")
+    assert [f.value for f in learning.figures] == [1, 10, Decimal("20.0")]  # sessions, person-times, hours
+    assert [r.pk for _k, r in learning.records] == [study.pk] and learning.status == "已备齐"
+    assert [p.photo.caption for p in learning.photos] == ["清廉读书会"]
+    co = evidence_of(pack, "WU-09")
+    assert [f.value for f in co.figures] == [1, 1, 40]  # active partnerships, activities, people reached
+    assert sorted(r.pk for _k, r in co.records) == sorted([since_2024.pk, activity.pk]) and co.record_count == 2
+    assert [p.photo.caption for p in co.photos] == ["幸福家小程序上线"] and co.status == "已备齐"
+    assert "partnerships/?branch=WH-QK-01&date_to=2025-12-31&active=true" in co.record_lists[0][1]
+
+    youth = build_pack(staff_qk, EvaluationScheme.objects.get(code="youth-civilization"), qk, 2025)
+    assert [f.value for f in evidence_of(youth, "QN-07").figures][:2] == [1, 10]
+
+    client.force_login(staff_qk)
+    html = client.get(
+        reverse("reports:evidence", args=["WH-QK-01", "civilized-unit"]) + "?period=2025"
+    ).content.decode()
+    section = html[html.index('id="item-WU-09"') :]
+    assert "共 2 条记录" in section and "百步亭社区" in section and "智苑社区" not in section
+    assert 'data-item="WU-08" data-flagged="false"' in html
