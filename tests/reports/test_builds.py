@@ -90,6 +90,8 @@ def test_a_build_is_its_users_only(client, net, staff_qk, staff_qk2, recorded):
         ({"kind": "spreadsheet"}, 400, "选择"),
         ({"kind": "evidence-zip", "scheme": "no-such"}, 400, "考评体系"),
         ({"kind": "evidence-zip", "scheme": "civilized-outlet", "year": "20x5"}, 400, "20x5"),
+        ({"kind": "evidence-zip", "scheme": "civilized-outlet", "period": "", "year": "2099"}, 400, "2099年尚未开始"),
+        ({"kind": "evidence-zip", "scheme": "civilized-outlet", "period": "2025Q3"}, 400, "period=2025"),
         ({"kind": "highlights-pdf", "code": "WH-BBT"}, 404, ""),
     ],
 )
