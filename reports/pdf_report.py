@@ -95,9 +95,20 @@ def _photos(section, styles):
         cells.append([image, Paragraph(escape(photo_caption(item)), styles["caption"])])
     if not cells:
         return []
-    rows = [cells[i : i + 2] + ([[""]] if len(cells[i : i + 2]) == 1 else []) for i in range(0, len(cells), 2)]
+    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
+    if len(rows[-1]) == 1:
+        rows[-1].append("")
     table = Table(rows, colWidths=[8.1 * cm, 8.1 * cm], hAlign="CENTER")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+    font = styles["caption"].fontName  # not the tables' default Helvetica, which would not be embedded
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("FONT", (0, 0), (-1, -1), font),
+            ]
+        )
+    )
     return [Paragraph("现场照片", styles["small"]), table]
 
 
