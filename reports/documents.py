@@ -108,7 +108,7 @@ def thumbnail(item) -> tuple[bytes, int, int] | None:
 
 def generated_note(report) -> str:
     return (
-        f"数据来源：精神文明建设台账汇总数据，生成于{timezone.localtime():%Y年%m月%d日 %H:%M}。"
+        f"本报告数据取自精神文明建设台账汇总数据，生成于{timezone.localtime():%Y年%m月%d日 %H:%M}。"
         "文中数字右上角的编号对应下列来源，每条列出指标、机构、期间和台账中相应记录清单的地址。"
     )
 
