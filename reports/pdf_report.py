@@ -6,6 +6,8 @@ sources appendix, and the typical cases' photos as captioned thumbnails."""
 import io
 from xml.sax.saxutils import escape
 
+from reportlab.platypus import Paragraph
+
 from reports.documents import (
     generated_note,
     is_absolute,
@@ -36,6 +38,32 @@ def _cjk_line_rules() -> None:
         missing = "".join(c for c in CLOSING if c not in module.ALL_CANNOT_START)
         if missing:
             module.ALL_CANNOT_START += missing
+
+
+def _line_starts(lines) -> list[str]:
+    """The first character of each broken line (ReportLab's two shapes of broken lines)."""
+    starts = []
+    for line in lines.lines:
+        if isinstance(line, (tuple, list)):  # (extra space, [text]): one style
+            text = "".join(line[1])
+        else:  # a FragLine: fragments of mixed styles
+            text = "".join(getattr(frag, "text", "") for frag in line.words)
+        starts.append(text.lstrip()[:1])
+    return starts
+
+
+class ChineseParagraph(Paragraph):
+    """A Paragraph whose lines never start with closing punctuation. ReportLab hangs one closing
+    mark at the end of a line; when two follow each other (”，) the second would start the next
+    line, so the paragraph is broken again a little narrower until none does."""
+
+    def breakLinesCJK(self, maxWidths):
+        widths = list(maxWidths) if isinstance(maxWidths, (list, tuple)) else [maxWidths]
+        for narrower in range(0, 40, 2):  # points
+            lines = super().breakLinesCJK([w - narrower for w in widths])
+            if not any(start in CLOSING for start in _line_starts(lines)[1:]):
+                break
+        return lines
 
 
 def _styles(font: str) -> dict:
@@ -82,7 +110,7 @@ def _paragraph_html(para, numbers) -> str:
 
 def _photos(section, styles):
     from reportlab.lib.units import cm
-    from reportlab.platypus import Image, Paragraph, Table, TableStyle
+    from reportlab.platypus import Image, Table, TableStyle
 
     cells = []
     for item in section.photos:
@@ -92,7 +120,7 @@ def _photos(section, styles):
         data, width, height = thumb
         scale = min(PHOTO_BOX_CM[0] * cm / width, PHOTO_BOX_CM[1] * cm / height)
         image = Image(io.BytesIO(data), width=width * scale, height=height * scale)
-        cells.append([image, Paragraph(escape(photo_caption(item)), styles["caption"])])
+        cells.append([image, ChineseParagraph(escape(photo_caption(item)), styles["caption"])])
     if not cells:
         return []
     rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
@@ -109,19 +137,21 @@ def _photos(section, styles):
             ]
         )
     )
-    return [Paragraph("现场照片", styles["small"]), table]
+    return [ChineseParagraph("现场照片", styles["small"]), table]
 
 
 def _sources(report, styles) -> list:
-    from reportlab.platypus import Paragraph
 
-    story = [Paragraph("数据来源", styles["heading"]), Paragraph(escape(generated_note(report)), styles["small"])]
+    story = [
+        ChineseParagraph("数据来源", styles["heading"]),
+        ChineseParagraph(escape(generated_note(report)), styles["small"]),
+    ]
     for source in sources(report):
         url = escape(source.url)
         if is_absolute(source.url):
             url = f'<a href="{url}">{url}</a>'
         text = f"{source.number}．{escape(source.line)}<br/>记录清单：{url}"
-        story.append(Paragraph(text, styles["source"]))
+        story.append(ChineseParagraph(text, styles["source"]))
     return story
 
 
@@ -167,17 +197,20 @@ def _numbered_canvas(header: str, font: str):
 def pdf_bytes(report) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import SimpleDocTemplate, Spacer
 
     font = pdf_font()
     _cjk_line_rules()
     styles = _styles(font)
     numbers = numbering(report)
-    story = [Paragraph(escape(report.title), styles["title"]), Paragraph(escape(subtitle(report)), styles["subtitle"])]
+    story = [
+        ChineseParagraph(escape(report.title), styles["title"]),
+        ChineseParagraph(escape(subtitle(report)), styles["subtitle"]),
+    ]
     for section in report.sections:
-        story.append(Paragraph(escape(section.title), styles["heading"]))
+        story.append(ChineseParagraph(escape(section.title), styles["heading"]))
         for para in section.segments:
-            story.append(Paragraph(_paragraph_html(para, numbers), styles["body"]))
+            story.append(ChineseParagraph(_paragraph_html(para, numbers), styles["body"]))
         story += _photos(section, styles)
     story += [Spacer(1, 10), *_sources(report, styles)]
     out = io.BytesIO()
