@@ -1,7 +1,7 @@
 """Preview of the report documents as an evaluator opens them (make documents-preview).
 
 On a scratch SQLite database holding the demo data (one photo added to a typical case), builds
-the 2025 highlights report of WH as PDF and Word and one evidence pack; renders the first pages of
+the 2025 highlights report of WH as PDF and Word and one evidence pack; renders the first four pages of
 the PDF to PNG and, when LibreOffice (soffice) is installed, converts the Word files to PDF and
 renders theirs. Everything goes to test-artifacts/documents/ (not committed). Without
 LibreOffice it says so and still exits 0.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "test-artifacts" / "documents"
-PAGES = 3
+PAGES = 4
 
 
 def render(pdf: Path, stem: str) -> list[Path]:
