@@ -80,13 +80,19 @@ def test_the_evidence_documents_are_a4_official_documents(client, staff_qk, visi
         assert all(link.startswith("https://portal.example.cn/") for link in links)
 
 
-def test_without_a_chinese_font_the_pdf_says_what_to_install(client, staff_qk, visit_with_photo, settings):
-    settings.REPORT_PDF_FONT = "/nowhere/no-such-font.ttf"
+@pytest.mark.parametrize("missing", ["absent", "not a TrueType font"])
+def test_without_a_chinese_font_the_pdf_says_what_to_install(
+    client, staff_qk, visit_with_photo, settings, tmp_path, missing
+):
+    font = tmp_path / "font.ttc"
+    if missing != "absent":
+        font.write_bytes(b"OTTO" + bytes(200))  # an OpenType/CFF header ReportLab cannot embed
+    settings.REPORT_PDF_FONT = str(font)
     client.force_login(staff_qk)
     response = get(client, "pdf")
     assert response.status_code == 503
     page = response.content.decode()
-    assert "fonts-wqy-microhei" in page and "/nowhere/no-such-font.ttf" in page
+    assert "fonts-wqy-microhei" in page and str(font) in page
     assert get(client, "docx").status_code == 200  # the Word file does not need it
 
 
