@@ -46,7 +46,7 @@ def build_new(request):
             user=request.user,
             kind=kind,
             branch=node,
-            params={**params, "base_url": request.build_absolute_uri("/")},
+            params=params,
         )
     except ValidationError as e:
         return render(request, "reports/build_refused.html", {"error": e.messages[0], "branch": node}, status=400)

@@ -8,8 +8,10 @@ import zipfile
 
 from django.utils import timezone
 
-from reports.documents import DOCX_FONT, docx_hyperlink, photo_bytes, photo_caption
+from reports.documents import photo_bytes, photo_caption
 from reports.evidence import EvidencePack, ItemEvidence, photo_file_name
+from reports.official_docx import compact, official_document, save
+from reports.official_docx import hyperlink as docx_hyperlink
 
 FLAG = "【缺少佐证材料】"
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -20,26 +22,19 @@ def folder_name(evidence: ItemEvidence) -> str:
     return f"{name}_{FLAG}" if evidence.flagged else name
 
 
-def _document():
-    from docx import Document
-    from docx.oxml.ns import qn
-
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = DOCX_FONT
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), DOCX_FONT)
-    return document
+def _document(pack: EvidencePack, title: str):
+    """A4 in the official-document layout (GB/T 9704), the node as the author."""
+    return official_document(title=title, author=pack.node.name, subject=f"{pack.year}年 {pack.scheme.name}")
 
 
 def _save(document) -> bytes:
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return save(document)
 
 
 def index_docx(pack: EvidencePack) -> bytes:
-    document = _document()
-    document.add_heading(f"{pack.node.name} {pack.year}年 {pack.scheme.name} 佐证材料清单", level=0)
+    title = f"{pack.node.name} {pack.year}年 {pack.scheme.name} 佐证材料清单"
+    document = _document(pack, title)
+    document.add_paragraph(title, style="Title")
     if pack.scheme.illustrative:
         document.add_paragraph("说明：本评价体系的指标为示例，以发文单位正式印发的细则为准。")
     table = document.add_table(rows=1, cols=6)
@@ -58,6 +53,7 @@ def index_docx(pack: EvidencePack) -> bytes:
         ]
         for cell, text in zip(row, values, strict=True):
             cell.text = text
+    compact(table)
     flagged = pack.flagged
     if flagged:
         document.add_paragraph(
@@ -70,8 +66,9 @@ def index_docx(pack: EvidencePack) -> bytes:
 
 def item_docx(pack: EvidencePack, evidence: ItemEvidence, absolute) -> bytes:
     item = evidence.item
-    document = _document()
-    document.add_heading(f"{item.code} {item.title}（{item.points:g}分）", level=1)
+    heading = f"{item.code} {item.title}（{item.points:g}分）"
+    document = _document(pack, heading)
+    document.add_heading(heading, level=1)
     document.add_paragraph(f"{pack.node.name} · {pack.year}年 · {pack.scheme.name}")
     if evidence.flagged:
         document.add_paragraph(f"{FLAG}{evidence.status}，请补充佐证材料。")

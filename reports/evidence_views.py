@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.access import access_for
 from core.periods import PeriodError, parse_period
+from reports.documents import portal_url
 from reports.evidence import build_pack
 from reports.evidence_files import pack_zip
 from reports.models import STATEMENT_MAX, EvaluationScheme
@@ -142,6 +143,6 @@ def evidence_zip(request, code: str, scheme: str):
     except ValidationError as e:
         return HttpResponse(e.messages[0], status=400, content_type="text/plain; charset=utf-8")
     pack = build_pack(request.user, scheme, node, year)
-    response = HttpResponse(pack_zip(pack, request.build_absolute_uri), content_type="application/zip")
+    response = HttpResponse(pack_zip(pack, portal_url), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="evidence-{node.code}-{scheme.code}-{year}.zip"'
     return response
