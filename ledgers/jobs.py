@@ -19,7 +19,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -118,20 +126,44 @@ def _progress_key(job_id: int) -> str:
     return f"ledgers:import:{job_id}"
 
 
-def run(job_id: int, *, commit: bool, language: str | None = None, own_connection: bool = False) -> None:
+class DatabaseUnavailable(Exception):
+    """The database went away during a run (a restart, a failover): nothing of the run is
+    written (a commit's transaction rolled back) and the job is still in the state the run
+    expects, so the task runs it again once the database is back (ledgers/tasks.py)."""
+
+
+def run(
+    job_id: int,
+    *,
+    commit: bool,
+    language: str | None = None,
+    own_connection: bool = False,
+    retry_outage: bool = False,
+) -> None:
     try:
         with translation.override(language):
             _run(job_id, commit)
+    except (OperationalError, InterfaceError) as error:
+        if retry_outage:
+            raise DatabaseUnavailable() from error
+        _failed(job_id)
     except Exception:  # a bug must not leave the job "running" forever
+        _failed(job_id)
+    finally:
+        if own_connection:
+            close_old_connections()
+            connection.close()
+
+
+def _failed(job_id: int) -> None:
+    try:
         log.exception("ledger import %s failed", job_id)
         ImportJob.objects.filter(pk=job_id, state__in=ImportJob.RUNNING).update(
             state=ImportJob.State.FAILED,
             file_error=_("The import stopped because of an internal error; nothing was written."),
         )
-    finally:
-        if own_connection:
-            close_old_connections()
-            connection.close()
+    except (OperationalError, InterfaceError):  # the database is gone too: the job stalls, then fails
+        log.exception("ledger import %s: its failure could not be recorded", job_id)
 
 
 class AlreadyDone(Exception):

@@ -8,6 +8,7 @@ A build runs only from a waiting or running state and writes its file under a te
 first: delivered again after its worker died, it builds the same file once more. At most
 REPORT_BUILDS_PER_USER (2) run for one user and REPORT_BUILDS_TOTAL (4) in the portal."""
 
+import contextlib
 import logging
 import os
 import secrets
@@ -16,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -108,7 +109,27 @@ def _queue(build_id: int) -> None:
         )
 
 
-def run(build_id: int) -> None:
+class DatabaseUnavailable(Exception):
+    """The database went away during the build: the row is still building, the task tries
+    again a few seconds later (reports/tasks.py)."""
+
+
+def run(build_id: int, *, retry_outage: bool = False) -> None:
+    try:
+        _run(build_id)
+    except (OperationalError, InterfaceError) as error:
+        if retry_outage:
+            raise DatabaseUnavailable() from error
+        log.exception("document build %s: the database went away", build_id)
+        with contextlib.suppress(OperationalError, InterfaceError):  # else it is called stalled later
+            DocumentBuild.objects.filter(pk=build_id, state__in=DocumentBuild.RUNNING).update(
+                state=S.FAILED,
+                error=_("The document could not be built because of an internal error. Try again."),
+                updated_at=timezone.now(),
+            )
+
+
+def _run(build_id: int) -> None:
     started = DocumentBuild.objects.filter(pk=build_id, state__in=DocumentBuild.RUNNING).update(
         state=S.BUILDING, attempts=F("attempts") + 1, updated_at=timezone.now()
     )
@@ -121,6 +142,8 @@ def run(build_id: int) -> None:
             return
         try:
             data = _document(build)
+        except (OperationalError, InterfaceError):
+            raise
         except Exception:
             log.exception("document build %s failed", build_id)
             _fail(build, _("The document could not be built because of an internal error. Try again."))
