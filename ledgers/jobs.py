@@ -14,24 +14,18 @@ import logging
 import secrets
 import shutil
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import (
-    DEFAULT_DB_ALIAS,
-    InterfaceError,
-    OperationalError,
-    close_old_connections,
-    connection,
-    connections,
-    transaction,
-)
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from background.outage import database_gone
 from core.free_text import safe_file_name
 from ledgers import slots
 from ledgers.importing import import_ledger
@@ -108,6 +102,17 @@ def start(job: ImportJob, *, commit: bool, background: bool = True) -> None:
     transaction.on_commit(lambda: _queue(job.pk, commit, language))
 
 
+def wait(job: ImportJob, seconds: float, every: float = 0.25) -> ImportJob:
+    """The job once it has ended, or as it is after `seconds` (the API's import without
+    ?background=1 waits for a worker's answer this long, then answers 202: ledgers/api)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        job.refresh_from_db()
+        if not job.is_running or time.monotonic() >= deadline:
+            return job
+        time.sleep(every)
+
+
 def _queue(job_id: int, commit: bool, language: str | None) -> None:
     from ledgers.tasks import run_import
 
@@ -143,27 +148,31 @@ def run(
     try:
         with translation.override(language):
             _run(job_id, commit)
-    except (OperationalError, InterfaceError) as error:
-        if retry_outage:
+    except Exception as error:  # a bug must not leave the job "running" forever
+        if retry_outage and database_gone(error):
             raise DatabaseUnavailable() from error
-        _failed(job_id)
-    except Exception:  # a bug must not leave the job "running" forever
-        _failed(job_id)
+        if not _failed(job_id) and retry_outage:
+            raise DatabaseUnavailable() from error  # its failure could not be recorded either
     finally:
         if own_connection:
             close_old_connections()
             connection.close()
 
 
-def _failed(job_id: int) -> None:
+def _failed(job_id: int) -> bool:
+    """Record the failure; False when the database cannot be written either."""
+    log.exception("ledger import %s failed", job_id)
     try:
-        log.exception("ledger import %s failed", job_id)
         ImportJob.objects.filter(pk=job_id, state__in=ImportJob.RUNNING).update(
             state=ImportJob.State.FAILED,
             file_error=_("The import stopped because of an internal error; nothing was written."),
         )
-    except (OperationalError, InterfaceError):  # the database is gone too: the job stalls, then fails
+    except Exception as error:
+        if not database_gone(error):
+            raise
         log.exception("ledger import %s: its failure could not be recorded", job_id)
+        return False
+    return True
 
 
 class AlreadyDone(Exception):

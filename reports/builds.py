@@ -17,12 +17,13 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from background.models import DocumentBuild
+from background.outage import database_gone
 
 log = logging.getLogger(__name__)
 
@@ -117,11 +118,13 @@ class DatabaseUnavailable(Exception):
 def run(build_id: int, *, retry_outage: bool = False) -> None:
     try:
         _run(build_id)
-    except (OperationalError, InterfaceError) as error:
+    except Exception as error:
+        if not database_gone(error):
+            raise
         if retry_outage:
             raise DatabaseUnavailable() from error
         log.exception("document build %s: the database went away", build_id)
-        with contextlib.suppress(OperationalError, InterfaceError):  # else it is called stalled later
+        with contextlib.suppress(Exception):  # else it is called stalled later
             DocumentBuild.objects.filter(pk=build_id, state__in=DocumentBuild.RUNNING).update(
                 state=S.FAILED,
                 error=_("The document could not be built because of an internal error. Try again."),
@@ -142,9 +145,9 @@ def _run(build_id: int) -> None:
             return
         try:
             data = _document(build)
-        except (OperationalError, InterfaceError):
-            raise
-        except Exception:
+        except Exception as error:
+            if database_gone(error):
+                raise
             log.exception("document build %s failed", build_id)
             _fail(build, _("The document could not be built because of an internal error. Try again."))
             return
