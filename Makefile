@@ -22,9 +22,10 @@ run: deps
 	$(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C to stop); a Celery worker beside it runs the background tasks"
+	@echo "and its beat the schedules kept in the database (admin: 周期性任务)"
 	mkdir -p .celery
 	DEBUG=1 $(VENV)/bin/celery -A background worker --beat --loglevel warning --concurrency 1 \
-	  --schedule $(CURDIR)/.celery/beat-schedule & worker=$$!; \
+	  --scheduler django_celery_beat.schedulers:DatabaseScheduler & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
@@ -33,10 +34,10 @@ run: deps
 worker: deps
 	$(VENV)/bin/celery -A background worker --loglevel info $(WORKER_ARGS)
 
-# The schedule of the periodic tasks (nightly checks, reminders): exactly one per deployment.
+# The schedule of the periodic tasks (nightly checks, reminders): exactly one per deployment. It
+# reads the schedules from the database (django-celery-beat), where administrators edit them.
 beat: deps
-	mkdir -p .celery
-	$(VENV)/bin/celery -A background beat --loglevel info --schedule $(or $(BEAT_SCHEDULE),$(CURDIR)/.celery/beat-schedule)
+	$(VENV)/bin/celery -A background beat --loglevel info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 # Production serving: PORTAL_ENV=production, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL from the
 # environment (docs/deploy.md). REDIS_URL turns on the Redis cache.

@@ -12,8 +12,6 @@ its database, so results matter only to monitoring tools.
 import os
 from pathlib import Path
 
-from celery.schedules import crontab
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 CELERY_DATA_DIR = Path(os.environ.get("CELERY_DATA_DIR") or BASE_DIR / ".celery")
 
@@ -55,7 +53,15 @@ CELERY_WORKER_CONCURRENCY = int(os.environ.get("CELERY_CONCURRENCY", 2))
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 100
 
 # Periodic tasks, run by the one `celery beat` of a deployment (make beat; make run embeds it).
-# Times are Asia/Shanghai, "HH:MM" in the environment.
+# Their schedules live in the database (django-celery-beat), editable by an administrator in
+# the admin (定时任务 > 周期性任务); background/schedules.py writes these defaults after
+# `migrate` when an entry of that name is missing, and never again, so an administrator's edit
+# is kept. The environment gives the first times only ("HH:MM", Asia/Shanghai).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE: dict = {}  # the DatabaseScheduler would write these over the admin's edits
+# Messages go to this queue (and a worker reads it): several portals may share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 
 def _at(name: str, default: str) -> dict:
@@ -63,27 +69,36 @@ def _at(name: str, default: str) -> dict:
     return {"hour": int(hour), "minute": int(minute)}
 
 
-CELERY_BEAT_SCHEDULE = {
-    # Recompute the roll-up store from the records; a drift is repaired and shown as failed.
+# Reminders (reminders/finding.py): from this day of a month, a node whose previous month is not
+# submitted is reminded; follow-ups overdue are reminded for this many days; titles lapsing
+# within this many days; targets behind pace in the last days of a quarter. These are the first
+# keyword arguments of the reminders' schedule entry; the administrator edits them there.
+REMINDER_SUBMISSION_DAY = int(os.environ.get("REMINDER_SUBMISSION_DAY", 8))
+REMINDER_OVERDUE_DAYS = int(os.environ.get("REMINDER_OVERDUE_DAYS", 14))
+REMINDER_HONOUR_DAYS = int(os.environ.get("REMINDER_HONOUR_DAYS", 90))
+REMINDER_TARGET_DAYS = int(os.environ.get("REMINDER_TARGET_DAYS", 14))
+
+PERIODIC_TASKS = {
+    # Recompute the roll-up store from the records; a drift is repaired and shown as failed
+    # (the admin's "Background task runs" and /healthz's "verify").
     "verify-metrics-nightly": {
         "task": "metrics.rebuild_metrics",
-        "schedule": crontab(**_at("METRICS_VERIFY_AT", "02:30")),
+        **_at("METRICS_VERIFY_AT", "02:30"),
         "kwargs": {"verify": True},
     },
     # Reminders (reminders/finding.py): what is due today, notified once per user and item.
     "send-reminders-daily": {
         "task": "reminders.send_reminders",
-        "schedule": crontab(**_at("REMINDERS_AT", "08:00")),
+        **_at("REMINDERS_AT", "08:00"),
+        "kwargs": {
+            "submission_day": REMINDER_SUBMISSION_DAY,
+            "overdue_days": REMINDER_OVERDUE_DAYS,
+            "honour_days": REMINDER_HONOUR_DAYS,
+            "target_days": REMINDER_TARGET_DAYS,
+        },
     },
 }
 
-# Reminders: from this day of a month, a node whose previous month is not submitted is reminded
-# (the month is due by SUBMISSION_DUE_DAY); follow-ups overdue are reminded for this many days;
-# titles lapsing within this many days; targets behind pace in the last days of a quarter.
-REMINDER_SUBMISSION_DAY = int(os.environ.get("REMINDER_SUBMISSION_DAY", 8))
-REMINDER_OVERDUE_DAYS = int(os.environ.get("REMINDER_OVERDUE_DAYS", 14))
-REMINDER_HONOUR_DAYS = int(os.environ.get("REMINDER_HONOUR_DAYS", 90))
-REMINDER_TARGET_DAYS = int(os.environ.get("REMINDER_TARGET_DAYS", 14))
 # E-mail: reminders are also mailed to users with an address once an SMTP server is configured.
 if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST = os.environ["EMAIL_HOST"]

@@ -13,6 +13,8 @@ class TaskRun(models.Model):
     # None while it runs, or when its worker died before it finished.
     ok = models.BooleanField(_("passed"), null=True)
     summary = models.TextField(_("result"), blank=True)
+    # What the run counted, for /healthz (the nightly check: rows checked, rows differing).
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("background task run")

@@ -15,6 +15,7 @@ class Run:
     def __init__(self):
         self.ok: bool | None = True
         self.summary = ""
+        self.figures: dict = {}
 
 
 @contextlib.contextmanager
@@ -22,7 +23,8 @@ def recorded(task: str):
     """The body sets run.ok and run.summary; an exception records a failed run and propagates."""
     run = Run()
     TaskRun.objects.update_or_create(
-        task=task, defaults={"started_at": timezone.now(), "finished_at": None, "ok": None, "summary": ""}
+        task=task,
+        defaults={"started_at": timezone.now(), "finished_at": None, "ok": None, "summary": "", "figures": {}},
     )
     try:
         yield run
@@ -31,4 +33,6 @@ def recorded(task: str):
         run.ok, run.summary = False, _("Stopped by an error: %(error)s") % {"error": exc.__class__.__name__}
         raise
     finally:
-        TaskRun.objects.filter(task=task).update(finished_at=timezone.now(), ok=run.ok, summary=run.summary)
+        TaskRun.objects.filter(task=task).update(
+            finished_at=timezone.now(), ok=run.ok, summary=run.summary, figures=run.figures
+        )

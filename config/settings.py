@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "demo",
     "background",
     "reminders",
+    # The periodic tasks' schedules in the database, edited in the admin (background/schedules.py).
+    "django_celery_beat",
 ]
 
 MIDDLEWARE = [

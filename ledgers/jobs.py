@@ -14,6 +14,7 @@ import logging
 import secrets
 import shutil
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from background.outage import database_gone
 from core.free_text import safe_file_name
 from ledgers import slots
 from ledgers.importing import import_ledger
@@ -100,6 +102,17 @@ def start(job: ImportJob, *, commit: bool, background: bool = True) -> None:
     transaction.on_commit(lambda: _queue(job.pk, commit, language))
 
 
+def wait(job: ImportJob, seconds: float, every: float = 0.25) -> ImportJob:
+    """The job once it has ended, or as it is after `seconds` (the API's import without
+    ?background=1 waits for a worker's answer this long, then answers 202: ledgers/api)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        job.refresh_from_db()
+        if not job.is_running or time.monotonic() >= deadline:
+            return job
+        time.sleep(every)
+
+
 def _queue(job_id: int, commit: bool, language: str | None) -> None:
     from ledgers.tasks import run_import
 
@@ -118,20 +131,48 @@ def _progress_key(job_id: int) -> str:
     return f"ledgers:import:{job_id}"
 
 
-def run(job_id: int, *, commit: bool, language: str | None = None, own_connection: bool = False) -> None:
+class DatabaseUnavailable(Exception):
+    """The database went away during a run (a restart, a failover): nothing of the run is
+    written (a commit's transaction rolled back) and the job is still in the state the run
+    expects, so the task runs it again once the database is back (ledgers/tasks.py)."""
+
+
+def run(
+    job_id: int,
+    *,
+    commit: bool,
+    language: str | None = None,
+    own_connection: bool = False,
+    retry_outage: bool = False,
+) -> None:
     try:
         with translation.override(language):
             _run(job_id, commit)
-    except Exception:  # a bug must not leave the job "running" forever
-        log.exception("ledger import %s failed", job_id)
-        ImportJob.objects.filter(pk=job_id, state__in=ImportJob.RUNNING).update(
-            state=ImportJob.State.FAILED,
-            file_error=_("The import stopped because of an internal error; nothing was written."),
-        )
+    except Exception as error:  # a bug must not leave the job "running" forever
+        if retry_outage and database_gone(error):
+            raise DatabaseUnavailable() from error
+        if not _failed(job_id) and retry_outage:
+            raise DatabaseUnavailable() from error  # its failure could not be recorded either
     finally:
         if own_connection:
             close_old_connections()
             connection.close()
+
+
+def _failed(job_id: int) -> bool:
+    """Record the failure; False when the database cannot be written either."""
+    log.exception("ledger import %s failed", job_id)
+    try:
+        ImportJob.objects.filter(pk=job_id, state__in=ImportJob.RUNNING).update(
+            state=ImportJob.State.FAILED,
+            file_error=_("The import stopped because of an internal error; nothing was written."),
+        )
+    except Exception as error:
+        if not database_gone(error):
+            raise
+        log.exception("ledger import %s: its failure could not be recorded", job_id)
+        return False
+    return True
 
 
 class AlreadyDone(Exception):

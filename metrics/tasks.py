@@ -20,6 +20,7 @@ def rebuild_metrics(verify: bool = False) -> dict:
         report = rebuild()
         differences = report["differences"]
         run.ok = not (verify and differences)
+        run.figures = {"rows": report["rows"], "differences": differences}
         if differences:
             run.summary = _(
                 "%(n)s rows of the roll-up store differed from the records and were rebuilt; for example: %(examples)s"

@@ -1,5 +1,12 @@
-"""Report documents built in the background: start one, follow it (htmx polls), download it."""
+"""Report documents built in the background: start one, follow it (htmx polls), download it.
 
+The old direct links (the highlights report's .docx/.pdf, an evidence pack's .zip) still answer
+the file at once for a node of at most REPORT_INLINE_MAX_BRANCHES branches (an outlet, a
+sub-branch); a larger node's document is never built in a web process: the link answers a page
+that prepares it in the background (its build, when one is already running, or the latest one
+ready for the same parameters) — prepare() below."""
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -8,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from background.models import DocumentBuild
+from branches.models import Branch
 from core.periods import PeriodError
 from dashboards.context import dashboard_period
 from reports import builds
@@ -16,6 +24,25 @@ from reports.models import EvaluationScheme
 from reports.views import node_in_scope
 
 K = DocumentBuild.Kind
+
+
+def too_large(node: Branch) -> bool:
+    """More branches in the node's subtree than REPORT_INLINE_MAX_BRANCHES (one query)."""
+    limit = getattr(settings, "REPORT_INLINE_MAX_BRANCHES", 50)
+    return Branch.objects.filter(path__startswith=node.path)[: limit + 1].count() > limit
+
+
+def prepare(request, *, kind: str, node: Branch, params: dict):
+    """A direct link to a large node's document: its running build (a redirect to the page
+    that follows it), or a page offering to prepare it, with the latest one ready if any."""
+    mine = DocumentBuild.objects.filter(user=request.user, kind=kind, branch=node).order_by("-created_at")[:20]
+    same = [b for b in mine if all(b.params.get(k) == v for k, v in params.items())]
+    running = next((b for b in same if builds.mark_if_stalled(b).is_running), None)
+    if running is not None:
+        return redirect("reports:build", token=running.token)
+    ready = next((b for b in same if b.state == DocumentBuild.State.DONE and builds.file_of(b).exists()), None)
+    context = {"kind": kind, "kind_label": K(kind).label, "branch": node, "params": params, "ready": ready}
+    return render(request, "reports/build_prepare.html", context)
 
 
 def _params(request, kind: str) -> dict:

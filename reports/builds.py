@@ -8,6 +8,7 @@ A build runs only from a waiting or running state and writes its file under a te
 first: delivered again after its worker died, it builds the same file once more. At most
 REPORT_BUILDS_PER_USER (2) run for one user and REPORT_BUILDS_TOTAL (4) in the portal."""
 
+import contextlib
 import logging
 import os
 import secrets
@@ -21,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from background.models import DocumentBuild
+from background.outage import database_gone
 from reports.fonts import PdfFontMissing
 
 log = logging.getLogger(__name__)
@@ -108,7 +110,29 @@ def _queue(build_id: int) -> None:
         )
 
 
-def run(build_id: int) -> None:
+class DatabaseUnavailable(Exception):
+    """The database went away during the build: the row is still building, the task tries
+    again a few seconds later (reports/tasks.py)."""
+
+
+def run(build_id: int, *, retry_outage: bool = False) -> None:
+    try:
+        _run(build_id)
+    except Exception as error:
+        if not database_gone(error):
+            raise
+        if retry_outage:
+            raise DatabaseUnavailable() from error
+        log.exception("document build %s: the database went away", build_id)
+        with contextlib.suppress(Exception):  # else it is called stalled later
+            DocumentBuild.objects.filter(pk=build_id, state__in=DocumentBuild.RUNNING).update(
+                state=S.FAILED,
+                error=_("The document could not be built because of an internal error. Try again."),
+                updated_at=timezone.now(),
+            )
+
+
+def _run(build_id: int) -> None:
     started = DocumentBuild.objects.filter(pk=build_id, state__in=DocumentBuild.RUNNING).update(
         state=S.BUILDING, attempts=F("attempts") + 1, updated_at=timezone.now()
     )
@@ -124,7 +148,9 @@ def run(build_id: int) -> None:
         except PdfFontMissing as missing:
             _fail(build, str(missing))
             return
-        except Exception:
+        except Exception as error:
+            if database_gone(error):
+                raise
             log.exception("document build %s failed", build_id)
             _fail(build, _("The document could not be built because of an internal error. Try again."))
             return

@@ -142,6 +142,12 @@ def evidence_zip(request, code: str, scheme: str):
         year = _year(request)
     except ValidationError as e:
         return HttpResponse(e.messages[0], status=400, content_type="text/plain; charset=utf-8")
+    from reports import build_views  # (it imports this module)
+
+    if build_views.too_large(node):  # prepared by a worker, never here
+        return build_views.prepare(
+            request, kind="evidence-zip", node=node, params={"scheme": scheme.code, "year": year}
+        )
     pack = build_pack(request.user, scheme, node, year)
     response = HttpResponse(pack_zip(pack, portal_url), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="evidence-{node.code}-{scheme.code}-{year}.zip"'

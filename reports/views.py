@@ -113,6 +113,20 @@ def highlights_edit(request, code: str):
     return render(request, "reports/highlights_edit.html", context, status=400 if errors else 200)
 
 
+def _large(request, code: str, kind: str):
+    """A large node's document is prepared by a worker, never here (reports/build_views.py)."""
+    from reports import build_views
+
+    node = node_in_scope(request, code)
+    if not build_views.too_large(node):
+        return None
+    try:
+        period = dashboard_period(request.GET.get("period", ""))
+    except PeriodError as e:
+        return render(request, "reports/period_error.html", {"branch": node, "error": str(e)}, status=400)
+    return build_views.prepare(request, kind=kind, node=node, params={"period": period.text})
+
+
 def _download(report, data: bytes, content_type: str, extension: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     name = f"highlights-{report.node.code}-{report.period.text.replace('..', '_')}.{extension}"
@@ -123,6 +137,8 @@ def _download(report, data: bytes, content_type: str, extension: str) -> HttpRes
 @login_required
 @require_GET
 def highlights_docx(request, code: str):
+    if (large := _large(request, code, "highlights-docx")) is not None:
+        return large
     report, error = _report(request, code)
     if error:
         return error
@@ -132,6 +148,8 @@ def highlights_docx(request, code: str):
 @login_required
 @require_GET
 def highlights_pdf(request, code: str):
+    if (large := _large(request, code, "highlights-pdf")) is not None:
+        return large
     report, error = _report(request, code)
     if error:
         return error

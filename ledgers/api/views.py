@@ -1,6 +1,7 @@
 """The ledger API: import a ledger file (a dry run, or a commit of all rows or none) and export
 a filtered list in the ledger's columns."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -26,6 +27,11 @@ from records.api.permissions import ReadOnlyForMetricsClients
 TRUE = {"1", "true", "yes", "on"}
 
 
+def api_wait() -> float:
+    """Seconds an import without ?background=1 waits for its worker: below gunicorn's timeout."""
+    return float(getattr(settings, "LEDGER_API_WAIT", 20))
+
+
 FILE_ERRORS = inline_serializer("FileErrors", {"file": serializers.ListField(child=serializers.CharField())})
 DETAIL = inline_serializer("Busy", {"detail": serializers.CharField()})
 
@@ -42,7 +48,9 @@ class LedgerImportView(APIView):
     """POST a multipart `file` (.xlsx, .xls, .ods or .csv: the kind's template or a hand-made ledger). `?dry_run=1` (the default) only
     checks and lists every problem; `?dry_run=0` writes all rows or none (201 when written,
     400 with the problems otherwise). `?allow_duplicates=1` imports rows that only look like
-    duplicates; `?background=1` answers 202 at once with a status URL to poll."""
+    duplicates; `?background=1` answers 202 at once with a status URL to poll. The import always
+    runs on a background worker: without `?background=1` the request waits for its answer up to
+    LEDGER_API_WAIT seconds (20), and a longer import answers 202 with the status URL too."""
 
     parser_classes = [ControlCheckedMultiPartParser, ControlCheckedFormParser]
     request_body_limit = staticmethod(ledger_request_limit)
@@ -59,7 +67,11 @@ class LedgerImportView(APIView):
         parameters=[
             flag("dry_run", "1 (the default): only check and list every problem; 0: write all rows or none."),
             flag("allow_duplicates", "1: import rows that only look like duplicates of others."),
-            flag("background", "1: answer 202 at once; poll status_url."),
+            flag(
+                "background",
+                "1: answer 202 at once; poll status_url. Without it the answer waits for the import up to"
+                " 20 seconds (LEDGER_API_WAIT), then is 202 with status_url as well.",
+            ),
         ],
         responses={
             200: ImportJobSerializer,
@@ -100,10 +112,14 @@ class LedgerImportView(APIView):
         job.allow_duplicates = request.query_params.get("allow_duplicates", "").lower() in TRUE
         job.save(update_fields=["allow_duplicates"])
         background = request.query_params.get("background", "").lower() in TRUE
-        jobs.start(job, commit=not dry_run, background=background)
-        if background:
+        # Always run by a Celery worker (LEDGER_IMPORT_INLINE: here, for tests and scripts). Without
+        # ?background=1 the request waits up to LEDGER_API_WAIT seconds for the answer, which is
+        # then the same as ever; a longer import answers 202 with its status URL, as ?background=1.
+        jobs.start(job, commit=not dry_run)
+        if not background:
+            job = jobs.wait(job, api_wait())
+        if background or job.is_running:
             return Response(job_data(request, job), status=status.HTTP_202_ACCEPTED)
-        job.refresh_from_db()
         data = job_data(request, job)
         if job.file_error:
             return Response({"file": [job.file_error], **data}, status=400)

@@ -10,11 +10,11 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_celery_beat.models import PeriodicTask
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from background.celery import app
 from background.models import TaskRun
 from branches.models import Role
 from branches.services import target_set
@@ -321,8 +321,8 @@ def test_reminders_are_emailed_once_when_configured(net, people, settings):
 
 
 def test_the_daily_task_is_scheduled_and_records_its_run(net, people, settings):
-    entry = app.conf.beat_schedule["send-reminders-daily"]
-    assert entry["task"] == send_reminders.name and entry["schedule"].hour == {8}
+    entry = PeriodicTask.objects.get(name="send-reminders-daily")  # editable: background/schedules.py
+    assert entry.task == send_reminders.name and entry.crontab.hour == "8"
     settings.REMINDER_SUBMISSION_DAY = 8
     with on(d("2026-03-08")):
         send_reminders.delay()

@@ -168,3 +168,62 @@ def test_a_waiting_build_is_polled(client, net, staff_qk):
     fragment = client.get(reverse("reports:build-status", args=[build.token])).content.decode()
     assert 'hx-trigger="every 1s"' in fragment and 'data-state="queued"' in fragment
     assert client.get(reverse("reports:build-file", args=[build.token])).status_code == 404
+
+
+# ---- the old direct links: a large node's document is prepared by a worker, never in the request
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "query", "kind"),
+    [
+        ("reports:highlights-pdf", ["WH"], "?period=2025", "highlights-pdf"),
+        ("reports:highlights-docx", ["WH"], "?period=2025", "highlights-docx"),
+        ("reports:evidence-zip", ["WH", "civilized-outlet"], "?year=2025", "evidence-zip"),
+    ],
+)
+def test_a_direct_link_to_a_large_nodes_document_prepares_it_in_the_background(
+    client,
+    net,
+    analyst_wh,
+    recorded,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+    name,
+    args,
+    query,
+    kind,
+):
+    settings.REPORT_INLINE_MAX_BRANCHES = 3  # WH has six branches
+    monkeypatch.setattr(
+        builds, "_document", lambda build: (_ for _ in ()).throw(AssertionError("built in the request"))
+    )
+    client.force_login(analyst_wh)
+    url = reverse(name, args=args) + query
+    page = client.get(url)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert f'name="kind" value="{kind}"' in html and 'value="WH"' in html and "后台" in html
+    assert DocumentBuild.objects.count() == 0  # a GET starts nothing
+    form = {"kind": kind, "code": "WH", **({"period": "2025"} if kind != "evidence-zip" else {})}
+    if kind == "evidence-zip":
+        form |= {"scheme": "civilized-outlet", "year": "2025"}
+    monkeypatch.setattr(builds, "_queue", lambda build_id: None)  # queued: no worker has taken it yet
+    started = client.post(NEW, form)
+    build = DocumentBuild.objects.get()
+    assert started.status_code == 302 and build.state == S.QUEUED
+    again = client.get(url)  # the running build, not a second one
+    assert again.status_code == 302 and again["Location"] == reverse("reports:build", args=[build.token])
+    monkeypatch.undo()
+    build_document.delay(build.pk)
+    build.refresh_from_db()
+    assert build.state == S.DONE
+    ready = client.get(url).content.decode()
+    assert f'data-ready-build="{build.token}"' in ready and reverse("reports:build-file", args=[build.token]) in ready
+
+
+def test_a_small_nodes_direct_link_still_answers_the_file(client, net, staff_qk, recorded, settings):
+    settings.REPORT_INLINE_MAX_BRANCHES = 3
+    client.force_login(staff_qk)
+    pdf = client.get(reverse("reports:highlights-pdf", args=["WH-QK-01"]) + "?period=2025")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and DocumentBuild.objects.count() == 0

@@ -20,6 +20,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
 from knox.models import AuthToken
 from PIL import Image
 from rest_framework.test import APIClient
@@ -179,11 +186,25 @@ class World:
         """Objects of the admin's models that no branch owns, one per target."""
         group = Group.objects.create(name="审计员")
         check = TaskRun.objects.create(task="metrics.verify", started_at=timezone.now(), ok=True, summary="0")
+        # The periodic tasks' schedules (django-celery-beat), edited in the admin.
+        crontab = CrontabSchedule.objects.create(hour="3", minute="15", timezone="Asia/Shanghai")
+        schedules = {
+            "django_celery_beat.CrontabSchedule": crontab,
+            "django_celery_beat.IntervalSchedule": IntervalSchedule.objects.create(every=7, period="days"),
+            "django_celery_beat.SolarSchedule": SolarSchedule.objects.create(
+                event="sunrise", latitude=30, longitude=114
+            ),
+            "django_celery_beat.ClockedSchedule": ClockedSchedule.objects.create(clocked_time=timezone.now()),
+            "django_celery_beat.PeriodicTask": PeriodicTask.objects.create(
+                name="security-world", task="metrics.rebuild_metrics", crontab=crontab
+            ),
+        }
         objects = {}
         for target, role in (("qk", "staff"), ("bbt", "mgr_bbt")):
             user = self.users[role]
             objects["auth.Group", target] = group
             objects["background.TaskRun", target] = check
+            objects.update({(label, target): obj for label, obj in schedules.items()})
             objects[get_user_model()._meta.label, target] = user
             objects["knox.AuthToken", target] = self.tokens[role][0]
             objects["branches.Branch", target] = self.branch(target)

@@ -1,7 +1,10 @@
 """The nightly check of the roll-up store as a task: scheduled by beat, its last result on the
 administrators' page (background.TaskRun), repaired and shown as failed when the store drifted."""
 
+import json
+
 import pytest
+from django_celery_beat.models import PeriodicTask
 
 from background.celery import app
 from background.models import TaskRun
@@ -14,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_nightly_check_is_scheduled_for_a_task_that_exists():
-    entry = app.conf.beat_schedule["verify-metrics-nightly"]
-    assert entry["task"] in app.tasks and entry["kwargs"] == {"verify": True}
-    assert entry["schedule"].hour == {2} and entry["schedule"].minute == {30}
+    entry = PeriodicTask.objects.get(name="verify-metrics-nightly")  # background/schedules.py
+    assert entry.task in app.tasks and json.loads(entry.kwargs) == {"verify": True}
+    assert (entry.crontab.hour, entry.crontab.minute) == ("2", "30")
 
 
 def test_a_consistent_store_passes_and_a_drift_is_repaired_and_shown(net, staff_qk):
@@ -24,11 +27,12 @@ def test_a_consistent_store_passes_and_a_drift_is_repaired_and_shown(net, staff_
     rebuild_metrics.delay(verify=True)
     run = TaskRun.objects.get(task=VERIFY)
     assert run.ok is True and run.finished_at >= run.started_at and "等于" in run.summary
+    assert run.figures["differences"] == 0 and run.figures["rows"] > 0
 
     MetricValue.objects.filter(metric="outreach_events", split="").update(value=5)
     rebuild_metrics.delay(verify=True)
     run.refresh_from_db()
-    assert run.ok is False and "不一致" in run.summary
+    assert run.ok is False and "不一致" in run.summary and run.figures["differences"] >= 1
     rebuild_metrics.delay(verify=True)  # the failed check rebuilt the store: the next one passes
     run.refresh_from_db()
     assert run.ok is True and TaskRun.objects.count() == 1

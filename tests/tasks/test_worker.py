@@ -161,3 +161,35 @@ def test_a_report_document_built_on_the_worker(net, staff_qk, worker):
         time.sleep(0.2)
     assert build.state == DocumentBuild.State.DONE, (build.error, worker.log()[-3000:])
     assert builds.file_of(build).read_bytes().startswith(b"%PDF") and build.size == builds.file_of(build).stat().st_size
+
+
+def api_import(user, path, query):
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    _instance, token = AuthToken.objects.create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    with open(path, "rb") as fh:
+        return client.post("/api/v1/ledgers/outreach-events/import/" + query, {"file": fh}, format="multipart")
+
+
+def test_the_api_import_without_background_runs_on_the_worker_and_answers_as_before(net, staff_qk, worker, tmp_path):
+    """Backward compatible: 201 with the created rows, though a worker ran it (not the request)."""
+    response = api_import(staff_qk, write_ledger(tmp_path / "three.xlsx", 3), "?dry_run=0")
+    assert response.status_code == 201, (response.json(), worker.log()[-3000:])
+    assert response.json()["created"] == 3 and OutreachEvent.objects.count() == 3
+    assert "ledgers.run_import" in worker.log() and "succeeded" in worker.log()
+
+
+def test_an_api_import_longer_than_the_wait_answers_202_and_ends_on_the_worker(
+    net, staff_qk, worker, tmp_path, settings
+):
+    settings.LEDGER_API_WAIT = 0.5
+    path = write_ledger(tmp_path / "bigger.xlsx", 2000)
+    response = api_import(staff_qk, path, "?dry_run=0")
+    assert response.status_code == 202 and response.json()["state"] in ("checking", "committing")
+    token = response.json()["id"]
+    assert response.json()["status_url"].endswith(f"/api/v1/ledgers/jobs/{token}/")
+    job = wait_for(ImportJob.objects.get(token=token).pk, lambda j: not j.is_running, 180, worker)
+    assert job.state == S.COMMITTED and OutreachEvent.objects.count() == 2000
