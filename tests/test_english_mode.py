@@ -19,6 +19,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 
 from core.kinds import record_kinds
 from core.numbers import format_money
@@ -109,7 +110,9 @@ def english(client, demo):
         client.force_login(get_user_model().objects.get(username=username))
         return client
 
-    return login
+    yield login
+    # The locale middleware leaves the request's language active in this thread: reset it.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_scanner_finds_a_leak_and_spares_data():
@@ -144,8 +147,6 @@ def test_no_chinese_outside_data_in_english(english, username, url):
 
 
 def test_money_units_are_english_in_english():
-    from django.utils import translation
-
     with translation.override("en"):
         assert format_money(5_126_000_000) == "5.13 billion yuan"
         assert not CJK.search(format_money(150_000))

@@ -17,6 +17,14 @@ from metrics.templatetags.figures import (
     person,
 )
 
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    """The Chinese rule unless a test switches (a page test may leave another language active)."""
+    with translation.override("zh-hans"):
+        yield
+
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
