@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run worker beat test lint deps messages check-migrations lock clean serve backup-drill e2e bench bench-smoke bench-import load-test
+.PHONY: run worker beat test lint deps messages check-migrations lock clean serve backup-drill e2e documents-preview bench bench-smoke bench-import load-test
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,12 @@ backup-drill: deps
 	DATABASE_URL=$(DRILL_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(DRILL_URL) PORTAL_DEMO=1 $(PY) manage.py load_demo > /dev/null
 	DATABASE_URL=$(DRILL_URL) $(PY) scripts/backup_drill.py
+
+# The report documents as an evaluator opens them: PNGs of their first pages in
+# test-artifacts/documents/, the Word files converted by LibreOffice when soffice is installed
+# (apt-get install libreoffice-writer-nogui); without it, says so and renders the PDF only.
+documents-preview: deps
+	$(PY) scripts/documents_preview.py
 
 # Browser journeys: Playwright driving Debian's Chromium (apt-get install chromium).
 e2e: deps

@@ -26,6 +26,11 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DATABASE = "postgres://root@127.0.0.1:5432/portal_bench"
 DOCS = ROOT / "docs" / "performance.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+ROUTES_HEAD = (
+    "Every GET route, as a manager at the root (also the admin's user), a province and a sub-branch and as outlet\n"
+    "staff at an outlet; limits by class (issue 19): list p50 < 150 ms, p95 < 300 ms, < 150 KB; form < 300 ms,\n"
+    "< 150 KB; report < 1 s; document < 5 s (or a background job); other pages < 300 ms; exports stream.\n\n"
+)
 
 
 def parse(argv=None):
@@ -40,7 +45,9 @@ def parse(argv=None):
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page (after 3 warm-up ones)")
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--raw-runs", type=int, default=3, help="runs of each raw SQL baseline (median)")
-    parser.add_argument("--skip", default="", help="comma-separated: raw, import, rebuild (for development)")
+    parser.add_argument("--skip", default="", help="comma-separated: raw, import, rebuild, routes (for development)")
+    parser.add_argument("--routes", default="", help="only the routes whose names match this regular expression")
+    parser.add_argument("--route-requests", type=int, default=10, help="timed requests per route and user")
     parser.add_argument("--write-docs", action="store_true", help=f"write the table into {DOCS.relative_to(ROOT)}")
     return parser.parse_args(argv)
 
@@ -98,10 +105,12 @@ def _generate(args) -> None:
 
 def _print(results, started: float, extra: dict) -> str:
     from benchmarks.report import environment, environment_table, table
+    from benchmarks.routes import table as route_table
 
     text = "\n\n".join(
         [
             table(results.figures),
+            *([ROUTES_HEAD + route_table(results.routes)] if results.routes else []),
             environment_table(environment(extra | {"run took": f"{time.monotonic() - started:.0f} s"})),
             *(f"{note}" for note in results.notes if note),
         ]
@@ -136,7 +145,7 @@ def smoke() -> int:
         _print(results, started, {"run": "smoke (no limits)"})
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    failures = [] if results.counts_equal else ["query counts differ"]
+    failures = [] if results.counts_equal else ["query counts differ: " + "; ".join(results.unequal)]
     if failures:
         print("FAILED:", ", ".join(failures))
         return 1
@@ -169,6 +178,8 @@ def full(args) -> int:
         import_rows=args.import_rows,
         raw_runs=args.raw_runs,
         skip={s.strip() for s in args.skip.split(",") if s.strip()},
+        route_requests=args.route_requests,
+        only_routes=args.routes,
     )
     results = suite.measure(options)
     from django.conf import settings

@@ -31,17 +31,25 @@ class Options:
     raw_runs: int = 3
     goals: bool = True  # False in a smoke run: same figures, no limits
     skip: set = field(default_factory=set)
+    route_requests: int = 10  # timed requests per route and user (every GET route of the URLconf)
+    route_budget: float = 3.0  # seconds of timed requests per route and user, at most
+    only_routes: str = ""  # a regular expression of route names (for development)
 
 
 @dataclass
 class Results:
     figures: list[Figure]
-    counts: dict  # page key -> (small network, measured network)
+    counts: dict  # page key, or (route, user level) -> (small network, measured network)
     notes: list[str]
+    routes: list = field(default_factory=list)  # benchmarks.routes.RouteResult of every GET route
 
     @property
     def counts_equal(self) -> bool:
         return all(small == big for small, big in self.counts.values())
+
+    @property
+    def unequal(self) -> list[str]:
+        return [f"{key}: {small} / {big}" for key, (small, big) in self.counts.items() if small != big]
 
 
 def add_network(prefix: str, outlets: int, records: int, seed: int = 1, years: range = range(2021, 2026)) -> None:
@@ -207,7 +215,56 @@ def measure(options: Options) -> Results:
                 small_count == big_count,
             )
         )
-    return Results(figures, counts, notes)
+    results = Results(figures, counts, notes)
+    if "routes" not in options.skip:
+        _every_route(options, results, small_outlets, outlets)
+    return results
+
+
+def _every_route(options: Options, results: Results, small_outlets: int, outlets: int) -> None:
+    """Every GET route of the URLconf for a root, province, sub-branch and outlet user: query
+    counts equal on both networks; in a full run also timed, sized and held to its limit."""
+    from benchmarks import routes
+
+    big_world, small_world = routes.RouteWorld(options.root), routes.RouteWorld(options.small_root)
+    small = routes.count_queries(small_world, options.only_routes)
+    big = routes.count_queries(big_world, options.only_routes)
+    route_counts = {key: (small[key], big.get(key)) for key in small}
+    results.counts |= route_counts
+    differing = [key for key, (a, b) in route_counts.items() if a != b]
+    results.figures.append(
+        Figure(
+            f"Queries: every GET route ({len({k for k, _level in small})} routes × {len(routes.LEVELS)} users) "
+            f"at {small_outlets:,} / {outlets:,} outlets",
+            f"{len(differing)} differ",
+            "equal",
+            "—",
+            not differing,
+        )
+    )
+    if differing:
+        results.notes.append(
+            "Query counts that differ: " + "; ".join(f"{k} {v}" for k, v in route_counts.items() if k in differing)
+        )
+    if not options.goals:
+        return
+    results.routes = routes.measure_routes(big_world, options.route_requests, options.route_budget, options.only_routes)
+    judged = [r for r in results.routes if r.met is not None]
+    results.figures.append(
+        Figure(
+            f"Every GET route within its class's limits ({len(judged)} judged of {len(results.routes)}; table below)",
+            f"{sum(1 for r in judged if r.met)} met",
+            f"all {len(judged)}",
+            "—",
+            all(r.met for r in judged),
+        )
+    )
+    peak = routes.peak_rss_mb()
+    results.figures.append(
+        Figure(
+            "Peak RSS of the process serving every request of the bench", f"{peak:.0f} MB", "< 300 MB", "—", peak < 300
+        )
+    )
 
 
 def _importer(branch: Branch):

@@ -288,6 +288,14 @@ LEDGER_IMPORTS_PER_USER = envint("LEDGER_IMPORTS_PER_USER", 2)
 LEDGER_IMPORTS_TOTAL = envint("LEDGER_IMPORTS_TOTAL", 4)
 if os.environ.get("LEDGER_UPLOAD_DIR"):
     LEDGER_UPLOAD_DIR = Path(os.environ["LEDGER_UPLOAD_DIR"])
+# The portal's public address (https://portal.example.cn): report documents name the pages of
+# the records behind their figures under it (reports/documents.py). Unset: the paths alone, never
+# the address a request came in on. The CJK TrueType font the PDF reports embed ("path" or
+# "path#index" of a .ttc); unset: the first of reports/fonts.py FONT_SEARCH installed.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SITE_URL must start with https:// or http://")
+REPORT_PDF_FONT = os.environ.get("REPORT_PDF_FONT", "")
 # Background work on Celery: broker, results, acknowledgement (background/conf.py).
 from background.conf import *  # noqa: E402, F403
 

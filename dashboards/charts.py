@@ -29,6 +29,8 @@ SPLIT_CHARTS = (
     ("antifraud_sessions", "venue_type"),
     ("volunteer_person_times", "theme"),
     ("study_sessions", "session_type"),
+    ("partnership_activities", "activity_type"),
+    ("partnerships_active", "partner_type"),
     ("teams_active", "kind"),
     ("honours", "kind"),
     ("honours", "level"),

@@ -7,7 +7,8 @@ links (one query on the through table) and the staff in the user's scope.
 import csv
 from collections import defaultdict
 
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from branches.models import Staff
 from ledgers.columns import RecordColumn, StaffColumn
@@ -43,13 +44,40 @@ class ExportLookups(Lookups):
 
 
 def export_queryset(spec: LedgerSpec, request, params=None):
-    """The kind's FilterSet over the user's records: (queryset, None) or (None, errors)."""
+    """The kind's FilterSet over the user's records: (queryset, title, None) or (None, "", errors);
+    the title says what the export holds (kind, node, dates, export time)."""
     related = ["branch"] + [f"{c.name}__branch" for c in spec.columns if type(c) in (StaffColumn, RecordColumn)]
     queryset = spec.model.objects.for_user(request.user).select_related(*related)
     filterset = spec.kind.filterset(params if params is not None else request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
-        return None, filterset.errors
-    return filterset.qs.order_by("occurred_on", "pk"), None
+        return None, "", filterset.errors
+    title = export_title(spec, request.user, filterset.form.cleaned_data)
+    return filterset.qs.order_by("occurred_on", "pk"), title, None
+
+
+def export_title(spec: LedgerSpec, user, filters: dict) -> str:
+    """E.g. 上门服务 · 硚口支行 (WH-QK) · 2025-06-01 至 2025-12-31 · 导出于 2026-01-05 09:30 (in Chinese)."""
+    from branches.access import access_for
+
+    with translation.override("zh-hans"):
+        branch = filters.get("branch")
+        nodes = [branch] if branch else access_for(user).roots
+        node = "、".join(f"{b.name} ({b.code})" for b in nodes[:3]) + ("等" if len(nodes) > 3 else "")
+        first, last = filters.get("date_from"), filters.get("date_to")
+        if first and last:
+            dates = _("%(first)s to %(last)s") % {"first": first.isoformat(), "last": last.isoformat()}
+        elif first:
+            dates = _("from %(first)s") % {"first": first.isoformat()}
+        elif last:
+            dates = _("until %(last)s") % {"last": last.isoformat()}
+        else:
+            dates = _("all dates")
+        return _("%(kind)s · %(node)s · %(dates)s · exported %(time)s") % {
+            "kind": spec.kind.label_plural,
+            "node": node or _("all branches"),
+            "dates": dates,
+            "time": f"{timezone.localtime():%Y-%m-%d %H:%M}",
+        }
 
 
 def record_rows(spec: LedgerSpec, queryset, lookups: Lookups):

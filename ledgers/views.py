@@ -95,7 +95,7 @@ def template(request, slug):
 
 def export_response(request, spec, fmt: str, params=None):
     """The filtered list as XLSX or CSV; None with errors when a filter is not valid."""
-    queryset, errors = export_queryset(spec, request, params)
+    queryset, title, errors = export_queryset(spec, request, params)
     if errors is not None:
         return None, errors
     lookups = ExportLookups(request.user, spec, queryset)
@@ -105,7 +105,7 @@ def export_response(request, spec, fmt: str, params=None):
         response = StreamingHttpResponse(csv_lines(spec, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response, None
-    return xlsx_response(export_file(spec, lookups.writable_codes(), rows), f"{name}.xlsx"), None
+    return xlsx_response(export_file(spec, lookups.writable_codes(), rows, title), f"{name}.xlsx"), None
 
 
 @login_required

@@ -2,10 +2,15 @@
 
 Both have the same first sheet (Chinese headers, dropdowns for choices and branch codes, real
 dates, numbers with their decimals), an instructions sheet and a hidden sheet of the lists the
-dropdowns read, so an exported file can be edited and imported again as it is.
+dropdowns read, so an exported file can be edited and imported again as it is (the import
+skips an export's title row). An export also has a title row naming the kind, the node, the
+dates and the export time above the header, columns as wide as their content, a frozen header,
+an autofilter and landscape printing with the header on every page (core/sheets.py); it is
+written in constant memory: the widths are measured on the first SAMPLE_ROWS rows.
 """
 
 import tempfile
+from itertools import chain, islice
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.sheets import Widths, set_filter, set_layout, set_widths
 from ledgers.columns import BranchColumn, ChoiceColumn, DateColumn, DecimalColumn, TextColumn, TimeColumn
 from ledgers.files import max_rows
 from ledgers.specs import LedgerSpec
@@ -27,6 +33,7 @@ EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")
 EXAMPLE_FONT = Font(italic=True, color="7F6000")
 TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
+SAMPLE_ROWS = 500  # rows held to measure the columns before the sheet is streamed
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -38,21 +45,22 @@ def _instructions_title() -> str:
     return _("Instructions")[:31]
 
 
-def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], write_only: bool):
-    """The first sheet with its headers, widths, formats and dropdowns (rows come after)."""
+def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], write_only: bool, widths=None, title=""):
+    """The first sheet with its title row (if any), headers, widths, formats and dropdowns (rows come after)."""
     ws = wb.create_sheet(spec.sheet_title())
+    header_row = 2 if title else 1
+    set_widths(ws, widths or [column.width for column in spec.columns])
+    set_layout(ws, header_row=header_row)
     lists = []  # (column index in the data sheet, values)
     for position, column in enumerate(spec.columns, 1):
         letter = get_column_letter(position)
-        ws.column_dimensions[letter].width = column.width
         if column.number_format:
             ws.column_dimensions[letter].number_format = column.number_format
         if isinstance(column, ChoiceColumn):
             lists.append((position, column.labels(), "stop"))
         elif isinstance(column, BranchColumn) and branch_codes:
             lists.append((position, branch_codes, "warning"))
-    ws.freeze_panes = "A2"
-    last_row = max_rows() + 1
+    last_row = max_rows() + header_row
     list_sheet = wb.create_sheet(_lists_title())
     list_sheet.sheet_state = "hidden"
     longest = max((len(values) for _p, values, _s in lists), default=0)
@@ -75,8 +83,12 @@ def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], write_o
             error=_("Pick a value from the dropdown list."),
         )
         letter = get_column_letter(position)
-        validation.add(f"{letter}2:{letter}{last_row}")
+        validation.add(f"{letter}{header_row + 1}:{letter}{last_row}")
         ws.data_validations.append(validation)
+    if title:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = TITLE_FONT
+        ws.append([cell])
     header = []
     for column in spec.columns:
         cell = WriteOnlyCell(ws, value=column.header) if write_only else None
@@ -88,7 +100,7 @@ def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], write_o
     ws.append(header)
     if not write_only:
         for position, column in enumerate(spec.columns, 1):
-            cell = ws.cell(row=1, column=position)
+            cell = ws.cell(row=header_row, column=position)
             cell.font, cell.fill = (REQUIRED_FONT if column.required else HEADER_FONT), HEADER_FILL
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             cell.comment = Comment(column.hint(), "")
@@ -165,14 +177,31 @@ def template_file(spec: LedgerSpec, branch_codes: list[str], example_branch: str
         return _save(wb)
 
 
-def export_file(spec: LedgerSpec, branch_codes: list[str], rows) -> str:
-    """Path of an XLSX of `rows` (lists of column values), written in constant memory."""
+def content_widths(spec: LedgerSpec, rows: list) -> list[int]:
+    """Column widths from the headers and the rows as the cells will show them."""
+    widths = Widths(len(spec.columns))
+    widths.add([column.header for column in spec.columns])
+    formats = [column.number_format for column in spec.columns]
+    for values in rows:
+        widths.add([column.to_cell(value) for column, value in zip(spec.columns, values, strict=True)], formats)
+    return widths.widths
+
+
+def export_file(spec: LedgerSpec, branch_codes: list[str], rows, title: str = "") -> str:
+    """Path of an XLSX of `rows` (lists of column values), written in constant memory: only the
+    first SAMPLE_ROWS rows are held, to size the columns, before the sheet is streamed."""
     with translation.override("zh-hans"):
+        rows = iter(rows)
+        head = list(islice(rows, SAMPLE_ROWS))
         wb = Workbook(write_only=True)
-        ws = _data_sheet(wb, spec, branch_codes, write_only=True)
+        ws = _data_sheet(wb, spec, branch_codes, write_only=True, widths=content_widths(spec, head), title=title)
         _instructions(wb, spec)
-        for values in rows:
+        count = 0
+        for values in chain(head, rows):
             ws.append([_styled(ws, column, value) for column, value in zip(spec.columns, values, strict=True)])
+            count += 1
+        header_row = 2 if title else 1
+        set_filter(ws, header_row=header_row, columns=len(spec.columns), last_row=header_row + count)
         return _save(wb)
 
 

@@ -11,7 +11,7 @@ from background.models import DocumentBuild
 from core.periods import PeriodError
 from dashboards.context import dashboard_period
 from reports import builds
-from reports.evidence_views import YEARS
+from reports.evidence_views import pack_year
 from reports.models import EvaluationScheme
 from reports.views import node_in_scope
 
@@ -24,13 +24,8 @@ def _params(request, kind: str) -> dict:
         scheme = (request.POST.get("scheme") or "")[:50]
         if not EvaluationScheme.objects.filter(code=scheme).exists():
             raise ValidationError(_("No such evaluation scheme."))
-        year = request.POST.get("year", "")
-        if not year.isdigit() or not YEARS[0] <= int(year) <= YEARS[1]:
-            raise ValidationError(
-                _("Unknown year %(year)s: give a year between %(first)s and %(last)s.")
-                % {"year": year[:20], "first": YEARS[0], "last": YEARS[1]}
-            )
-        return {"scheme": scheme, "year": int(year)}
+        year = pack_year(request.POST.get("year", ""), request.POST.get("period", ""))
+        return {"scheme": scheme, "year": year}
     try:
         period = dashboard_period(request.POST.get("period", ""))
     except PeriodError as e:
@@ -51,7 +46,7 @@ def build_new(request):
             user=request.user,
             kind=kind,
             branch=node,
-            params={**params, "base_url": request.build_absolute_uri("/")},
+            params=params,
         )
     except ValidationError as e:
         return render(request, "reports/build_refused.html", {"error": e.messages[0], "branch": node}, status=400)

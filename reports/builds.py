@@ -13,7 +13,6 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from background.models import DocumentBuild
+from reports.fonts import PdfFontMissing
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,9 @@ def run(build_id: int) -> None:
             return
         try:
             data = _document(build)
+        except PdfFontMissing as missing:
+            _fail(build, str(missing))
+            return
         except Exception:
             log.exception("document build %s failed", build_id)
             _fail(build, _("The document could not be built because of an internal error. Try again."))
@@ -142,24 +145,19 @@ def _fail(build: DocumentBuild, message: str) -> None:
 
 def _document(build: DocumentBuild) -> bytes:
     from dashboards.context import dashboard_period
-    from reports.documents import docx_bytes, pdf_bytes
+    from reports.documents import docx_bytes, pdf_bytes, portal_url
     from reports.evidence import build_pack
     from reports.evidence_files import pack_zip
     from reports.highlights import build_report
     from reports.models import EvaluationScheme
     from reports.services import draft_for
 
-    base = build.params.get("base_url") or getattr(settings, "PORTAL_BASE_URL", "") or "/"
-
-    def absolute(url: str) -> str:
-        return urljoin(base, url)
-
     if build.kind == K.EVIDENCE_ZIP:
         scheme = EvaluationScheme.objects.get(code=build.params["scheme"])
-        return pack_zip(build_pack(build.user, scheme, build.branch, int(build.params["year"])), absolute)
+        return pack_zip(build_pack(build.user, scheme, build.branch, int(build.params["year"])), portal_url)
     report = build_report(build.user, build.branch, dashboard_period(build.params["period"]))
     report.apply(draft_for(build.user, report))
-    return (pdf_bytes if build.kind == K.HIGHLIGHTS_PDF else docx_bytes)(report, absolute)
+    return (pdf_bytes if build.kind == K.HIGHLIGHTS_PDF else docx_bytes)(report)
 
 
 def mark_if_stalled(build: DocumentBuild) -> DocumentBuild:

@@ -1,25 +1,74 @@
-"""The highlights report as .docx (python-docx) and PDF (reportlab).
+"""What the highlights report's PDF (reports/pdf_report.py) and Word file (reports/docx_report.py)
+share: the numbered sources (each figure's metric, node, period and the portal address of its
+records), the portal address itself, and the photos of the typical cases.
 
-Every linked number is a hyperlink to the records behind it and carries a footnote mark; the
-footnotes at the end list the same addresses, so a printed copy still says where each number
-comes from. The PDF uses reportlab's built-in CID font STSong-Light: it needs no font file and
-every Chinese PDF reader (Adobe, WPS, Foxit, browsers with a Chinese font) shows it.
+Addresses are the records' paths joined to settings.SITE_URL, the portal's configured public
+address; unset, the documents give the paths alone. Never the host a request came in on (a
+development server's 127.0.0.1 would end up in a file sent upward).
 """
 
 import io
-from xml.sax.saxutils import escape
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
-from reports.figures import Link
+from reports.figures import Figure, Link, zh_period, zh_period_end
 
-PDF_FONT = "STSong-Light"
-DOCX_FONT = "宋体"
-PHOTO_WIDTH_CM = 7.5
+THUMBNAIL_PX = 900  # the longest side of a photo as the documents embed it
 
 
-def _numbering(report) -> dict[str, int]:
+def portal_url(path: str) -> str:
+    """A portal path as the documents print it: under SITE_URL when one is configured."""
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return f"{base}{path}" if base else path
+
+
+def is_absolute(url: str) -> bool:
+    return url.startswith(("https://", "http://"))
+
+
+@dataclass
+class Source:
+    number: int
+    link: Link
+    what: str  # the metric (and split), or the record's kind
+    node: str
+    period: str
+    url: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.what}；{self.node}；{self.period}；{self.link.display}"
+
+
+def numbering(report) -> dict[str, int]:
     return {link.id: i for i, link in enumerate(report.links_used(), start=1)}
+
+
+def sources(report) -> list[Source]:
+    """One numbered source per figure or record fact used, in reading order."""
+    from core.catalogue import METRICS
+    from dashboards.labels import split_label
+
+    branches = {b.code: b for b in report.book.branches.values()}
+    out = []
+    for number, link in enumerate(report.links_used(), start=1):
+        if isinstance(link, Figure):
+            what = str(METRICS[link.metric].label)
+            if link.split:
+                what += f"（{split_label(link.metric, link.split)}）"
+            branch = branches.get(link.branch_code)
+            node = branch.name if branch else link.branch_code
+            period = zh_period(report.period) if link.scope == "period" else f"截至{zh_period_end(report.period)}累计"
+        else:
+            record = getattr(link, "record", None)
+            what = str(record._meta.verbose_name) if record is not None else link.label
+            node = record.branch.name if record is not None else report.node.name
+            day = getattr(record, "occurred_on", None)
+            period = f"{day:%Y年%m月%d日}" if day else zh_period(report.period)
+        out.append(Source(number, link, what, node, period, portal_url(link.url)))
+    return out
 
 
 def photo_caption(item) -> str:
@@ -39,121 +88,42 @@ def photo_bytes(item) -> bytes | None:
         return None
 
 
-def _generated_note(report) -> str:
+def thumbnail(item) -> tuple[bytes, int, int] | None:
+    """The photo as a JPEG at most THUMBNAIL_PX on its longest side: (bytes, width, height)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    data = photo_bytes(item)
+    if not data:
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=85)
+            return out.getvalue(), image.width, image.height
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+
+
+def generated_note(report) -> str:
     return (
-        f"数据来源：精神文明建设台账汇总数据，生成于{timezone.localtime():%Y年%m月%d日 %H:%M}。"
-        "文中带编号的数字均可链接至对应记录清单。"
+        f"本报告数据取自精神文明建设台账汇总数据，生成于{timezone.localtime():%Y年%m月%d日 %H:%M}。"
+        "文中数字右上角的编号对应下列来源，每条列出指标、机构、期间和台账中相应记录清单的地址。"
     )
 
 
-# --- .docx ----------------------------------------------------------------------------------
+def subtitle(report) -> str:
+    return f"{report.node.name}　{zh_period(report.period)}"
 
 
-def docx_bytes(report, absolute) -> bytes:
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+def docx_bytes(report) -> bytes:
+    from reports.docx_report import docx_bytes as build
 
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = DOCX_FONT
-    normal.font.size = Pt(11)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), DOCX_FONT)
-    numbers = _numbering(report)
-    document.add_heading(report.title, level=0)
-    for section in report.sections:
-        document.add_heading(section.title, level=1)
-        for para in section.segments:
-            paragraph = document.add_paragraph()
-            for part in para:
-                if isinstance(part, Link):
-                    docx_hyperlink(paragraph, absolute(part.url), part.display)
-                    mark = paragraph.add_run(f"[{numbers[part.id]}]")
-                    mark.font.superscript = True
-                else:
-                    paragraph.add_run(part)
-        for item in section.photos:
-            data = photo_bytes(item)
-            if data:
-                document.add_picture(io.BytesIO(data), width=Cm(PHOTO_WIDTH_CM))
-            document.add_paragraph(photo_caption(item)).runs[0].italic = True
-    document.add_heading("数据来源", level=1)
-    document.add_paragraph(_generated_note(report))
-    for link in report.links_used():
-        document.add_paragraph(f"[{numbers[link.id]}] {link.label}：{link.display}　{absolute(link.url)}")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return build(report)
 
 
-def docx_hyperlink(paragraph, url: str, text: str) -> None:
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+def pdf_bytes(report) -> bytes:
+    from reports.pdf_report import pdf_bytes as build
 
-    r_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), r_id)
-    run = OxmlElement("w:r")
-    props = OxmlElement("w:rPr")
-    for tag, value in (("w:color", "0563C1"), ("w:u", "single")):
-        element = OxmlElement(tag)
-        element.set(qn("w:val"), value)
-        props.append(element)
-    run.append(props)
-    t = OxmlElement("w:t")
-    t.text = text
-    t.set(qn("xml:space"), "preserve")
-    run.append(t)
-    link.append(run)
-    paragraph._p.append(link)
-
-
-# --- PDF ------------------------------------------------------------------------------------
-
-
-def pdf_bytes(report, absolute) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import cm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer
-
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=10.5, leading=17, wordWrap="CJK", spaceAfter=6)
-    title = ParagraphStyle("title", parent=body, fontSize=17, leading=24, spaceAfter=12, alignment=1)
-    heading = ParagraphStyle("heading", parent=body, fontSize=13, leading=20, spaceBefore=8)
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11, textColor="#555555")
-    numbers = _numbering(report)
-    story = [Paragraph(escape(report.title), title)]
-    for section in report.sections:
-        story.append(Paragraph(escape(section.title), heading))
-        for para in section.segments:
-            html = []
-            for part in para:
-                if isinstance(part, Link):
-                    href = escape(absolute(part.url), {'"': "&quot;"})
-                    html.append(f'<a href="{href}" color="#0563C1"><u>{escape(part.display)}</u></a>')
-                    html.append(f"<super>[{numbers[part.id]}]</super>")
-                else:
-                    html.append(escape(part))
-            story.append(Paragraph("".join(html), body))
-        for item in section.photos:
-            data = photo_bytes(item)
-            if data:
-                image = Image(io.BytesIO(data))
-                scale = (PHOTO_WIDTH_CM * cm) / image.imageWidth
-                image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
-                story.append(image)
-            story.append(Paragraph(escape(photo_caption(item)), small))
-    story += [Spacer(1, 12), Paragraph("数据来源", heading), Paragraph(escape(_generated_note(report)), small)]
-    for link in report.links_used():
-        url = escape(absolute(link.url))
-        text = f'[{numbers[link.id]}] {escape(link.label)}：{escape(link.display)}　<a href="{url}">{url}</a>'
-        story.append(Paragraph(text, small))
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, title=report.title, leftMargin=2.2 * cm, rightMargin=2.2 * cm)
-    doc.build(story)
-    return out.getvalue()
+    return build(report)

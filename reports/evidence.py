@@ -1,6 +1,9 @@
 """Evidence packs: for a node and year, each item of an evaluation scheme with its figures (from
 the roll-up store), a short statement, the dated photos and the records behind it.
 
+An item is complete (已备齐) only when every type of evidence it asks for is present: records
+always, photos when its guidance asks for photos (现场照片, 服务照片, ...). What is missing is named.
+
 Queries: the scheme and its items, the figures (a fixed number), per item and record kind one
 query for its records, one for all their photos, and one for the saved statements.
 """
@@ -11,12 +14,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from core.catalogue import METRICS
 from core.kinds import kind_for_slug
 from core.periods import Period, parse_period
+from metrics.templatetags.figures import format_number
 from records.models import Photo
 from reports.cases import ReportPhoto
 from reports.figures import FigureBook, kind_for_metric, zh_period
@@ -24,6 +29,17 @@ from reports.models import STATEMENT_MAX, EvaluationItem, EvaluationScheme, Evid
 
 RECORD_LIMIT = 200
 METRIC_UNITS = {"count": "", "person_times": "", "hours": ""}  # the label names the unit
+RECORDS, PHOTOS = "records", "photos"
+EVIDENCE_LABELS = {RECORDS: _("ledger records"), PHOTOS: _("site photos")}
+PHOTO_WORDS = ("照片", "photo")  # an item whose guidance names photos needs at least one
+
+
+def required_evidence(item: EvaluationItem) -> list[str]:
+    """The evidence types an item needs: records always; photos when its guidance asks for them."""
+    needs = [RECORDS]
+    if any(word in (item.guidance or "").lower() for word in PHOTO_WORDS):
+        needs.append(PHOTOS)
+    return needs
 
 
 def schemes() -> list[EvaluationScheme]:
@@ -45,9 +61,37 @@ class ItemEvidence:
     errors: list = field(default_factory=list)
 
     @property
+    def missing(self) -> list[str]:
+        """The evidence types the item needs and the portal does not hold (RECORDS, PHOTOS)."""
+        held = {RECORDS: self.record_count > 0, PHOTOS: bool(self.photos)}
+        return [need for need in required_evidence(self.item) if not held[need]]
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [str(EVIDENCE_LABELS[need]) for need in self.missing]
+
+    @property
     def flagged(self) -> bool:
-        """No record backs the item: the portal holds no evidence for it."""
+        """Incomplete: some evidence type the item asks for is missing."""
+        return bool(self.missing)
+
+    @property
+    def no_records(self) -> bool:
         return self.record_count == 0
+
+    @property
+    def status(self) -> str:
+        """已备齐, or what is missing (in Chinese, for the files that are uploaded)."""
+        with translation.override("zh-hans"):
+            return f"缺少{'、'.join(self.missing_labels)}" if self.flagged else "已备齐"
+
+    @property
+    def record_count_text(self) -> str:
+        return format_number(self.record_count)
+
+    @property
+    def photo_count_text(self) -> str:
+        return format_number(len(self.photos))
 
 
 @dataclass
@@ -60,6 +104,11 @@ class EvidencePack:
     @property
     def period(self) -> Period:
         return parse_period(str(self.year))
+
+    @property
+    def partial(self) -> bool:
+        """The year is not over yet."""
+        return self.year >= timezone.localdate().year
 
     @property
     def flagged(self) -> list[ItemEvidence]:
@@ -77,12 +126,19 @@ def item_kinds(item: EvaluationItem) -> list:
     return kinds
 
 
+def end_field(kind) -> str | None:
+    """The date a standing record (a team, a partnership) ends on: the date field of the measure
+    that takes it off its stock metric; None for a kind of events."""
+    return next((m.date_field for m in kind.model.measures if m.sign < 0 and m.date_field != "occurred_on"), None)
+
+
 def _records_of(user, kind, node, period: Period, split: str):
     qs = kind.model.objects.for_user(user).in_subtree(node).select_related("branch")
     names = {f.name for f in kind.model._meta.concrete_fields}
-    if "disbanded_on" in names:  # a standing team counts while it exists
+    ends = end_field(kind)
+    if ends:  # a standing team or partnership counts while it exists
         qs = qs.filter(occurred_on__lte=period.end_date).filter(
-            Q(disbanded_on__isnull=True) | Q(disbanded_on__gt=period.end_date)
+            Q(**{f"{ends}__isnull": True}) | Q(**{f"{ends}__gt": period.end_date})
         )
     else:
         qs = qs.filter(occurred_on__gte=period.first, occurred_on__lte=period.end_date)
@@ -160,16 +216,18 @@ def generated_statement(evidence: ItemEvidence, node: Branch, period: Period) ->
     name = node.short_name or node.name
     when = zh_period(period)
     title = evidence.item.title
-    if evidence.flagged:
+    if evidence.no_records:
         return f"{when}，{name}暂无“{title}”相关台账记录，需补充佐证材料。"
     facts = [f"{f.label.split(' · ')[0]}为{f.display}" for f in evidence.figures if f.value]
     text = f"{when}，{name}围绕“{title}”扎实开展工作"
     if facts:
         text += "：" + "，".join(facts)
-    text += f"。附台账记录{evidence.record_count}条"
+    text += f"。附台账记录{evidence.record_count_text}条"
     if evidence.photos:
-        text += f"、现场照片{len(evidence.photos)}张"
+        text += f"、现场照片{evidence.photo_count_text}张"
     text += "，数据取自台账汇总，可逐条追溯。"
+    if PHOTOS in evidence.missing:
+        text += "尚缺现场照片，需补充。"
     return text[:STATEMENT_MAX]
 
 

@@ -8,8 +8,10 @@ import zipfile
 
 from django.utils import timezone
 
-from reports.documents import DOCX_FONT, docx_hyperlink, photo_bytes, photo_caption
+from reports.documents import photo_bytes, photo_caption
 from reports.evidence import EvidencePack, ItemEvidence, photo_file_name
+from reports.official_docx import compact, official_document, save
+from reports.official_docx import hyperlink as docx_hyperlink
 
 FLAG = "【缺少佐证材料】"
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -20,26 +22,19 @@ def folder_name(evidence: ItemEvidence) -> str:
     return f"{name}_{FLAG}" if evidence.flagged else name
 
 
-def _document():
-    from docx import Document
-    from docx.oxml.ns import qn
-
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = DOCX_FONT
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), DOCX_FONT)
-    return document
+def _document(pack: EvidencePack, title: str):
+    """A4 in the official-document layout (GB/T 9704), the node as the author."""
+    return official_document(title=title, author=pack.node.name, subject=f"{pack.year}年 {pack.scheme.name}")
 
 
 def _save(document) -> bytes:
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return save(document)
 
 
 def index_docx(pack: EvidencePack) -> bytes:
-    document = _document()
-    document.add_heading(f"{pack.node.name} {pack.year}年 {pack.scheme.name} 佐证材料清单", level=0)
+    title = f"{pack.node.name} {pack.year}年 {pack.scheme.name} 佐证材料清单"
+    document = _document(pack, title)
+    document.add_paragraph(title, style="Title")
     if pack.scheme.illustrative:
         document.add_paragraph("说明：本评价体系的指标为示例，以发文单位正式印发的细则为准。")
     table = document.add_table(rows=1, cols=6)
@@ -52,16 +47,18 @@ def index_docx(pack: EvidencePack) -> bytes:
             evidence.item.code,
             evidence.item.title,
             f"{evidence.item.points:g}",
-            str(evidence.record_count),
-            str(len(evidence.photos)),
-            FLAG if evidence.flagged else "已备齐",
+            evidence.record_count_text,
+            evidence.photo_count_text,
+            f"{FLAG}{evidence.status}" if evidence.flagged else evidence.status,
         ]
         for cell, text in zip(row, values, strict=True):
             cell.text = text
+    compact(table)
     flagged = pack.flagged
     if flagged:
         document.add_paragraph(
-            f"以下{len(flagged)}项暂无台账佐证，请补充：" + "、".join(f"{e.item.code} {e.item.title}" for e in flagged)
+            f"以下{len(flagged)}项佐证材料不全，请补充："
+            + "；".join(f"{e.item.code} {e.item.title}（{e.status}）" for e in flagged)
         )
     document.add_paragraph(f"生成于{timezone.localtime():%Y年%m月%d日 %H:%M}，数据取自精神文明建设台账。")
     return _save(document)
@@ -69,11 +66,12 @@ def index_docx(pack: EvidencePack) -> bytes:
 
 def item_docx(pack: EvidencePack, evidence: ItemEvidence, absolute) -> bytes:
     item = evidence.item
-    document = _document()
-    document.add_heading(f"{item.code} {item.title}（{item.points:g}分）", level=1)
+    heading = f"{item.code} {item.title}（{item.points:g}分）"
+    document = _document(pack, heading)
+    document.add_heading(heading, level=1)
     document.add_paragraph(f"{pack.node.name} · {pack.year}年 · {pack.scheme.name}")
     if evidence.flagged:
-        document.add_paragraph(f"{FLAG}台账中没有支撑本项的记录，请补充佐证材料。")
+        document.add_paragraph(f"{FLAG}{evidence.status}，请补充佐证材料。")
     if item.guidance:
         document.add_paragraph(f"佐证要求：{item.guidance}")
     document.add_heading("情况说明", level=2)
@@ -83,7 +81,7 @@ def item_docx(pack: EvidencePack, evidence: ItemEvidence, absolute) -> bytes:
         for figure in evidence.figures:
             paragraph = document.add_paragraph(f"{figure.label}：")
             docx_hyperlink(paragraph, absolute(figure.url), figure.display)
-    document.add_heading(f"台账记录（{evidence.record_count}条）", level=2)
+    document.add_heading(f"台账记录（{evidence.record_count_text}条）", level=2)
     for label, url in evidence.record_lists:
         paragraph = document.add_paragraph(f"{label}清单：")
         docx_hyperlink(paragraph, absolute(url), absolute(url))
@@ -93,7 +91,7 @@ def item_docx(pack: EvidencePack, evidence: ItemEvidence, absolute) -> bytes:
         )
         docx_hyperlink(paragraph, absolute(record.get_absolute_url()), str(record))
     if evidence.photos:
-        document.add_heading(f"现场照片（{len(evidence.photos)}张）", level=2)
+        document.add_heading(f"现场照片（{evidence.photo_count_text}张）", level=2)
         for index, photo in enumerate(evidence.photos, start=1):
             document.add_paragraph(f"{photo_file_name(photo, index)}：{photo_caption(photo)}", style="List Bullet")
     return _save(document)

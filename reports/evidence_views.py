@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.access import access_for
+from core.periods import PeriodError, parse_period
+from reports.documents import portal_url
 from reports.evidence import build_pack
 from reports.evidence_files import pack_zip
 from reports.models import STATEMENT_MAX, EvaluationScheme
@@ -21,16 +23,60 @@ from reports.views import node_in_scope
 YEARS = (2000, 2100)
 
 
-def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    if not raw:
-        return timezone.localdate().year
-    if not raw.isdigit() or not YEARS[0] <= int(raw) <= YEARS[1]:
+def last_complete_year() -> int:
+    return timezone.localdate().year - 1
+
+
+def pack_year(year_text: str = "", period_text: str = "") -> int:
+    """The year of a pack from `period=` (as on every other page; a whole year) or its alias
+    `year=`; the last complete year when neither is given. ValidationError with a clear message
+    for anything else: a part of a year, a range, a future year, or the two disagreeing."""
+    year_text, period_text = (year_text or "").strip()[:40], (period_text or "").strip()[:40]
+    if period_text:
+        try:
+            period = parse_period(period_text)
+        except PeriodError as e:
+            raise ValidationError(str(e)) from e
+        if period.year is None or (period.first.month, period.last.month) != (1, 12):
+            raise ValidationError(
+                _("An evidence pack covers a whole year: give period=%(year)s rather than %(period)s.")
+                % {"year": period.last.year, "period": period.text}
+            )
+        year = period.year
+        if year_text and year_text != str(year):
+            raise ValidationError(
+                _("year=%(year)s and period=%(period)s disagree: give only one of them.")
+                % {"year": year_text[:20], "period": period.text}
+            )
+    elif year_text:
+        if not year_text.isdigit() or not YEARS[0] <= int(year_text) <= YEARS[1]:
+            raise ValidationError(
+                _("Unknown year %(year)s: give a year between %(first)s and %(last)s.")
+                % {"year": year_text[:20], "first": YEARS[0], "last": YEARS[1]}
+            )
+        year = int(year_text)
+    else:
+        return last_complete_year()
+    if year > timezone.localdate().year:
         raise ValidationError(
-            _("Unknown year %(year)s: give a year between %(first)s and %(last)s.")
-            % {"year": raw[:20], "first": YEARS[0], "last": YEARS[1]}
+            _("%(year)s has not begun: an evidence pack covers a past year (or the current one so far).")
+            % {"year": year}
         )
-    return int(raw)
+    return year
+
+
+def _year(request) -> int:
+    return pack_year(request.GET.get("year", ""), request.GET.get("period", ""))
+
+
+def year_choices(year: int) -> list[tuple[int, str]]:
+    """The years offered next to the pack's: never a future one; the current one marked partial."""
+    current = timezone.localdate().year
+    out = []
+    for y in (year - 2, year - 1, year, year + 1):
+        if YEARS[0] <= y <= current:
+            out.append((y, _("%(year)s (so far)") % {"year": y} if y == current else str(y)))
+    return out
 
 
 def _scheme(code: str) -> EvaluationScheme:
@@ -41,7 +87,7 @@ def _scheme(code: str) -> EvaluationScheme:
 
 
 def _pack_url(name: str, node, scheme, year: int) -> str:
-    return reverse(name, args=[node.code, scheme.code]) + "?" + urlencode({"year": year})
+    return reverse(name, args=[node.code, scheme.code]) + "?" + urlencode({"period": year})
 
 
 @login_required
@@ -81,7 +127,7 @@ def evidence(request, code: str, scheme: str):
         "branch": node,
         "general_error": errors.get("__all__", [""])[0],
         "statement_max": STATEMENT_MAX,
-        "years": [year - 1, year, year + 1],
+        "years": year_choices(year),
         "can_edit": access_for(request.user).can_write_records(node),
         "zip_url": _pack_url("reports:evidence-zip", node, scheme, year),
     }
@@ -97,6 +143,6 @@ def evidence_zip(request, code: str, scheme: str):
     except ValidationError as e:
         return HttpResponse(e.messages[0], status=400, content_type="text/plain; charset=utf-8")
     pack = build_pack(request.user, scheme, node, year)
-    response = HttpResponse(pack_zip(pack, request.build_absolute_uri), content_type="application/zip")
+    response = HttpResponse(pack_zip(pack, portal_url), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="evidence-{node.code}-{scheme.code}-{year}.zip"'
     return response

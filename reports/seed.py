@@ -3,7 +3,9 @@
 The real item lists are the issuing bodies' documents; these are plausible examples (every
 scheme is marked illustrative) that an administrator adjusts in the admin: codes, titles,
 points and the record kinds / metrics / split each item draws its evidence from. Seeding is
-idempotent: existing schemes and items are left as they are.
+idempotent: existing schemes and items are left as they are, and items added here later are
+created in existing schemes by a data migration calling seed_schemes (0003: the study and
+co-building items of issue 17, which bring 文明单位 to 100 points).
 """
 
 from decimal import Decimal
@@ -116,6 +118,24 @@ SCHEMES = [
                 "宣传活动记录",
             ),
             ("WU-07", "荣誉与社会评价", 10, ["honours"], ["honours"], "", "荣誉证书、表扬信"),
+            (
+                "WU-08",
+                "理论学习与思想教育",
+                10,
+                ["study-sessions"],
+                ["study_sessions", "study_person_times", "study_hours"],
+                "",
+                "学习教育活动记录（理论学习、红色教育、警示教育等）、现场照片",
+            ),
+            (
+                "WU-09",
+                "文明共建与结对帮扶",
+                5,
+                ["partnerships", "partnership-activities"],
+                ["partnerships_active", "partnership_activities", "partnership_people_reached"],
+                "",
+                "共建协议、共建活动记录、活动照片",
+            ),
         ],
     ),
     (
@@ -137,19 +157,37 @@ SCHEMES = [
             ),
             ("QN-05", "青年创新创效成果", 10, [], [], "", "创新成果材料（台账系统暂未记录，需另行提供）"),
             ("QN-06", "荣誉称号", 10, ["honours"], ["honours"], "kind:title", "荣誉称号证书"),
+            (
+                "QN-07",
+                "青年理论学习与红色教育",
+                10,
+                ["study-sessions"],
+                ["study_sessions", "study_person_times", "study_people"],
+                "",
+                "青年学习教育活动记录、现场照片",
+            ),
         ],
     ),
 ]
 
 
-def seed_schemes(Scheme, Item) -> int:
-    """Create the schemes and items that do not exist yet; returns how many items were created."""
+def seed_schemes(Scheme, Item, only: dict[str, list[str]] | None = None) -> int:
+    """Create the schemes and items that do not exist yet; returns how many items were created.
+    `only` ({scheme code: [item codes]}) adds just those items, to schemes that exist."""
     created_items = 0
     for position, (code, name, description, items) in enumerate(SCHEMES):
-        scheme, _created = Scheme.objects.get_or_create(
-            code=code, defaults={"name": name, "description": description, "illustrative": True, "position": position}
-        )
+        if only is not None:
+            scheme = Scheme.objects.filter(code=code).first() if code in only else None
+            if scheme is None:  # not asked for, or removed by an administrator
+                continue
+        else:
+            scheme, _created = Scheme.objects.get_or_create(
+                code=code,
+                defaults={"name": name, "description": description, "illustrative": True, "position": position},
+            )
         for index, (item_code, title, points, kinds, metrics, split, guidance) in enumerate(items):
+            if only is not None and item_code not in only[code]:
+                continue
             _item, created = Item.objects.get_or_create(
                 scheme=scheme,
                 code=item_code,

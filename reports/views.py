@@ -16,6 +16,7 @@ from core.periods import PeriodError
 from dashboards.context import dashboard_period
 from reports.documents import docx_bytes, pdf_bytes
 from reports.evidence import schemes
+from reports.fonts import PdfFontMissing
 from reports.highlights import build_report
 from reports.services import draft_discard, draft_for, draft_save
 from reports.text import to_editable
@@ -125,7 +126,7 @@ def highlights_docx(request, code: str):
     report, error = _report(request, code)
     if error:
         return error
-    return _download(report, docx_bytes(report, request.build_absolute_uri), DOCX, "docx")
+    return _download(report, docx_bytes(report), DOCX, "docx")
 
 
 @login_required
@@ -134,4 +135,8 @@ def highlights_pdf(request, code: str):
     report, error = _report(request, code)
     if error:
         return error
-    return _download(report, pdf_bytes(report, request.build_absolute_uri), "application/pdf", "pdf")
+    try:
+        data = pdf_bytes(report)
+    except PdfFontMissing as missing:
+        return render(request, "reports/period_error.html", {"branch": report.node, "error": str(missing)}, status=503)
+    return _download(report, data, "application/pdf", "pdf")

@@ -129,7 +129,7 @@ PAGES = [
     ("manager_qk", lambda: reverse("services:home-visits-list")),
     ("analyst_wh", lambda: reverse("services:financing-list")),
     ("analyst_wh", lambda: reverse("dashboard:node", args=["WH"]) + "?period=2025"),
-    ("analyst_wh", lambda: reverse("reports:evidence", args=["WH-QK", "civilized-outlet"]) + "?year=2025"),
+    ("analyst_wh", lambda: reverse("reports:evidence", args=["WH-QK", "civilized-outlet"]) + "?period=2025"),
     ("manager_qk", lambda: reverse("submissions:index")),
     ("analyst_wh", lambda: reverse("submissions:year", args=["WH", 2025])),
     ("analyst_wh", lambda: reverse("submissions:month", args=["WH", "2025-08"])),

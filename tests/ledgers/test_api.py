@@ -123,9 +123,10 @@ def test_export_xlsx_with_filters(net, staff_qk, accept):
     response = client.get("/api/v1/ledgers/outreach-events/export.xlsx?date_from=2025-01-01", HTTP_ACCEPT=accept)
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].values)
-    assert rows[0][:2] == ("机构", "日期") and rows[1][0] == "WH-QK-01"
+    assert rows[0][0].startswith("外出金融服务 · WH-QK-01 网点 (WH-QK-01) · 2025-01-01 起 · 导出于 ")  # the title row
+    assert rows[1][:2] == ("机构", "日期") and rows[2][0] == "WH-QK-01"
     empty = client.get("/api/v1/ledgers/outreach-events/export.xlsx?date_from=2030-01-01")
-    assert len(list(load_workbook(io.BytesIO(b"".join(empty.streaming_content))).worksheets[0].values)) == 1
+    assert len(list(load_workbook(io.BytesIO(b"".join(empty.streaming_content))).worksheets[0].values)) == 2
 
 
 def test_export_refusals_are_json(net, staff_qk):

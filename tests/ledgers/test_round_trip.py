@@ -117,10 +117,11 @@ def test_export_follows_the_list_filters_and_scope(client, net, writer, staff_qk
     rows = list(
         load_workbook(io.BytesIO(export_xlsx(client, "outreach-events", "?date_from=2025-06-01"))).worksheets[0].values
     )
-    assert sorted(r[0] for r in rows[1:]) == ["WH-QK-01", "WH-QK-02"]
+    assert rows[1][0] == "机构"  # below the title row
+    assert sorted(r[0] for r in rows[2:]) == ["WH-QK-01", "WH-QK-02"]
     client.force_login(staff_qk)  # an outlet's staff sees only the outlet
     rows = list(load_workbook(io.BytesIO(export_xlsx(client, "outreach-events"))).worksheets[0].values)
-    assert [r[0] for r in rows[1:]] == ["WH-QK-01"]
+    assert [r[0] for r in rows[2:]] == ["WH-QK-01"]
 
 
 def test_the_list_pages_export_button_exports_the_records_listed(client, net, writer):
@@ -132,7 +133,7 @@ def test_the_list_pages_export_button_exports_the_records_listed(client, net, wr
     link = re.search(r'href="([^"]+)" data-export="xlsx"', page)[1].replace("&amp;", "&")
     assert link == "/ledgers/outreach-events/export.xlsx?date_from=2025-06-01"  # the filters, not the page
     rows = list(load_workbook(io.BytesIO(b"".join(client.get(link).streaming_content))).worksheets[0].values)
-    assert sorted(r[0] for r in rows[1:]) == ["WH-QK-01", "WH-QK-02"]
+    assert sorted(r[0] for r in rows[2:]) == ["WH-QK-01", "WH-QK-02"]
     bad = client.get(kind.url("list") + "?date_from=not-a-date").content.decode()
     assert "data-export" not in bad  # no export of a list that shows nothing
 

@@ -64,3 +64,14 @@ def test_the_report_tells_the_partnership_from_the_figures(demo):
     # Branches without partnerships say nothing of them.
     ftz = next(s for s in report.sections if s.key == "WH-FTZ")
     assert "共建" not in to_editable(ftz.stored, report.book.resolve)
+
+
+def test_the_dashboard_draws_the_partnerships_by_type(demo, client):
+    client.force_login(get_user_model().objects.get(username="analyst_wh"))
+    charts = client.get("/dashboard/WH-BBT/?period=2025").context["charts"]
+    splits = {s["metric"]: s for s in charts["splits"] if s["metric"].startswith("partnership")}
+    activities = PartnershipActivity.objects.filter(branch=demo["WH-BBT"], occurred_on__year=2025)
+    drawn = splits["partnership_activities"]
+    assert sum(item["value"] for item in drawn["items"]) == activities.count()
+    assert [item["value"] for item in drawn["items"] if item["name"].startswith("场景共建")] == [1]
+    assert splits["partnerships_active"]["items"] == [{"name": "社区", "value": 1}]

@@ -16,9 +16,14 @@ def test_smoke_measures_every_figure_with_equal_query_counts_and_a_verified_rebu
     names = [f.name for f in results.figures]
     for expected in ("Head-office dashboard p50", "Sub-branch dashboard", "Metrics API p50", "Import of 60", "rebuild"):
         assert any(expected in name for name in names), (expected, names)
-    # Query counts of every page are the same for 16 and for 64 outlets.
-    assert set(results.counts) == {"head", "sub", "api"}
-    assert results.counts_equal, results.counts
+    # Query counts of every page, and of every GET route of the URLconf for a user at the root,
+    # a province, a sub-branch and an outlet, are the same for 16 and for 64 outlets.
+    from benchmarks.routes import LEVELS
+    from tests.security.routes import all_routes
+
+    routes = {(route.key, level) for route in all_routes() for level in LEVELS}
+    assert set(results.counts) == {"head", "sub", "api"} | routes
+    assert results.counts_equal, results.unequal
     # rebuild_metrics --verify ran and found the incremental store equal to the records.
     assert any("Verified" in note for note in results.notes)
     # The import was rolled back: the store still equals the records.

@@ -4,6 +4,7 @@ records; items without evidence flagged on the page and in the zip."""
 import datetime
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -102,7 +103,8 @@ def test_the_zip_is_ready_to_upload(net, staff_qk, outlet_scheme, visit_with_pho
     assert flagged_docs and "缺少佐证材料" in flagged_docs[0]
     index = Document(io.BytesIO(archive.read("00_佐证材料清单.docx")))
     cells = [c.text for row in index.tables[0].rows for c in row.cells]
-    assert "CS-08" in cells and "【缺少佐证材料】" in cells
+    assert "CS-08" in cells and "【缺少佐证材料】缺少台账记录" in cells
+    assert "已备齐" in cells  # CS-01: its visit and its photo
     item = Document(io.BytesIO(archive.read("CS-01_适老化服务与上门服务/CS-01_说明.docx")))
     text = "\n".join(p.text for p in item.paragraphs)
     assert "2025-08-14" in text and "上门办理养老金认证" in text
@@ -145,10 +147,10 @@ def test_the_seed_command_restores_missing_schemes_and_is_idempotent():
     EvaluationScheme.objects.filter(code="youth-civilization").delete()
     out = io.StringIO()
     call_command("seed_evaluation_schemes", stdout=out)
-    assert "6 evaluation items created" in out.getvalue()
+    assert "7 evaluation items created" in out.getvalue()
     call_command("seed_evaluation_schemes", stdout=out)
     assert "0 evaluation items created" in out.getvalue()
-    assert EvaluationItem.objects.filter(scheme__code="youth-civilization").count() == 6
+    assert EvaluationItem.objects.filter(scheme__code="youth-civilization").count() == 7
 
 
 def test_the_evidence_page_takes_the_same_queries_for_one_record_or_many(net, staff_qk, visit_with_photo, client):
@@ -166,3 +168,162 @@ def test_the_evidence_page_takes_the_same_queries_for_one_record_or_many(net, st
         visit = home_visit_create(user=staff_qk, **record_data("home-visits", net))
         photo_add(visit, user=staff_qk, upload=jpeg_with_exif(TAKEN), caption="上门服务")
     assert queries() == one
+
+
+# ---- Completeness, the year and the period, formatted numbers (issue 22) ----
+
+
+def pack_url(code="WH-QK-01", scheme="civilized-outlet", **params):
+    from urllib.parse import urlencode
+
+    return reverse("reports:evidence", args=[code, scheme]) + ("?" + urlencode(params) if params else "")
+
+
+def test_an_item_asking_for_photos_is_incomplete_without_them(net, staff_qk, outlet_scheme, client):
+    home_visit_create(user=staff_qk, **record_data("home-visits", net))  # a record, no photo
+    pack = build_pack(staff_qk, outlet_scheme, net["WH-QK-01"], 2025)
+    visits = evidence_of(pack, "CS-01")  # guidance: 上门服务记录、服务照片
+    assert visits.record_count == 1 and visits.photos == []
+    assert visits.flagged and visits.missing == ["photos"] and visits.status == "缺少现场照片"
+    assert "尚缺现场照片" in visits.statement
+    assert evidence_of(pack, "CS-08").status == "缺少台账记录"
+    client.force_login(staff_qk)
+    html = client.get(pack_url(period="2025")).content.decode()
+    assert 'data-item="CS-01" data-flagged="true"' in html
+    section = html[html.index('id="item-CS-01"') : html.index('id="item-CS-02"')]
+    assert "evidence-missing" in section and "现场照片" in section and "已备齐" not in section
+    archive = zipfile.ZipFile(io.BytesIO(client.get(pack_url(period="2025").replace("/?", "/pack.zip?")).content))
+    index = Document(io.BytesIO(archive.read("00_佐证材料清单.docx")))
+    row = next(r for r in index.tables[0].rows if r.cells[0].text == "CS-01")
+    assert [c.text for c in row.cells][3:] == ["1", "0", "【缺少佐证材料】缺少现场照片"]
+
+
+def test_an_item_with_records_and_photos_is_complete(net, staff_qk, outlet_scheme, visit_with_photo, client):
+    pack = build_pack(staff_qk, outlet_scheme, net["WH-QK-01"], 2025)
+    visits = evidence_of(pack, "CS-01")
+    assert visits.missing == [] and visits.status == "已备齐" and "尚缺" not in visits.statement
+    # an item whose guidance asks for no photos is complete with records alone
+    item = outlet_scheme.items.get(code="CS-05")
+    assert "照片" not in item.guidance
+    client.force_login(staff_qk)
+    html = client.get(pack_url(period="2025")).content.decode()
+    section = html[html.index('id="item-CS-01"') : html.index('id="item-CS-02"')]
+    assert "evidence-complete" in section
+
+
+def test_the_year_defaults_to_the_last_complete_one_and_never_offers_a_future_one(net, staff_qk, client):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    client.force_login(staff_qk)
+    page = client.get(pack_url())
+    assert page.status_code == 200 and page.context["pack"].year == this_year - 1
+    assert all(y <= this_year for y, _label in page.context["years"])
+    assert f"?period={this_year + 1}" not in page.content.decode()
+    assert page.context["zip_url"].endswith(f"?period={this_year - 1}")
+    current = client.get(pack_url(period=str(this_year)))
+    assert current.status_code == 200 and "evidence-partial-year" in current.content.decode()
+    for params in ({"period": str(this_year + 1)}, {"year": str(this_year + 1)}):
+        refused = client.get(pack_url(**params))
+        assert refused.status_code == 400
+        assert f"{this_year + 1}年尚未开始" in refused.content.decode()
+    zip_refused = client.get(
+        reverse("reports:evidence-zip", args=["WH-QK-01", "civilized-outlet"]) + f"?period={this_year + 1}"
+    )
+    assert zip_refused.status_code == 400 and "尚未开始" in zip_refused.content.decode()
+
+
+def test_the_pack_honours_period_like_every_other_page(net, staff_qk, outlet_scheme, visit_with_photo, client):
+    client.force_login(staff_qk)
+    page = client.get(pack_url(period="2024"))
+    assert page.status_code == 200 and page.context["pack"].year == 2024
+    assert 'data-item="CS-01" data-flagged="true"' in page.content.decode()  # the visit is of 2025
+    page = client.get(pack_url(period="2025", year="2025"))
+    assert page.status_code == 200 and page.context["pack"].year == 2025
+    assert client.get(pack_url(year="2025")).context["pack"].year == 2025  # the alias
+    quarter = client.get(pack_url(period="2025Q3"))
+    assert quarter.status_code == 400 and "period=2025" in quarter.content.decode()
+    assert "整年" in quarter.content.decode()
+    disagree = client.get(pack_url(period="2025", year="2024"))
+    assert disagree.status_code == 400 and "不一致" in disagree.content.decode()
+    assert client.get(pack_url(period="20x5")).status_code == 400
+    zipped = client.get(reverse("reports:evidence-zip", args=["WH-QK-01", "civilized-outlet"]) + "?period=2025")
+    assert zipped.status_code == 200 and "evidence-WH-QK-01-civilized-outlet-2025.zip" in zipped["Content-Disposition"]
+
+
+def test_counts_are_written_with_thousands_separators(net, staff_qk, outlet_scheme):
+    from reports.evidence import ItemEvidence, generated_statement
+    from reports.evidence_files import index_docx
+
+    pack = build_pack(staff_qk, outlet_scheme, net["WH-QK-01"], 2025)
+    visits = evidence_of(pack, "CS-01")
+    visits.record_count = 2700
+    assert visits.record_count_text == "2,700"
+    assert "附台账记录2,700条" in generated_statement(visits, net["WH-QK-01"], pack.period)
+    assert ItemEvidence(visits.item, record_count=12345).record_count_text == "12,345"
+    index = Document(io.BytesIO(index_docx(pack)))
+    row = next(r for r in index.tables[0].rows if r.cells[0].text == "CS-01")
+    assert row.cells[3].text == "2,700"
+
+
+# ---- Study (学习教育) and co-building (共建) items (issue 17) ----
+
+
+def test_study_and_partnership_items_show_their_records_figures_and_photos(net, staff_qk, client):
+    from core.kinds import kind_for_slug
+    from tests.conftest import DAY
+
+    qk = net["WH-QK-01"]
+    study = kind_for_slug("study-sessions").create(
+        user=staff_qk, **(record_data("study-sessions", net) | {"branch": qk})
+    )
+    photo_add(study, user=staff_qk, upload=jpeg_with_exif(TAKEN), caption="清廉读书会")
+    partnerships = kind_for_slug("partnerships")
+    since_2024 = partnerships.create(
+        user=staff_qk,
+        branch=qk,
+        occurred_on=datetime.date(2024, 3, 1),
+        partner_name="百步亭社区",
+        partner_type="community",
+    )
+    partnerships.create(  # ended before 2025: not evidence of 2025
+        user=staff_qk,
+        branch=qk,
+        occurred_on=datetime.date(2023, 3, 1),
+        ended_on=datetime.date(2024, 6, 30),
+        partner_name="智苑社区",
+        partner_type="community",
+    )
+    activity = kind_for_slug("partnership-activities").create(
+        user=staff_qk,
+        branch=qk,
+        occurred_on=DAY,
+        partnership=since_2024,
+        activity_type="party_building",
+        people_reached=40,
+    )
+    photo_add(activity, user=staff_qk, upload=jpeg_with_exif(TAKEN), caption="幸福家小程序上线")
+
+    unit = EvaluationScheme.objects.get(code="civilized-unit")
+    assert sum(i.points for i in unit.items.all()) == 100
+    pack = build_pack(staff_qk, unit, qk, 2025)
+    learning = evidence_of(pack, "WU-08")
+    assert [f.value for f in learning.figures] == [1, 10, Decimal("20.0")]  # sessions, person-times, hours
+    assert [r.pk for _k, r in learning.records] == [study.pk] and learning.status == "已备齐"
+    assert [p.photo.caption for p in learning.photos] == ["清廉读书会"]
+    co = evidence_of(pack, "WU-09")
+    assert [f.value for f in co.figures] == [1, 1, 40]  # active partnerships, activities, people reached
+    assert sorted(r.pk for _k, r in co.records) == sorted([since_2024.pk, activity.pk]) and co.record_count == 2
+    assert [p.photo.caption for p in co.photos] == ["幸福家小程序上线"] and co.status == "已备齐"
+    assert "partnerships/?branch=WH-QK-01&date_to=2025-12-31&active=true" in co.record_lists[0][1]
+
+    youth = build_pack(staff_qk, EvaluationScheme.objects.get(code="youth-civilization"), qk, 2025)
+    assert [f.value for f in evidence_of(youth, "QN-07").figures][:2] == [1, 10]
+
+    client.force_login(staff_qk)
+    html = client.get(
+        reverse("reports:evidence", args=["WH-QK-01", "civilized-unit"]) + "?period=2025"
+    ).content.decode()
+    section = html[html.index('id="item-WU-09"') :]
+    assert "共 2 条记录" in section and "百步亭社区" in section and "智苑社区" not in section
+    assert 'data-item="WU-08" data-flagged="false"' in html

@@ -164,7 +164,8 @@ def test_edited_text_keeps_the_figures_linked(client, analyst, report):
     assert not ReportDraft.objects.filter(pk=draft.pk).exists()
 
 
-def test_docx_opens_with_the_figures_and_their_links(client, analyst):
+def test_docx_opens_with_the_figures_and_their_links(client, analyst, settings):
+    settings.SITE_URL = "https://portal.example.cn"
     client.force_login(analyst)
     response = client.get(reverse("reports:highlights-docx", args=["WH"]) + "?period=2025")
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"')
@@ -173,8 +174,9 @@ def test_docx_opens_with_the_figures_and_their_links(client, analyst):
     # Hyperlinked runs are read back as part of the paragraph text.
     assert "467场" in text and "硚口支行营业室" in text and "12月8日" in text
     links = [r.target_ref for r in document.part.rels.values() if r.is_external]
-    assert "http://testserver/services/home-visits/?branch=WH-FTZ&date_from=2025-01-01&date_to=2025-12-31" in links
-    assert "数据来源" in text and "http://testserver/services/outreach-events/?branch=WH-FTZ" in text
+    site = "https://portal.example.cn/services/"
+    assert f"{site}home-visits/?branch=WH-FTZ&date_from=2025-01-01&date_to=2025-12-31" in links
+    assert "数据来源" in text and f"{site}outreach-events/?branch=WH-FTZ" in text and "testserver" not in text
 
 
 def test_pdf_renders_to_a_page_image(client, analyst):

@@ -2,7 +2,9 @@
 end with the migrations' seeded rows put back) and the settings it needs on every test."""
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from django.test import override_settings
 
@@ -27,6 +29,11 @@ def world(django_db_setup, django_db_blocker, world_media):
         yield built
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(seeded)
+        # The flush restarted the id sequences and the rows came back with their ids: move the
+        # sequences past them, or the next row created (a test's own scheme) collides with id 1.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(sql)
 
 
 @pytest.fixture
