@@ -19,13 +19,13 @@ class Intervention(Record):
         ONLINE = "online", _("online banking")
 
     class FraudType(models.TextChoices):
-        HIGH_YIELD = "high_yield", "高息理财"
-        FAKE_INVESTMENT = "fake_investment", "虚假投资"
-        IMPERSONATE_POLICE = "impersonate_police", "冒充公检法"
-        CLICK_FARMING = "click_farming", "刷单返利"
-        ONLINE_LOAN = "online_loan", "网络贷款"
-        IMPERSONATE_SERVICE = "impersonate_service", "冒充客服"
-        ROMANCE = "romance", "婚恋交友"
+        HIGH_YIELD = "high_yield", _("high-yield investment scam")
+        FAKE_INVESTMENT = "fake_investment", _("fake investment")
+        IMPERSONATE_POLICE = "impersonate_police", _("impersonating police, prosecutors or courts")
+        CLICK_FARMING = "click_farming", _("click-farming rebates")
+        ONLINE_LOAN = "online_loan", _("online loan")
+        IMPERSONATE_SERVICE = "impersonate_service", _("impersonating customer service")
+        ROMANCE = "romance", _("romance scam")
         OTHER = "other", _("other")
 
     class Status(models.TextChoices):

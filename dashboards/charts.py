@@ -1,6 +1,7 @@
 """Chart data of a dashboard (monthly trends and splits), passed to ECharts with json_script."""
 
 from core.catalogue import METRICS
+from core.numbers import money_scale, unit_heading
 from core.periods import Period
 from dashboards.labels import dimension_label, split_label
 from metrics.selectors import TOTAL, query
@@ -40,6 +41,16 @@ def _number(value):
     return value if isinstance(value, int) else float(value)
 
 
+def axis(metric_key: str, values: list) -> dict:
+    """One unit for a whole axis (docs/numbers.md): amounts in the scale of the largest value
+    (元, 万元 or 亿元), counts in whole ticks. The charts divide by `divisor` and name `unit`."""
+    metric = METRICS[metric_key]
+    if metric.unit == "cny":
+        scale = money_scale(max((abs(v) for v in values), default=0))
+        return {"divisor": float(scale.divisor), "unit": scale.unit, "integer": False}
+    return {"divisor": 1, "unit": unit_heading(metric_key), "integer": metric.decimals == 0}
+
+
 def _monthly(branch_id: int, period: Period) -> dict[str, list]:
     series: dict[str, list] = {key: [] for key in METRICS}
     for row in query(branch_ids=[branch_id], period=period, by=("month",)):
@@ -71,6 +82,7 @@ def chart_data(branch, period: Period, previous_period: Period | None) -> dict:
                 "metric": metric,
                 "title": f"{METRICS[metric].label} · {dimension_label(metric, dimension)}",
                 "unit": METRICS[metric].unit,
+                "axis": axis(metric, [item["value"] for item in items]),
                 "items": items,
             }
         )
@@ -85,6 +97,7 @@ def chart_data(branch, period: Period, previous_period: Period | None) -> dict:
                 "unit": metric.unit,
                 "current": current[key],
                 "previous": previous.get(key, []),
+                "axis": axis(key, current[key] + previous.get(key, [])),
             }
             for key, metric in METRICS.items()
         },

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from core.catalogue import METRICS
 from core.periods import Period, PeriodError, current_year_period, parse_period
 from dashboards.summary import SORT_FIELDS, parse_sort
-from metrics.completeness import STATUS_LABELS, children_completeness, completeness_rate
+from metrics.completeness import COUNTED_STATUSES, STATUS_LABELS, children_completeness, completeness_rate
 
 # A dashboard spans at most ten years: beyond that a page of monthly charts says nothing.
 MAX_MONTHS = 120
@@ -93,7 +93,8 @@ def completeness(branch, period: Period) -> dict:
                 "cells": row,
                 "grid": _grid(row) if grid else [],
                 "complete": sum(1 for c in row if c.is_complete),
-                "counts": {status: sum(1 for c in row if c.status == status) for status in STATUS_LABELS},
+                "expected": sum(1 for c in row if c.is_expected),
+                "counts": {status: sum(1 for c in row if c.status == status) for status in COUNTED_STATUSES},
             }
             for row in rows
             if row
@@ -103,5 +104,5 @@ def completeness(branch, period: Period) -> dict:
         "complete": complete,
         "expected": expected,
         "rate": (complete / expected) if expected else None,
-        "statuses": list(STATUS_LABELS.items()),
+        "statuses": [(status, STATUS_LABELS[status]) for status in COUNTED_STATUSES],
     }

@@ -1,6 +1,7 @@
 """The FilterSet base shared by every record kind's list page and API endpoint."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branches.codes import BranchCodeChoiceField
@@ -18,6 +19,15 @@ class BranchCodeFilter(django_filters.ModelChoiceFilter):
     """A branch code in the caller's scope, any case (portal/branch_codes.py)."""
 
     field_class = BranchCodeChoiceField
+
+
+class YesNoAllSelect(forms.NullBooleanSelect):
+    """A yes/no filter whose empty choice reads "All" (全部), not Django's "Unknown" (未知);
+    it reads the same values as Django's select (true/false, 2/3, unknown)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class RecordFilterSet(django_filters.FilterSet):
@@ -39,3 +49,9 @@ class RecordFilterSet(django_filters.FilterSet):
 
     def filter_subtree(self, queryset, name, value):
         return queryset.filter(branch__path__startswith=value.path) if value else queryset
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in self.filters.values():
+            if isinstance(item, django_filters.BooleanFilter) and "widget" not in item.extra:
+                item.extra["widget"] = YesNoAllSelect

@@ -52,7 +52,8 @@ class ItemEvidence:
     figures: list = field(default_factory=list)
     records: list = field(default_factory=list)  # (RecordKind, record), newest first, at most RECORD_LIMIT
     record_count: int = 0
-    record_lists: list = field(default_factory=list)  # (kind label, entry list URL)
+    record_lists: list = field(default_factory=list)  # (kind label in Chinese, entry list URL), for the files
+    record_links: list = field(default_factory=list)  # (RecordKind, entry list URL), for the page
     photos: list[ReportPhoto] = field(default_factory=list)
     statement: str = ""
     generated_statement: str = ""
@@ -180,7 +181,9 @@ def build_pack(user, scheme: EvaluationScheme, node: Branch, year: int) -> Evide
                 count = len(rows) if len(rows) <= RECORD_LIMIT else qs.count()
                 evidence.records += [(kind, r) for r in rows[:RECORD_LIMIT]]
                 evidence.record_count += count
-                evidence.record_lists.append((str(kind.label_plural), _list_url(kind, node, period, item.split)))
+                url = _list_url(kind, node, period, item.split)
+                evidence.record_lists.append((str(kind.label_plural), url))
+                evidence.record_links.append((kind, url))
         _attach_photos(pack)
         saved = {s.item_id: s for s in EvidenceStatement.objects.filter(branch=node, year=year, item__in=items)}
         for evidence in pack.items:

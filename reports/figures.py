@@ -40,6 +40,22 @@ class Figure(Link):
     period: Period | None = None
     scope: str = PERIOD
     value: object = None
+    unit: str = ""
+
+    @property
+    def ui_label(self) -> str:
+        """The metric (and split) in the language of the page; `label` is the report's Chinese."""
+        from dashboards.labels import split_label
+
+        words = [str(METRICS[self.metric].label)]
+        if self.split:
+            words.append(str(split_label(self.metric, self.split)))
+        return " · ".join(words)
+
+    @property
+    def ui_display(self) -> str:
+        """The value written in the language of the page (元/万元/亿元 or yuan/million yuan)."""
+        return display(self.value, self.metric, self.unit)
 
 
 @dataclass
@@ -148,6 +164,7 @@ class FigureBook:
                 period=period,
                 scope=scope,
                 value=value,
+                unit=unit,
             )
         return self.links[fid]
 

@@ -13,12 +13,12 @@ from records.models import Record
 
 class StudySession(Record):
     class SessionType(models.TextChoices):
-        THEORY = "theory", "理论学习"
-        RED_EDUCATION = "red_education", "红色教育（参观场馆）"
-        CLEAN_READING = "clean_reading", "清廉读书会"
-        WARNING_EDUCATION = "warning_education", "警示教育（旁听庭审等）"
-        PARTY_LECTURE = "party_lecture", "专题党课"
-        OTHER = "other", "其他"
+        THEORY = "theory", _("theory study")
+        RED_EDUCATION = "red_education", _("red education (visiting memorial sites)")
+        CLEAN_READING = "clean_reading", _("integrity reading club")
+        WARNING_EDUCATION = "warning_education", _("warning education (attending trials etc.)")
+        PARTY_LECTURE = "party_lecture", _("Party lecture")
+        OTHER = "other", _("other")
 
     session_type = models.CharField(_("type of session"), max_length=30, choices=SessionType.choices)
     title = models.CharField(_("title"), max_length=200)

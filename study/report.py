@@ -20,7 +20,7 @@ def write(writer, branch) -> list:
     for value, label in StudySession.SessionType.choices:
         split = f"session_type:{value}"
         if writer.has(b, "study_sessions", split):
-            types += ["、" if types else "其中", label, writer.fig(b, "study_sessions", split, unit="次")]
+            types += ["、" if types else "其中", str(label), writer.fig(b, "study_sessions", split, unit="次")]
     if types:
         clauses.append(types)
     return writer.sentence(b, clauses)

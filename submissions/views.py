@@ -23,7 +23,14 @@ from audit.models import AuditEntry
 from branches.access import access_for
 from branches.models import Branch
 from core.periods import add_months
-from metrics.completeness import STATUS_LABELS, children_completeness, completeness_rate, status_of
+from metrics.completeness import (
+    STATUS_LABELS,
+    children_completeness,
+    completeness_rate,
+    completeness_rows,
+    status_of,
+    subtree_completeness,
+)
 from metrics.models import Submission
 from records.pages.display import user_name
 from records.pages.errors import ServiceRefusalsMixin, add_validation_error
@@ -39,6 +46,7 @@ DONE_ACTIONS = {
 }
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 S = Submission.Status
+INDEX_MONTHS = 6  # the index shows each of the user's nodes over the last six months
 
 
 def parse_month(text: str) -> datetime.date | None:
@@ -104,10 +112,20 @@ class SubmissionIndexView(LoginRequiredMixin, View):
         nodes = [m.branch for m in access.memberships] or (
             list(Branch.objects.filter(parent__isnull=True)) if access.sees_everything else []
         )
+        nodes = list(dict.fromkeys(nodes))
+        this_month = timezone.localdate().replace(day=1)
+        months = [add_months(this_month, -i) for i in range(INDEX_MONTHS - 1, -1, -1)]
+        rows = dict(zip([n.pk for n in nodes], completeness_rows(nodes, months), strict=True))
         return render(
             request,
             "submissions/index.html",
-            {"form": form, "nodes": list(dict.fromkeys(nodes)), "month": f"{month:%Y-%m}", "year": month.year},
+            {
+                "form": form,
+                "rows": [(node, rows[node.pk]) for node in nodes],
+                "months": months,
+                "month": f"{month:%Y-%m}",
+                "year": month.year,
+            },
         )
 
 
@@ -155,8 +173,8 @@ class SubmissionMonthView(LoginRequiredMixin, ServiceRefusalsMixin, View):
             "previous_month": f"{add_months(self.month, -1):%Y-%m}",
             "next_month": f"{add_months(self.month, 1):%Y-%m}",
             "sub": sub,
-            "status": status_of(sub),
-            "status_label": STATUS_LABELS[status_of(sub)],
+            "status": status_of(sub, self.month),
+            "status_label": STATUS_LABELS[status_of(sub, self.month)],
             "submitted_by": user_name(sub.submitted_by) if sub and sub.submitted_by else "",
             "decided_by": user_name(sub.decided_by) if sub and sub.decided_by else "",
             "submit_form": forms_.get("submit_form") or (NoteForm() if can_submit else None),
@@ -219,7 +237,9 @@ class SubmissionActionView(SubmissionMonthView):
 
 
 class CompletenessYearView(LoginRequiredMixin, View):
-    """Each child's status for every month of a year: submitted on time, late, nil return, missing."""
+    """Every branch of the node's subtree (the node itself first, when it submits to a parent),
+    one cell per month of the year: on time, late, nil return, returned, missing, open, not begun.
+    Two queries for the grid whatever the subtree's size."""
 
     def get(self, request, code, year):
         year = int(year)
@@ -227,7 +247,7 @@ class CompletenessYearView(LoginRequiredMixin, View):
             raise Http404()
         branch = get_object_or_404(Branch.objects.for_user(request.user), code=code)
         months = [datetime.date(year, m, 1) for m in range(1, 13)]
-        rows = children_completeness(branch, months)
+        rows, cut = subtree_completeness(branch, months)
         done, expected = completeness_rate(rows)
         return render(
             request,
@@ -235,10 +255,13 @@ class CompletenessYearView(LoginRequiredMixin, View):
             {
                 "branch": branch,
                 "year": year,
+                "previous_year": year - 1,
+                "next_year": year + 1,
                 "months": months,
-                "rows": rows,
+                "rows": [(row[0].branch, row[0].branch.depth - branch.depth, row) for row in rows],
+                "cut": cut,
                 "done": done,
                 "expected": expected,
-                "labels": STATUS_LABELS,
+                "legend": list(STATUS_LABELS.items()),
             },
         )

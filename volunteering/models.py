@@ -62,10 +62,10 @@ class Team(Record):
     """A standing team; it counts as active from its founding until it is disbanded."""
 
     class Kind(models.TextChoices):
-        PARTY_MODEL_POST = "party_model_post", "党员示范岗"
-        PARTY_COMMANDO = "party_commando", "党员突击队"
-        YOUTH_VANGUARD = "youth_vanguard", "青年先锋队"
-        VOLUNTEER_TEAM = "volunteer_team", "志愿服务队"
+        PARTY_MODEL_POST = "party_model_post", _("Party member model post")
+        PARTY_COMMANDO = "party_commando", _("Party member commando team")
+        YOUTH_VANGUARD = "youth_vanguard", _("youth vanguard team")
+        VOLUNTEER_TEAM = "volunteer_team", _("volunteer service team")
 
     occurred_on = models.DateField(_("established on"), validators=[validate_not_future])
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

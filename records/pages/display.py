@@ -2,18 +2,18 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.template.defaultfilters import yesno
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from audit.history import SKIPPED, history
+from core.numbers import format_count, format_money, to_decimal
 
 EMPTY = "—"
 # Bookkeeping and internal link fields; the page shows them elsewhere or not at all.
@@ -29,11 +29,10 @@ def user_name(user) -> str:
 
 
 def money(value) -> str:
-    try:
-        value = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
+    """An amount as every page writes it (core/numbers.py): 1,472.50元, 15万元, 0."""
+    if to_decimal(value) is None:
         return str(value)
-    return f"{number_format(value, 2, force_grouping=True)} 元"
+    return format_money(value)
 
 
 def field_label(model, name: str) -> str:
@@ -67,7 +66,7 @@ def _plain(field, value, names: dict) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return number_format(value, force_grouping=True)
+        return format_count(value, 2 if isinstance(value, Decimal) else 0)
     return str(value)
 
 

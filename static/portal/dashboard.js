@@ -6,26 +6,37 @@
   const BRAND = "#c7000b";
   const PALETTE = [BRAND, "#5470c6", "#91cc75", "#fac858", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc", "#8c8c8c"];
 
-  function trimmed(value) {
-    return value.toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+  // Numbers as docs/numbers.md writes them: the server picks one unit per axis (元, 万元 or
+  // 亿元; yuan, million or billion yuan in English) and says whether ticks are whole counts.
+  const LOCALE = document.documentElement.lang && document.documentElement.lang.startsWith("en") ? "en" : "zh-CN";
+
+  function grouped(value) {
+    return (Number(value) || 0).toLocaleString(LOCALE, { maximumFractionDigits: 2 });
   }
 
-  // The same rule as the figures template filter: 元 below 10,000, then 万元, then 亿元.
-  function yuan(value) {
-    const amount = Math.abs(Number(value) || 0);
-    const sign = value < 0 ? "-" : "";
-    if (amount >= 1e8 || Math.round(amount / 100) / 100 >= 1e4) return sign + trimmed(amount / 1e8) + "亿元";
-    if (amount >= 1e4) return sign + trimmed(amount / 1e4) + "万元";
-    return sign + amount.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + "元";
+  // The tick label: the value in the axis unit, no unit (the axis is named by it).
+  function tickFormatter(axis) {
+    return (value) => grouped((Number(value) || 0) / axis.divisor);
   }
 
-  function formatterFor(unit) {
-    return unit === "cny" ? yuan : (value) => trimmed(Number(value) || 0);
+  // Tooltips: the value in the axis unit, with the unit.
+  function valueFormatter(axis) {
+    const space = LOCALE === "en" ? " " : "";
+    return (value) => {
+      const number = grouped((Number(value) || 0) / axis.divisor);
+      return axis.unit && Number(value) ? number + space + axis.unit : number;
+    };
+  }
+
+  function valueAxis(axis) {
+    const option = { type: "value", name: axis.unit, nameTextStyle: { fontSize: 10, align: "left" }, axisLabel: { formatter: tickFormatter(axis), fontSize: 10 } };
+    if (axis.integer) option.minInterval = 1;
+    return option;
   }
 
   function trendOption(data, key) {
     const metric = data.metrics[key];
-    const format = formatterFor(metric.unit);
+    const format = valueFormatter(metric.axis);
     const series = [{ name: data.currentLabel, type: "bar", data: metric.current, itemStyle: { color: BRAND } }];
     if (data.previousLabel && metric.previous.length) {
       series.push({
@@ -42,15 +53,15 @@
       color: PALETTE,
       tooltip: { trigger: "axis", valueFormatter: format },
       legend: { bottom: 0, textStyle: { fontSize: 11 } },
-      grid: { left: 8, right: 12, top: 16, bottom: 36, containLabel: true },
+      grid: { left: 8, right: 12, top: metric.axis.unit ? 28 : 16, bottom: 36, containLabel: true },
       xAxis: { type: "category", data: data.months, axisLabel: { fontSize: 10 } },
-      yAxis: { type: "value", axisLabel: { formatter: format, fontSize: 10 } },
+      yAxis: valueAxis(metric.axis),
       series: series,
     };
   }
 
   function splitOption(split) {
-    const format = formatterFor(split.unit);
+    const format = valueFormatter(split.axis);
     return {
       animation: false,
       color: PALETTE,

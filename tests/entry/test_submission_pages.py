@@ -167,9 +167,11 @@ def test_completeness_shows_each_childs_status(client, net, manager_qk, analyst_
     assert late.is_late
     year = client.get("/submissions/WH/year/2025/")
     assert year.status_code == 200
-    statuses = {row[0].branch.code: [cell.status for cell in row] for row in year.context["rows"]}
+    statuses = {node.code: [cell.status for cell in cells] for node, _depth, cells in year.context["rows"]}
     assert (statuses["WH-QK"][7], statuses["WH-BBT"][7], statuses["WH-HY"][7]) == ("on_time", "nil_return", "missing")
-    assert year.context["done"] == 2 and year.context["expected"] == 36
+    # The whole subtree: WH itself, its sub-branches and their outlets.
+    assert (statuses["WH-QK-01"][7], statuses["WH-QK-02"][7]) == ("late", "returned")
+    assert year.context["done"] == 3 and year.context["expected"] == 7 * 12
 
 
 @pytest.mark.parametrize(
