@@ -1,4 +1,4 @@
-"""The figures of a node's dashboard and exports: totals, a year earlier, targets, children.
+"""The figures of a node's dashboard and exports: totals, the preceding period, targets, children.
 
 Everything here reads the roll-up store through metrics.selectors plus the branch and target
 tables: a fixed number of queries whatever the size of the tree, never the record tables.
@@ -26,7 +26,7 @@ SORT_FIELDS = ("code", "name")
 
 @dataclass(frozen=True)
 class Figure:
-    """One metric of one node: its value, a year earlier and the target it counts towards."""
+    """One metric of one node: its value, the preceding period's and the target it counts towards."""
 
     metric: Metric
     value: object
@@ -39,7 +39,7 @@ class Figure:
 
     @property
     def change(self) -> Decimal | None:
-        """Relative change against a year earlier; None when there is nothing to compare with."""
+        """Relative change against the preceding period; None when there is nothing to compare with."""
         if self.previous is None or not self.previous:
             return None
         return (Decimal(self.value) - Decimal(self.previous)) / Decimal(self.previous)
@@ -121,8 +121,10 @@ class Summary:
 
 
 def previous_of(period: Period) -> Period | None:
+    """The period the figures are compared with: the preceding one of the same length (never an
+    overlapping one); None before the first year the portal covers."""
     try:
-        return period.previous_year
+        return period.preceding
     except PeriodError:  # a year before the first year the portal covers
         return None
 

@@ -36,7 +36,7 @@ def demo_login(client, demo):
 
 
 def previous_figures(page: str) -> dict[str, str]:
-    """{metric: value a year earlier} of the figure cards."""
+    """{metric: value of the preceding period} of the figure cards."""
     return dict(re.findall(r'data-metric="(\w+)" data-value="[^"]*" data-previous="([^"]*)"', page))
 
 
