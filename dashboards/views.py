@@ -23,12 +23,13 @@ from core.errors import OutOfScope
 from core.periods import PeriodError, parse_period
 from dashboards.cache import cached_part
 from dashboards.charts import HEADLINE_TRENDS, chart_data
-from dashboards.context import completeness, dashboard_period, period_choices, sort_columns
+from dashboards.context import completeness, dashboard_period, period_choices, sort_columns, weigh
 from dashboards.exports import csv_text, tables, workbook_bytes
 from dashboards.forms import TargetForm
 from dashboards.lapsing import LAPSE_WARNING_DAYS, lapsing_titles
 from dashboards.notable import notable_records
-from dashboards.summary import Figure, build_summary
+from dashboards.standing import LEVEL_LABELS, annotate
+from dashboards.summary import Figure, build_summary, sort_children
 from metrics.selectors import totals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,16 +114,22 @@ def _store_part(branch: Branch, period, sort: str | None) -> dict:
     the node, so rendered once here and kept by dashboards.cache."""
     summary = build_summary(branch, period, sort=sort)
     charts = chart_data(branch, period, summary.previous_period)
+    completeness_data = completeness(branch, period)
+    annotate(summary, completeness_data, timezone.localdate())
+    summary.children = sort_children(summary.children, sort)  # sorts by standing need it
+    weights = weigh(summary, HEADLINE_TRENDS)
     context = {
         "branch": branch,
         "period": period,
         "summary": summary,
         "sort": sort,
-        "columns": sort_columns(period.text, sort),
+        "columns": sort_columns(period.text, sort, weights["order"], weights["compact"]),
+        "weights": weights,
+        "levels": list(LEVEL_LABELS.items()),
         "charts": charts,
         "headline": [METRICS[key] for key in HEADLINE_TRENDS],
         "metrics": list(METRICS.values()),
-        "completeness": completeness(branch, period),
+        "completeness": completeness_data,
         "code_label": Branch._meta.get_field("code").verbose_name,
         "name_label": Branch._meta.get_field("name").verbose_name,
     }
