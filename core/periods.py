@@ -63,7 +63,7 @@ class Period:
         parses back to the same months; PeriodError before the first year the portal covers.
         """
         count = len(self.months)
-        return _period_of(add_months(self.first, -count), add_months(self.first, -1))
+        return period_between(add_months(self.first, -count), add_months(self.first, -1))
 
     def contains(self, d: datetime.date) -> bool:
         return self.first <= month_start(d) <= self.last
@@ -113,8 +113,11 @@ def parse_period(text: str) -> Period:
     return Period(first, last, text)
 
 
-def _period_of(first: datetime.date, last: datetime.date) -> "Period":
-    """The period of whole months first..last, written as years, quarters or months."""
+def period_between(first: datetime.date, last: datetime.date) -> "Period":
+    """The period of whole months first..last, written in the coarsest unit its bounds align to
+    (years, quarters, months); PeriodError when it ends before it starts or lies outside the
+    years the portal covers."""
+    first, last = month_start(first), month_start(last)
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     if first.month == 1 and count % 12 == 0:
         texts = [str(first.year), str(last.year)]
@@ -124,6 +127,8 @@ def _period_of(first: datetime.date, last: datetime.date) -> "Period":
         texts = [f"{first:%Y-%m}", f"{last:%Y-%m}"]
     if first.year < MIN_YEAR:
         raise PeriodError(_("Period %(period)s is outside the years the portal covers.") % {"period": texts[0]})
+    if count < 1:
+        raise PeriodError(_("Period %(period)s ends before it starts.") % {"period": "..".join(texts)})
     return parse_period(texts[0] if texts[0] == texts[1] else "..".join(texts))
 
 
