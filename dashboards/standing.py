@@ -6,6 +6,7 @@ on track (at least the share of the year's target the period's months call for),
 behind (at least NEAR_FROM of that share), behind (less).
 """
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,13 +28,21 @@ def level_of(ratio: Decimal) -> str:
 
 
 def expected_share(period: Period, today: datetime.date) -> Decimal | None:
-    """The share of a yearly target the period should have reached by today: its months that have
-    begun, twelfths of the year (a quarter gone by, 3/12). None when no month has begun or the
-    period is not within one year (targets are yearly)."""
+    """The share of a yearly target the period should have reached by today, in twelfths of the
+    year: each of its months that has ended counts whole, the current month by the days gone
+    (a past quarter 3/12; the whole year on 10 March, (2 + 10/31)/12). None when none of it has
+    begun or the period is not within one year (targets are yearly)."""
     if period.year is None:
         return None
-    begun = sum(1 for m in period.months if m <= month_start(today))
-    return Decimal(begun) / 12 if begun else None
+    this_month = month_start(today)
+    days = calendar.monthrange(today.year, today.month)[1]
+    gone = Decimal(0)
+    for m in period.months:
+        if m < this_month:
+            gone += 1
+        elif m == this_month:
+            gone += Decimal(today.day) / days
+    return gone / 12 if gone else None
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def row_of(html: str, code: str) -> str:
     ("text", "today", "share"),
     [
         ("2025", datetime.date(2026, 1, 5), Decimal(1)),  # a year gone by: the whole target
-        ("2025", datetime.date(2025, 3, 10), Decimal(3) / 12),  # three months begun
+        ("2025", datetime.date(2025, 3, 10), (2 + Decimal(10) / 31) / 12),  # two months and 10 days
         ("2025Q3", datetime.date(2026, 1, 5), Decimal(3) / 12),  # a quarter: a quarter of the year
         ("2027", datetime.date(2026, 1, 5), None),  # not begun
         ("2024..2025", datetime.date(2026, 1, 5), None),  # targets are yearly
