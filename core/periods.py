@@ -54,6 +54,17 @@ class Period:
     def previous_year(self) -> "Period":
         return self.shifted_years(-1)
 
+    @property
+    def preceding(self) -> "Period":
+        """The period of the same number of months that ends the month before this one starts:
+        2016..2020 for 2021..2025, 2025Q2 for 2025Q3, 2024-07..2024-12 for 2025-01..2025-06.
+
+        Written in the coarsest unit its bounds align to (years, quarters, months), so its text
+        parses back to the same months; PeriodError before the first year the portal covers.
+        """
+        count = len(self.months)
+        return period_between(add_months(self.first, -count), add_months(self.first, -1))
+
     def contains(self, d: datetime.date) -> bool:
         return self.first <= month_start(d) <= self.last
 
@@ -100,6 +111,25 @@ def parse_period(text: str) -> Period:
     if last < first:
         raise PeriodError(_("Period %(period)s ends before it starts.") % {"period": text})
     return Period(first, last, text)
+
+
+def period_between(first: datetime.date, last: datetime.date) -> "Period":
+    """The period of whole months first..last, written in the coarsest unit its bounds align to
+    (years, quarters, months); PeriodError when it ends before it starts or lies outside the
+    years the portal covers."""
+    first, last = month_start(first), month_start(last)
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    if first.month == 1 and count % 12 == 0:
+        texts = [str(first.year), str(last.year)]
+    elif first.month % 3 == 1 and count % 3 == 0:
+        texts = [f"{first.year}Q{(first.month + 2) // 3}", f"{last.year}Q{(last.month + 2) // 3}"]
+    else:
+        texts = [f"{first:%Y-%m}", f"{last:%Y-%m}"]
+    if first.year < MIN_YEAR:
+        raise PeriodError(_("Period %(period)s is outside the years the portal covers.") % {"period": texts[0]})
+    if count < 1:
+        raise PeriodError(_("Period %(period)s ends before it starts.") % {"period": "..".join(texts)})
+    return parse_period(texts[0] if texts[0] == texts[1] else "..".join(texts))
 
 
 def _shift_text(text: str, years: int) -> str:

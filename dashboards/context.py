@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 
 from core.catalogue import METRICS
 from core.periods import Period, PeriodError, current_year_period, parse_period
-from dashboards.summary import SORT_FIELDS, parse_sort
+from dashboards.standing import LEVEL_LABELS, cell_level
+from dashboards.summary import SORT_FIELDS, STANDING_SORTS, parse_sort
 from metrics.completeness import COUNTED_STATUSES, STATUS_LABELS, children_completeness, completeness_rate
 
 # A dashboard spans at most ten years: beyond that a page of monthly charts says nothing.
@@ -43,7 +44,7 @@ def period_choices(period: Period) -> list[tuple[str, str]]:
     return out
 
 
-def sort_columns(period_text: str, sort: str | None) -> dict:
+def sort_columns(period_text: str, sort: str | None, order=None, compact=frozenset()) -> dict:
     """Header links of the children table: {"code": …, "name": …, "metrics": [one per metric]}.
 
     Each has the query string of its link (period kept, so sorted views are shareable) and
@@ -52,7 +53,8 @@ def sort_columns(period_text: str, sort: str | None) -> dict:
     active, descending = parse_sort(sort)
 
     def column(key: str) -> dict:
-        # Numbers sort largest first on the first click, names and codes A to Z.
+        # Numbers sort largest first on the first click, names and codes A to Z, standings
+        # lowest first (who lags on top).
         next_descending = (not descending) if key == active else key in METRICS
         query = QueryDict(mutable=True)
         query["period"] = period_text
@@ -60,8 +62,10 @@ def sort_columns(period_text: str, sort: str | None) -> dict:
         direction = ("desc" if descending else "asc") if key == active else ""
         return {"key": key, "query": query.urlencode(), "direction": direction}
 
-    columns = {key: column(key) for key in SORT_FIELDS}
-    columns["metrics"] = [column(key) | {"metric": metric} for key, metric in METRICS.items()]
+    columns = {key: column(key) for key in (*SORT_FIELDS, *STANDING_SORTS)}
+    columns["metrics"] = [
+        column(key) | {"metric": METRICS[key], "extra": key not in compact} for key in (order or METRICS)
+    ]
     return columns
 
 
@@ -106,3 +110,36 @@ def completeness(branch, period: Period) -> dict:
         "rate": (complete / expected) if expected else None,
         "statuses": [(status, STATUS_LABELS[status]) for status in COUNTED_STATUSES],
     }
+
+
+COMPACT_COLUMNS = 3  # metric columns a phone shows (the weightiest) unless all are asked for
+
+
+def metric_order(summary, headline) -> list[str]:
+    """The metrics by weight: those with a target (at the node or a sub-branch) first, then the
+    headline trends, then the rest in catalogue order."""
+    targeted = {f.key for f in summary.figures if f.target} | {
+        f.key for row in summary.children for f in row.figures if f.target
+    }
+    return sorted(METRICS, key=lambda key: (key not in targeted, key not in headline))
+
+
+def weigh(summary, headline) -> dict:
+    """Reorder the figures and the children's columns by weight, and split the figure cards into
+    those shown and those folded away (nothing in the period nor the one before, no target).
+
+    Returns {"order": [keys], "shown": [card], "folded": [card], "compact": {keys}}, a card being
+    {"f": Figure, "level": its standing against the target or None, "label": the level's word}."""
+    order = metric_order(summary, headline)
+    rank = {key: i for i, key in enumerate(order)}
+    summary.figures.sort(key=lambda f: rank[f.key])
+    compact = frozenset(order[:COMPACT_COLUMNS])
+    for row in summary.children:
+        row.figures.sort(key=lambda f: rank[f.key])
+        row.compact_keys = compact
+    cards = [{"f": f, "level": cell_level(f, summary.share), "label": None} for f in summary.figures]
+    for card in cards:
+        card["label"] = LEVEL_LABELS.get(card["level"])
+    folded = [c for c in cards if not c["f"].value and not c["f"].previous and c["f"].target is None]
+    shown = [c for c in cards if c not in folded]
+    return {"order": order, "shown": shown, "folded": folded, "compact": compact}

@@ -1,4 +1,4 @@
-"""The figures of a node's dashboard and exports: totals, a year earlier, targets, children.
+"""The figures of a node's dashboard and exports: totals, the preceding period, targets, children.
 
 Everything here reads the roll-up store through metrics.selectors plus the branch and target
 tables: a fixed number of queries whatever the size of the tree, never the record tables.
@@ -18,15 +18,21 @@ from django.utils.translation import gettext
 from branches.models import Branch, Target
 from core.catalogue import METRICS, Metric
 from core.periods import Period, PeriodError
+from dashboards.standing import LEVEL_LABELS, Standing, cell_level
 from metrics.selectors import totals_by_branch
 from metrics.templatetags.figures import format_figure, format_percent
 
 SORT_FIELDS = ("code", "name")
+# Sub-branches by standing, lowest first on the first click (who lags comes to the top).
+STANDING_SORTS = {
+    "attainment": lambda row: row.standing.attainment_key if row.standing else Decimal("Infinity"),
+    "submissions": lambda row: row.standing.submissions_key if row.standing else Decimal("Infinity"),
+}
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One metric of one node: its value, a year earlier and the target it counts towards."""
+    """One metric of one node: its value, the preceding period's and the target it counts towards."""
 
     metric: Metric
     value: object
@@ -39,7 +45,7 @@ class Figure:
 
     @property
     def change(self) -> Decimal | None:
-        """Relative change against a year earlier; None when there is nothing to compare with."""
+        """Relative change against the preceding period; None when there is nothing to compare with."""
         if self.previous is None or not self.previous:
             return None
         return (Decimal(self.value) - Decimal(self.previous)) / Decimal(self.previous)
@@ -63,6 +69,7 @@ class Cell:
     raw: str  # the value unlocalized, for sorting and scripts
     shown: str  # in its unit: 元/万元/亿元, separators
     progress: str | None  # against the target, when there is one
+    level: str | None = None  # on_track / near / behind against the target's share due
 
 
 @dataclass
@@ -70,6 +77,9 @@ class ChildRow:
     branch: Branch
     figures: list[Figure]
     link: str = ""  # the child's dashboard for the same period
+    standing: Standing | None = None  # set by dashboards.standing.annotate
+    share: Decimal | None = None  # the share of the yearly targets due by today
+    compact_keys: frozenset = frozenset()  # the metric columns a phone shows; others are "col-extra"
 
     def value(self, key: str):
         return next(f.value for f in self.figures if f.key == key)
@@ -82,6 +92,7 @@ class ChildRow:
                 str(localize(f.value, use_l10n=False)),
                 format_figure(f.value, f.key),
                 None if (progress := f.progress) is None else format_percent(progress),
+                cell_level(f, self.share),
             )
             for f in self.figures
         ]
@@ -90,17 +101,24 @@ class ChildRow:
         """The row's figure cells, escaped and joined in Python: a sub-branch's table holds some
         hundreds of cells, which the template language would take tens of milliseconds to write."""
         title = gettext("Progress against the target")
+        words = {level: str(label) for level, label in LEVEL_LABELS.items()}
         return format_html_join(
             "",
-            '<td class="num" data-metric="{}" data-value="{}">{}{}</td>',
+            '<td class="num{}" data-metric="{}" data-value="{}">{}{}</td>',
             (
                 (
+                    (f" att-{c.level}" if c.level else "") + ("" if c.key in self.compact_keys else " col-extra"),
                     c.key,
                     c.raw,
                     c.shown,
                     ""
                     if c.progress is None
-                    else format_html('<div class="small text-muted" title="{}">{}</div>', title, c.progress),
+                    else format_html(
+                        '<div class="small progress-text" title="{}">{}{}</div>',
+                        title,
+                        c.progress,
+                        format_html(' <span class="visually-hidden">{}</span>', words[c.level]) if c.level else "",
+                    ),
                 )
                 for c in self.cells
             ),
@@ -115,14 +133,18 @@ class Summary:
     target_year: int | None
     figures: list[Figure]
     children: list[ChildRow] = field(default_factory=list)
+    share: Decimal | None = None  # the share of the yearly targets due by today (dashboards.standing)
+    submissions: object = None  # the sub-branches' submitted months among those due (dashboards.standing)
 
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
 
 
 def previous_of(period: Period) -> Period | None:
+    """The period the figures are compared with: the preceding one of the same length (never an
+    overlapping one); None before the first year the portal covers."""
     try:
-        return period.previous_year
+        return period.preceding
     except PeriodError:  # a year before the first year the portal covers
         return None
 
@@ -175,7 +197,7 @@ def parse_sort(sort: str | None) -> tuple[str | None, bool]:
         return None, False
     descending = sort.startswith("-")
     key = sort.lstrip("-")
-    if key in METRICS or key in SORT_FIELDS:
+    if key in METRICS or key in SORT_FIELDS or key in STANDING_SORTS:
         return key, descending
     return None, False
 
@@ -186,5 +208,7 @@ def sort_children(rows: list[ChildRow], sort: str | None) -> list[ChildRow]:
         return rows
     if key in SORT_FIELDS:
         return sorted(rows, key=lambda r: getattr(r.branch, key), reverse=descending)
+    if key in STANDING_SORTS:
+        return sorted(rows, key=STANDING_SORTS[key], reverse=descending)
     # sorted() is stable both ways: ties keep the tree order.
     return sorted(rows, key=lambda r: r.value(key), reverse=descending)

@@ -23,12 +23,14 @@ from core.errors import OutOfScope
 from core.periods import PeriodError, parse_period
 from dashboards.cache import cached_part
 from dashboards.charts import HEADLINE_TRENDS, chart_data
-from dashboards.context import completeness, dashboard_period, period_choices, sort_columns
+from dashboards.context import completeness, dashboard_period, period_choices, sort_columns, weigh
 from dashboards.exports import csv_text, tables, workbook_bytes
 from dashboards.forms import TargetForm
 from dashboards.lapsing import LAPSE_WARNING_DAYS, lapsing_titles
 from dashboards.notable import notable_records
-from dashboards.summary import Figure, build_summary
+from dashboards.periods import AUTO_ID, PeriodPickerForm, picker_for
+from dashboards.standing import LEVEL_LABELS, annotate
+from dashboards.summary import Figure, build_summary, sort_children
 from metrics.selectors import totals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,9 +54,10 @@ def _ancestors(request, branch: Branch) -> list[Branch]:
     return [b for b in Branch.objects.filter(pk__in=ids).order_by("depth") if access.in_scope(b)]
 
 
-def _dashboard_url(code: str, period_text: str | None = None) -> str:
+def _dashboard_url(code: str, period_text: str | None = None, sort: str | None = None) -> str:
     url = reverse("dashboard:node", args=[code])
-    return f"{url}?{urlencode({'period': period_text})}" if period_text else url
+    query = {key: value for key, value in (("period", period_text), ("sort", sort)) if value}
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @login_required
@@ -77,6 +80,24 @@ def dashboard(request, code: str):
     access = access_for(request.user)
     period_text = request.GET.get("period", "")
     sort = request.GET.get("sort") or None
+    if "shape" in request.GET:  # the period picker: back to the ?period=… address it stands for
+        picker = PeriodPickerForm(request.GET, auto_id=AUTO_ID)
+        if picker.is_valid():
+            try:
+                chosen = dashboard_period(picker.cleaned_data["period"].text)
+            except PeriodError as e:
+                picker.add_error("end", str(e))
+            else:
+                return redirect(_dashboard_url(branch.code, chosen.text, sort))
+        context = {
+            "branch": branch,
+            "ancestors": _ancestors(request, branch),
+            "picker": picker,
+            "sort": sort,
+            "period_error": _("Choose the period again: %(errors)s")
+            % {"errors": " ".join(str(m) for messages_ in picker.errors.values() for m in messages_)},
+        }
+        return render(request, "dashboards/dashboard.html", context, status=400)
     context = {
         "branch": branch,
         "ancestors": _ancestors(request, branch),
@@ -88,8 +109,10 @@ def dashboard(request, code: str):
         period = dashboard_period(period_text)
     except PeriodError as e:
         context["period_error"] = str(e)
+        context["picker"] = picker_for(None)
         return render(request, "dashboards/dashboard.html", context, status=400)
     context["period_text"] = period.text
+    context["picker"] = picker_for(period)
     part = cached_part(branch, period, sort, lambda: _store_part(branch, period, sort))
     context.update(
         {
@@ -113,16 +136,22 @@ def _store_part(branch: Branch, period, sort: str | None) -> dict:
     the node, so rendered once here and kept by dashboards.cache."""
     summary = build_summary(branch, period, sort=sort)
     charts = chart_data(branch, period, summary.previous_period)
+    completeness_data = completeness(branch, period)
+    annotate(summary, completeness_data, timezone.localdate())
+    summary.children = sort_children(summary.children, sort)  # sorts by standing need it
+    weights = weigh(summary, HEADLINE_TRENDS)
     context = {
         "branch": branch,
         "period": period,
         "summary": summary,
         "sort": sort,
-        "columns": sort_columns(period.text, sort),
+        "columns": sort_columns(period.text, sort, weights["order"], weights["compact"]),
+        "weights": weights,
+        "levels": list(LEVEL_LABELS.items()),
         "charts": charts,
         "headline": [METRICS[key] for key in HEADLINE_TRENDS],
         "metrics": list(METRICS.values()),
-        "completeness": completeness(branch, period),
+        "completeness": completeness_data,
         "code_label": Branch._meta.get_field("code").verbose_name,
         "name_label": Branch._meta.get_field("name").verbose_name,
     }

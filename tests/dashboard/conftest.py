@@ -19,7 +19,7 @@ def figures(page: str) -> dict[str, str]:
 def child_rows(page: str) -> dict[str, dict[str, str]]:
     """{child code: {metric: value}} of the children table, in the order shown."""
     rows = {}
-    for code, body in re.findall(r'<tr data-child="([^"]+)">(.*?)</tr>', page, re.S):
+    for code, body in re.findall(r'<tr data-child="([^"]+)"[^>]*>(.*?)</tr>', page, re.S):
         rows[code] = dict(re.findall(r'data-metric="(\w+)" data-value="([^"]*)"', body))
     return rows
 
@@ -36,7 +36,7 @@ def demo_login(client, demo):
 
 
 def previous_figures(page: str) -> dict[str, str]:
-    """{metric: value a year earlier} of the figure cards."""
+    """{metric: value of the preceding period} of the figure cards."""
     return dict(re.findall(r'data-metric="(\w+)" data-value="[^"]*" data-previous="([^"]*)"', page))
 
 

@@ -131,3 +131,17 @@ def test_every_period_form(demo_login, period):
     response = demo_login("analyst_hq").get(dashboard_url("WH", period))
     assert response.status_code == 200
     assert response.context["period"].text == period.upper()
+
+
+def test_a_range_is_compared_with_the_preceding_range_of_the_same_length(demo_login, demo):
+    from core.periods import parse_period
+    from metrics.selectors import totals
+
+    html = demo_login("analyst_wh").get(dashboard_url("WH-FTZ", "2024Q3..2025Q2")).content.decode()
+    before = parse_period("2023Q3..2024Q2")
+    assert before.label() in html
+    assert parse_period("2024Q2..2025Q1").label() not in html  # not the overlapping year-earlier range
+    expected = totals(demo["WH-FTZ"], before)
+    shown = previous_figures(html)
+    assert shown["home_visits"] == str(expected["home_visits"])
+    assert shown["outreach_events"] == str(expected["outreach_events"])

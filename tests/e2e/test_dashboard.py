@@ -32,7 +32,7 @@ def test_analyst_drills_down_to_the_outlet_sees_the_new_visit_and_downloads_xlsx
         drill_to(analyst, code)
     before = home_visits_figure(analyst)
     assert before > 0  # the demo's visits of the year so far
-    period = analyst.locator("#period-input").input_value()
+    period = analyst.locator("form.period-picker").get_attribute("data-period")
 
     # Meanwhile, at the outlet, a home visit is recorded.
     staff = browse.login("staff_qk")

@@ -77,6 +77,10 @@ def ui_body(world: World, route: Route, role: str, target: str) -> tuple[bytes |
         return _form({"reason": "请补充活动照片"})
     if route.key == "dashboard:targets":
         return _form({"home_visits": "60"})
+    if route.key == "dashboard:targets-children":
+        return _form({"every": "60"})
+    if route.key == "dashboard:targets-upload":
+        return _multipart({"file": SimpleUploadedFile("t.xlsx", targets_xlsx(world.code(target)))})
     if route.key == "ledgers:import":
         return _form({"kind": "home-visits"})  # no file: refused with a form error, no job started
     if route.key in ("login", "admin:login"):
@@ -92,6 +96,20 @@ def ui_body(world: World, route: Route, role: str, target: str) -> tuple[bytes |
         owner = "staff" if target == "qk" else "mgr_bbt"
         return _form({"token": world.tokens[owner][0].digest})
     return _form({})
+
+
+def targets_xlsx(code: str) -> bytes:
+    """A workbook of one target row for the node itself (under it, so allowed where targets are)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["机构代码", "指标", "目标值"])
+    book.active.append([code, "home_visits", 60])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def credentials(world: World, role: str) -> dict:

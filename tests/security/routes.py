@@ -175,7 +175,10 @@ RULES: list[tuple[str, Callable]] = [
     # submissions and dashboards
     (r"^submissions:(month|submit|nil-return|approve|return|reopen)$", _submission_month),
     (r"^submissions:year$", lambda w, r, t: {"code": w.code(t), "year": 2025}),
-    (r"^dashboard:(node|export-xlsx|export-csv|targets)$", lambda w, r, t: {"code": w.code(t)}),
+    (
+        r"^dashboard:(node|export-xlsx|export-csv|targets|targets-children|targets-upload|targets-template)$",
+        lambda w, r, t: {"code": w.code(t)},
+    ),
     # ledgers (the UI and the API)
     (r"^ledgers:(job|job-status|commit)$|^ledgers-api:job$", lambda w, r, t: {"token": w.jobs[t].token}),
     (
