@@ -55,6 +55,14 @@ class Period:
         return self.shifted_years(-1)
 
     @property
+    def comparison(self) -> "Period":
+        """What the period's figures are compared with, never an overlapping period: up to a
+        year long, the same months a year earlier (2024Q3 for 2025Q3, the 同比 bank reports use,
+        which keeps the season); longer, the preceding period of the same length (2016..2020 for
+        2021..2025). PeriodError before the first year the portal covers."""
+        return self.shifted_years(-1) if len(self.months) <= 12 else self.preceding
+
+    @property
     def preceding(self) -> "Period":
         """The period of the same number of months that ends the month before this one starts:
         2016..2020 for 2021..2025, 2025Q2 for 2025Q3, 2024-07..2024-12 for 2025-01..2025-06.

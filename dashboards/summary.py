@@ -141,10 +141,11 @@ class Summary:
 
 
 def previous_of(period: Period) -> Period | None:
-    """The period the figures are compared with: the preceding one of the same length (never an
-    overlapping one); None before the first year the portal covers."""
+    """The period the figures are compared with (Period.comparison: a year earlier up to a year
+    long, else the preceding period of the same length; never an overlapping one); None before
+    the first year the portal covers."""
     try:
-        return period.preceding
+        return period.comparison
     except PeriodError:  # a year before the first year the portal covers
         return None
 

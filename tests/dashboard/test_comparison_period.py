@@ -1,5 +1,7 @@
-"""The dashboard compares a period with the preceding period of the same length, never an
-overlapping one (2021..2025 with 2016..2020, not 2020..2024), for every shape a period takes."""
+"""The dashboard compares a period with one of the same length that never overlaps it, for every
+shape a period takes: up to a year long, the same months a year earlier (2025Q3 with 2024Q3, as
+bank reports compare 同比); longer, the preceding period (2021..2025 with 2016..2020, not the
+overlapping 2020..2024)."""
 
 import datetime
 
@@ -46,15 +48,20 @@ def period_texts(draw):
 
 
 @given(period_texts())
-def test_the_comparison_has_the_same_length_and_ends_right_before_the_period(text):
+def test_the_comparison_has_the_same_length_and_never_overlaps(text):
     period = parse_period(text)
     comparison = previous_of(period)
-    if add_months(period.first, -len(period.months)).year < MIN_YEAR:
+    length = len(period.months)
+    if add_months(period.first, -max(length, 12)).year < MIN_YEAR:
         assert comparison is None  # nothing before 1990 to compare with
         return
-    assert len(comparison.months) == len(period.months)
-    assert comparison.last == add_months(period.first, -1)
-    assert comparison.end_date == period.first - datetime.timedelta(days=1)
+    assert len(comparison.months) == length
+    assert comparison.end_date < period.first
+    if length <= 12:  # the same months a year earlier
+        assert comparison.months == [add_months(m, -12) for m in period.months]
+    else:  # the preceding period, ending the day before this one starts
+        assert comparison.last == add_months(period.first, -1)
+        assert comparison.end_date == period.first - datetime.timedelta(days=1)
     # Its text is a period the portal parses back to the same months (links keep working).
     assert parse_period(comparison.text) == comparison
 
@@ -64,13 +71,15 @@ def test_the_comparison_has_the_same_length_and_ends_right_before_the_period(tex
     [
         ("2021..2025", "2016..2020"),
         ("2025", "2024"),
-        ("2025Q3", "2025Q2"),
-        ("2025Q1", "2024Q4"),
-        ("2025-08", "2025-07"),
-        ("2025-01", "2024-12"),
-        ("2025-01..2025-06", "2024Q3..2024Q4"),
-        ("2025-02..2025-04", "2024-11..2025-01"),
-        ("2025Q2..2025Q3", "2024Q4..2025Q1"),
+        ("2025Q3", "2024Q3"),
+        ("2025Q1", "2024Q1"),
+        ("2025-08", "2024-08"),
+        ("2025-01", "2024-01"),
+        ("2025-01..2025-06", "2024-01..2024-06"),
+        ("2025-02..2025-04", "2024-02..2024-04"),
+        ("2025Q2..2025Q3", "2024Q2..2024Q3"),
+        ("2024-07..2025-12", "2023Q1..2024Q2"),
+        ("2020..2021", "2018..2019"),
     ],
 )
 def test_examples_people_will_read(text, expected):
