@@ -25,6 +25,7 @@ from branches.models import Branch
 from core.periods import add_months
 from metrics.completeness import STATUS_LABELS, children_completeness, completeness_rate, status_of
 from metrics.models import Submission
+from records.pages.choosers import BranchSearchSelect
 from records.pages.display import user_name
 from records.pages.errors import ServiceRefusalsMixin, add_validation_error
 from records.pages.forms import EntryFormMixin, style_fields
@@ -72,7 +73,12 @@ class ReasonForm(EntryFormMixin, forms.Form):
 
 
 class PickForm(EntryFormMixin, forms.Form):
-    branch = forms.ModelChoiceField(queryset=Branch.objects.none(), label=gettext_lazy("branch"), to_field_name="code")
+    branch = forms.ModelChoiceField(
+        queryset=Branch.objects.none(),
+        label=gettext_lazy("branch"),
+        to_field_name="code",
+        widget=BranchSearchSelect(purpose="active"),
+    )
     month = forms.CharField(label=gettext_lazy("month"), widget=forms.DateInput(attrs={"type": "month"}))
 
     def __init__(self, *args, user, **kwargs):
