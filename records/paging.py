@@ -15,8 +15,9 @@ from django.core.paginator import EmptyPage, Page, Paginator
 COUNT_CAP = 10_000
 
 
-def capped_count(queryset, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """(count, capped): the exact count when it is at most `cap`, else (cap, True)."""
+def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
+    """(count, capped): the exact count when it is at most `cap` (COUNT_CAP), else (cap, True)."""
+    cap = COUNT_CAP if cap is None else cap
     n = queryset.order_by()[: cap + 1].count()
     return (cap, True) if n > cap else (n, False)
 
@@ -37,12 +38,9 @@ class CappedPaginator(Paginator):
     valid (the API's clients may ask for them): such a page reads one row more to know whether
     another follows."""
 
-    cap = COUNT_CAP
-
     def __init__(self, *args, cap: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if cap is not None:
-            self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
