@@ -131,10 +131,11 @@ def search_text(request) -> str:
 
 
 def branch_matches(queryset, text: str):
-    """Branches whose code starts with, or whose name contains, `text` (indexed on PostgreSQL:
-    trigram indexes on the upper-cased code, name and short name, branches/migrations)."""
+    """Branches whose code, name or short name contains `text`, in any case ("qk-01" finds
+    WH-QK-01). Indexed on PostgreSQL: trigram indexes on the upper-cased code, name and short
+    name (branches/migrations/0007); the tree order over the matches only."""
     if text:
-        queryset = queryset.filter(Q(code__istartswith=text) | Q(name__icontains=text) | Q(short_name__icontains=text))
+        queryset = queryset.filter(Q(code__icontains=text) | Q(name__icontains=text) | Q(short_name__icontains=text))
     return queryset.order_by("path")[:CHOICES_LIMIT]
 
 

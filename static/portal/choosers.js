@@ -17,6 +17,8 @@
     let active = -1;
     let timer = null;
     let asked = 0;
+    let pending = false; // typed, not yet answered: the list shown is for older text
+    let pickFirst = false; // Enter came before the answer: take its first match
 
     const close = () => {
       list.hidden = true;
@@ -50,6 +52,13 @@
     };
 
     const show = (found) => {
+      pending = false;
+      if (pickFirst && found.length) {
+        pickFirst = false;
+        pick(found[0]);
+        return;
+      }
+      pickFirst = false;
       results = found;
       list.replaceChildren();
       if (!found.length) {
@@ -92,6 +101,7 @@
     };
 
     input.addEventListener("input", () => {
+      pending = true;
       clearTimeout(timer);
       timer = setTimeout(ask, DELAY_MS);
     });
@@ -101,14 +111,15 @@
     input.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
-        if (list.hidden) {
-          ask();
+        if (list.hidden || pending) {
+          if (list.hidden) ask();
           return;
         }
         highlight(active + (event.key === "ArrowDown" ? 1 : -1));
       } else if (event.key === "Enter") {
-        if (!list.hidden) event.preventDefault(); // never submits the form half-chosen
-        if (active >= 0 && results[active]) pick(results[active]);
+        if (!list.hidden || pending) event.preventDefault(); // never submits the form half-chosen
+        if (pending) pickFirst = true;
+        else if (active >= 0 && results[active]) pick(results[active]);
         else if (results.length === 1) pick(results[0]);
       } else if (event.key === "Escape") {
         close();
