@@ -120,6 +120,8 @@ def branch_scope(user, purpose: str):
         return Branch.objects.for_user(user)
     if purpose == "active":
         return Branch.objects.for_user(user).filter(is_active=True)
+    if purpose == "stations":  # love stations (the tally)
+        return Branch.objects.for_user(user).filter(love_station_since__isnull=False, is_active=True)
     kind = kind_for_slug(purpose)
     if kind is None or kind.form_class is None:
         return Branch.objects.none()
