@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from config import views
 from config.health import healthz
+from records.pages.choosers import branch_choices, record_choices
 
 handler400 = views.bad_request
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
+    path("choices/branches/", branch_choices, name="branch-choices"),
+    path("choices/<slug:kind>/", record_choices, name="record-choices"),
     path("services/", include("services.urls")),
     path("antifraud/", include("antifraud.urls")),
     path("volunteering/", include("volunteering.urls")),

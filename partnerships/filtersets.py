@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Partnership, PartnershipActivity
 from records.filtersets import RecordFilterSet
+from records.pages.choosers import RecordSearchSelect
 from records.pages.forms import RecordChoiceField
 from records.references import reachable_records
 
@@ -28,7 +29,9 @@ class PartnershipChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class PartnershipActivityFilterSet(RecordFilterSet):
-    partnership = PartnershipChoiceFilter(queryset=_partnerships, label=_("partnership"))
+    partnership = PartnershipChoiceFilter(
+        queryset=_partnerships, label=_("partnership"), widget=RecordSearchSelect(kind="partnerships")
+    )
 
     class Meta:
         model = PartnershipActivity

@@ -112,7 +112,11 @@ class PartnershipActivity(Record):
 
     class Meta(Record.Meta):
         # The generic name (%(class)s_branch_date) is over the 30 characters an index name may have.
-        indexes = [models.Index(fields=["branch", "occurred_on"], name="partneractivity_branch_date")]
+        indexes = [
+            models.Index(fields=["branch", "occurred_on"], name="partneractivity_branch_date"),
+            models.Index(fields=["occurred_on", "id"], name="partneractivity_date_id"),
+            models.Index(fields=["updated_at", "id"], name="partneractivity_updated_id"),
+        ]
         verbose_name = _("partnership activity")
         verbose_name_plural = _("partnership activities")
 

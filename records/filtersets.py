@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.codes import BranchCodeChoiceField
 from branches.models import Branch
 from core.dates import QUERY_DATES
+from records.pages.choosers import BranchSearchSelect
 
 
 def _scoped_branches(request):
@@ -38,6 +39,7 @@ class RecordFilterSet(django_filters.FilterSet):
         queryset=_scoped_branches,
         to_field_name="code",
         method="filter_subtree",
+        widget=BranchSearchSelect(purpose="read"),
     )
     # A bound outside the years the portal covers is a form error (400 in the API), not a query.
     date_from = django_filters.DateFilter(

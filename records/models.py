@@ -94,7 +94,14 @@ class Record(models.Model):
     class Meta:
         abstract = True
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["branch", "occurred_on"], name="%(class)s_branch_date")]
+        indexes = [
+            models.Index(fields=["branch", "occurred_on"], name="%(class)s_branch_date"),
+            # Lists newest first at any scope size (records.paging): page 1, a keyset page and a
+            # scope walked in date order read an index range, never sort the table.
+            models.Index(fields=["occurred_on", "id"], name="%(class)s_date_id"),
+            # The API's change feed (records/api/sync.py) walks (updated_at, id).
+            models.Index(fields=["updated_at", "id"], name="%(class)s_updated_id"),
+        ]
 
     def get_absolute_url(self) -> str:
         from core.kinds import kind_for_model

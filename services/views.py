@@ -2,6 +2,7 @@
 
 import datetime
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -18,7 +19,9 @@ from branches.access import access_for
 from branches.models import Branch
 from core.dates import RECORD_DATES
 from core.errors import PeriodLocked, StaleEdit
+from records.pages.choosers import BranchSearchSelect, branch_label
 from records.pages.errors import ServiceRefusalsMixin
+from records.pages.ids import parse_id
 from records.services import check_can_write
 from services import forms
 from services.models import HomeVisit, LoveStationTally
@@ -99,9 +102,11 @@ class TallyPickView(LoginRequiredMixin, View):
     """Choose a station and a day; with a single station, go straight to today's tally."""
 
     def get(self, request, **kwargs):
-        stations = list(_stations(request.user))
+        # Never the whole list: a head office has thousands of stations (the chooser searches).
+        stations = list(_stations(request.user)[:2])
         station_id, day = request.GET.get("station"), request.GET.get("day") or timezone.localdate().isoformat()
-        chosen = next((s for s in stations if str(s.pk) == station_id), None)
+        pk = parse_id(station_id)
+        chosen = _stations(request.user).filter(pk=pk).first() if pk else None
         if chosen is None and len(stations) == 1 and not station_id:
             chosen = stations[0]
         if chosen is not None:
@@ -110,9 +115,27 @@ class TallyPickView(LoginRequiredMixin, View):
             except Http404:
                 valid_day = timezone.localdate()
             return redirect("services:love-station-tally-day", station=chosen.pk, day=valid_day.isoformat())
+        form = StationPickForm(user=request.user, initial={"station": stations[0].pk if stations else None})
         return render(
-            request, "services/tally_pick.html", {"stations": stations, "today": timezone.localdate().isoformat()}
+            request,
+            "services/tally_pick.html",
+            {"stations": stations, "form": form, "today": timezone.localdate().isoformat()},
         )
+
+
+class StationPickForm(django_forms.Form):
+    station = django_forms.ModelChoiceField(
+        queryset=Branch.objects.none(),
+        empty_label=None,
+        widget=BranchSearchSelect(
+            purpose="stations", attrs={"class": "form-select form-select-lg", "id": "tally-station"}
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = _stations(user)
+        self.fields["station"].label_from_instance = branch_label
 
 
 class TallyView(LoginRequiredMixin, ServiceRefusalsMixin, View):

@@ -32,6 +32,7 @@ from metrics.completeness import (
     subtree_completeness,
 )
 from metrics.models import Submission
+from records.pages.choosers import BranchSearchSelect
 from records.pages.display import user_name
 from records.pages.errors import ServiceRefusalsMixin, add_validation_error
 from records.pages.forms import EntryFormMixin, style_fields
@@ -80,7 +81,12 @@ class ReasonForm(EntryFormMixin, forms.Form):
 
 
 class PickForm(EntryFormMixin, forms.Form):
-    branch = forms.ModelChoiceField(queryset=Branch.objects.none(), label=gettext_lazy("branch"), to_field_name="code")
+    branch = forms.ModelChoiceField(
+        queryset=Branch.objects.none(),
+        label=gettext_lazy("branch"),
+        to_field_name="code",
+        widget=BranchSearchSelect(purpose="active"),
+    )
     month = forms.CharField(label=gettext_lazy("month"), widget=forms.DateInput(attrs={"type": "month"}))
 
     def __init__(self, *args, user, **kwargs):

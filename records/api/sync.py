@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from records.api.pagination import PortalPagination
+from records.paging import capped_count
 
 
 def parse_since(name: str, text: str) -> datetime.datetime:
@@ -100,7 +101,7 @@ class SyncPagination(PortalPagination):
         if params.get(since_param, "") != "":
             queryset = queryset.filter(**{f"{field}__gte": parse_since(since_param, params[since_param])})
         queryset = queryset.order_by(field, "pk")
-        self.count = queryset.count()
+        self.count, self.count_capped = capped_count(queryset)
         if params.get(self.cursor_query_param, "") != "":
             moment, pk = decode_cursor(self.cursor_query_param, params[self.cursor_query_param])
             queryset = queryset.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk}))
@@ -125,7 +126,15 @@ class SyncPagination(PortalPagination):
     def get_paginated_response(self, data):
         if not getattr(self, "sync", False):
             return super().get_paginated_response(data)
-        return Response({"count": self.count, "next": self.get_next_link(), "previous": None, "results": data})
+        return Response(
+            {
+                "count": self.count,
+                "count_capped": self.count_capped,
+                "next": self.get_next_link(),
+                "previous": None,
+                "results": data,
+            }
+        )
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from branches.access import WRITERS, access_for
 from branches.models import Branch, Staff
 from core.dates import EARLIEST_DATE
+from core.kinds import kind_for_model
 from core.privacy import redact
 from core.validators import SET_BY_THE_PORTAL, validate_not_future
 from records.models import announce_relations
+from records.pages.choosers import BranchSearchSelect, RecordSearchSelect, branch_label
 from records.pages.ids import parse_id
 from records.references import is_record_model, reachable_records
 
@@ -33,10 +35,6 @@ def writable_branches(user, **filters):
     for path in paths:
         q |= models.Q(path__startswith=path)
     return qs.filter(q)
-
-
-def branch_label(branch: Branch) -> str:
-    return f"{branch.code} · {branch}"
 
 
 class BranchField(forms.ModelChoiceField):
@@ -253,7 +251,8 @@ class RecordForm(EntryFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.editing = self.instance.pk is not None
-        self.offered_branches = list(writable_branches(user, **self.branch_filters))
+        # Two at most: whether there is a choice at all (never the whole tree, choosers.py).
+        self.offered_branches = list(writable_branches(user, **self.branch_filters)[:2])
         if "branch" in self.fields:
             old = self.fields["branch"]
             self.fields["branch"] = BranchField(
@@ -261,6 +260,7 @@ class RecordForm(EntryFormMixin, forms.ModelForm):
                 label=old.label,
                 help_text=old.help_text,
                 empty_label=None if len(self.offered_branches) == 1 else old.empty_label,
+                widget=BranchSearchSelect(purpose=kind_for_model(self._meta.model).slug),
             )
         self._scope_staff_fields()
         if self.editing:
@@ -306,6 +306,7 @@ class RecordForm(EntryFormMixin, forms.ModelForm):
                     required=field.required,
                     label=field.label,
                     help_text=field.help_text,
+                    widget=RecordSearchSelect(kind=kind_for_model(field.queryset.model).slug),
                 )
 
     def _set_defaults(self):
@@ -313,8 +314,7 @@ class RecordForm(EntryFormMixin, forms.ModelForm):
             self.initial.setdefault("occurred_on", timezone.localdate())
         if "branch" in self.fields and "branch" not in self.initial:
             home = access_for(self.user).home_branch
-            offered = {b.pk for b in self.offered_branches}
-            if home is not None and home.pk in offered:
+            if home is not None and self.fields["branch"].queryset.filter(pk=home.pk).exists():
                 self.initial["branch"] = home.pk
             elif self.offered_branches:
                 self.initial["branch"] = self.offered_branches[0].pk

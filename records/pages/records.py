@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,9 @@ from records.models import Photo
 from records.pages import display
 from records.pages.errors import FORM_REFUSALS, ServiceRefusalsMixin, add_service_error
 from records.pages.forms import PhotoUploadForm, VersionForm, style_fields
+from records.pages.ids import parse_id
 from records.pages.photos import PhotoRefused, attach_photos, photo_request_limit, photo_url
+from records.paging import CappedPaginator, capped_count, decode_key, encode_key, keyset_page
 from records.services import check_can_write, check_months_open, months_touched
 
 PAGE_SIZE = 25
@@ -95,6 +96,59 @@ class RecordViewMixin(LoginRequiredMixin, ServiceRefusalsMixin):
         return render(self.request, self.template_names(page), self.base_context(**context), status=status)
 
 
+PAGING_PARAMS = ("page", "after", "before")
+
+
+class ListPaging:
+    """What the list says about its size and where its links go (records/list.html)."""
+
+    def __init__(self, request, *, rows, count, capped, number=None, next_key=None, previous_key=None):
+        self.request = request
+        self.rows = rows
+        self.count = count
+        self.capped = capped
+        self.number = number
+        self.next_key = next_key
+        self.previous_key = previous_key
+        self.next_page = None
+        self.previous_page = None
+        self.total_pages = None
+
+    @property
+    def count_text(self) -> str:
+        return f"{self.count:,}+" if self.capped else f"{self.count:,}"
+
+    def _url(self, **param) -> str:
+        query = self.request.GET.copy()
+        for name in PAGING_PARAMS:
+            query.pop(name, None)
+        for name, value in param.items():
+            if value is not None:
+                query[name] = value
+        return "?" + query.urlencode()
+
+    @property
+    def next_url(self) -> str | None:
+        if self.next_page is not None:
+            return self._url(page=self.next_page)
+        return self._url(after=self.next_key) if self.next_key else None
+
+    @property
+    def previous_url(self) -> str | None:
+        if self.previous_page is not None:
+            return self._url(page=self.previous_page if self.previous_page > 1 else None)
+        return self._url(before=self.previous_key) if self.previous_key else None
+
+    @property
+    def first_url(self) -> str | None:
+        """Back to page 1 from a page reached by keyset."""
+        return self._url() if self.number is None and self.previous_key else None
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.next_url or self.previous_url)
+
+
 @dataclass
 class ListRow:
     obj: object
@@ -121,24 +175,59 @@ class RecordListView(RecordViewMixin, View):
             Prefetch("photos", queryset=Photo.objects.order_by("captured_at", "id")),
             *[c for c in relations if self._field(c).many_to_many],
         )
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page, paging = self._paginate(request, rows)
         return self.render_page(
             "list",
             {
                 "filterset": filterset,
-                "filters_active": any(v for k, v in request.GET.items() if k != "page"),
+                "filters_active": any(v for k, v in request.GET.items() if k not in PAGING_PARAMS),
                 "export_query": self._export_query(request),
                 "page_obj": page,
+                "paging": paging,
                 "headers": [display.field_label(self.model, c) for c in self.columns],
-                "rows": [self._row(obj) for obj in page],
+                "rows": [self._row(obj) for obj in (page.object_list if page is not None else paging.rows)],
             },
         )
+
+    def _paginate(self, request, rows):
+        """Page numbers up to the count cap, then a keyset from the last row shown (records.paging):
+        a deep page costs what page 1 costs. Returns (page_obj or None, ListPaging)."""
+        after = decode_key(request.GET.get("after"))
+        before = decode_key(request.GET.get("before")) if after is None else None
+        if after is not None or before is not None:
+            objs, more_after, more_before = keyset_page(rows, after=after, before=before, size=PAGE_SIZE)
+            count, capped = capped_count(rows)
+            return None, ListPaging(
+                request,
+                rows=objs,
+                count=count,
+                capped=capped,
+                next_key=encode_key(objs[-1]) if objs and more_after else None,
+                previous_key=encode_key(objs[0]) if objs and more_before else None,
+            )
+        paginator = CappedPaginator(rows, PAGE_SIZE)
+        # The pages offered by number stop at the count cap (OFFSET reads what it skips).
+        number = parse_id(request.GET.get("page")) or 1
+        page = paginator.get_page(min(number, paginator.num_pages))
+        objs = list(page.object_list)
+        page.object_list = objs
+        paging = ListPaging(request, rows=objs, count=paginator.count, capped=paginator.capped, number=page.number)
+        if page.has_previous():
+            paging.previous_page = page.number - 1
+        if page.has_next():
+            if page.number < paginator.num_pages:
+                paging.next_page = page.number + 1
+            elif objs:  # past the count cap: go on by keyset
+                paging.next_key = encode_key(objs[-1])
+        paging.total_pages = None if paginator.capped else paginator.num_pages
+        return page, paging
 
     @staticmethod
     def _export_query(request) -> str:
         """The list's filters, for the ledger export of the same records (ledgers:export-*)."""
         query = request.GET.copy()
-        query.pop("page", None)
+        for name in PAGING_PARAMS:
+            query.pop(name, None)
         return query.urlencode()
 
     def _field(self, name):

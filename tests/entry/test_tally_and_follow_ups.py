@@ -95,7 +95,10 @@ def test_tally_picker(client, net, staff_qk, analyst_wh):
     assert response.status_code == 302 and response["Location"] == tally_url(net["WH-QK-01"], today)
     client.force_login(analyst_wh)  # three stations: choose one
     page = client.get("/services/love-station-tallies/tally/")
-    assert page.status_code == 200 and len(page.context["stations"]) == 3
+    assert page.status_code == 200 and len(page.context["stations"]) == 2  # at least two: a choice
+    assert "WH-QK-01" in page.content.decode() and "WH-HY-01" not in page.content.decode()  # searched
+    offered = client.get("/choices/branches/", {"for": "stations", "q": "WH"}).json()["results"]
+    assert sorted(r["code"] for r in offered) == ["WH-HY-01", "WH-QK-01", "WH-QK-02"]
     chosen = client.get("/services/love-station-tallies/tally/", {"station": net["WH-HY-01"].pk, "day": "2025-08-14"})
     assert chosen["Location"] == tally_url(net["WH-HY-01"])
 

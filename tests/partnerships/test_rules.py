@@ -121,7 +121,10 @@ def test_the_form_offers_the_partnerships_the_user_may_name_and_refuses_others(c
     client.force_login(staff_qk)
     url = reverse("partnerships:partnership-activities-new")
     page = client.get(url).content.decode()
-    assert "古田社区" in page and "百步亭社区" not in page
+    assert "百步亭社区" not in page  # the form renders the chosen partnership only; it searches:
+    offered = client.get(reverse("record-choices", args=["partnerships"]), {"q": "社区"}).json()["results"]
+    assert [r["id"] for r in offered] == [held.pk]
+    assert "古田社区" in offered[0]["label"]
     data = {
         "branch": net["WH-QK-01"].pk,
         "occurred_on": "2025-03-18",
