@@ -32,6 +32,7 @@ MONTHS_BACK = 12  # months to submit: the last twelve that have ended
 COUNTED_DAYS = 365  # the kinds a user logs: counted over their records of the last year
 LAPSING_DAYS = 90
 LIST = 8  # at most this many rows in a panel
+_UNKNOWN = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 @dataclass
@@ -109,7 +110,8 @@ def own_recent(user, limit: int = RECENT) -> list:
             .select_related("branch")
             .order_by("-occurred_on", "-id")[:limit]
         )
-    found.sort(key=lambda r: (r.occurred_on, r.created_at or timezone.now(), r.pk), reverse=True)
+    # A stored date that could not be read (records/stored_dates.py) sorts last, not a 500.
+    found.sort(key=lambda r: (r.occurred_on or datetime.date.min, r.created_at or _UNKNOWN, r.pk), reverse=True)
     return found[:limit]
 
 
