@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Value
+from django.urls import reverse
 from django.utils import timezone
 
 from branches.access import APPROVERS, SUBMITTERS, access_for
@@ -47,6 +48,7 @@ class QuickAdd:
 class Home:
     roles: set = field(default_factory=set)
     quick_add: list = field(default_factory=list)
+    work_pages: list = field(default_factory=list)  # the kinds' pages beyond their forms
     recent: list = field(default_factory=list)
     follow_ups: list = field(default_factory=list)
     to_submit: list = field(default_factory=list)
@@ -228,6 +230,10 @@ def home_for(user) -> Home:
     writer = any(access.can_write_records(m.branch) for m in access.memberships) or access.sees_everything
     if writer:
         home.quick_add = quick_add(user)
+        offered = {b.slug for b in home.quick_add}
+        home.work_pages = [
+            (link.label, reverse(link.url_name)) for k in record_kinds() if k.slug in offered for link in k.nav_links
+        ]
         home.recent = own_recent(user)
     if Role.OUTLET_STAFF in home.roles:
         home.follow_ups = notifications(

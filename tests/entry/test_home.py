@@ -54,6 +54,7 @@ def test_staff_get_a_button_per_kind_their_most_used_first(client, net, staff_qk
     for kind in record_kinds():
         if kind.form_class is not None:
             assert f'href="{kind.url("new")}"' in html, kind.slug  # one tap to every form
+    assert 'href="/services/home-visits/follow-ups/"' in html  # and to the kinds' work pages
 
 
 def test_a_kind_limited_to_some_branches_is_offered_only_there(client, net, staff_qk):
