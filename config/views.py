@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.access import access_for, open_to_metrics_clients
 from config.control_characters import refusal
 from core.control_characters import ControlCharacterRefused
-from records.selectors import latest_records
+from dashboards.home import home_for
 
 
 @open_to_metrics_clients
@@ -39,7 +39,7 @@ def home(request):
             "memberships": access.memberships,
             "sees_everything": access.sees_everything,
             "home_branch": access.home_branch,
-            "latest": latest_records(request.user),
+            "home": home_for(request.user),
         },
     )
 

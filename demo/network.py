@@ -83,6 +83,7 @@ TREE = [
 USERS = [
     # username, display name, branch, role
     ("staff_qk", "李敏", "WH-QK-01", Role.OUTLET_STAFF),
+    ("staff_hy", "孙悦", "WH-HY-01", Role.OUTLET_STAFF),  # the love station's outlet (the tally)
     ("manager_qk", "王强", "WH-QK", Role.BRANCH_MANAGER),
     ("manager_bbt", "陈静", "WH-BBT", Role.BRANCH_MANAGER),
     ("analyst_wh", "刘洋", "WH", Role.ANALYST),
@@ -237,6 +238,16 @@ class DemoLoader:
                     birth_year=self.rng.randint(1975, 2001),
                 )
             self.staff[code] = list(Staff.objects.filter(branch=branch))
+
+    def ensure_persona_staff(self) -> None:
+        """The love-station outlet's staff persona as a staff member there. Made after
+        ensure_staff so that the outlet's three demo staff, and every random draw after them,
+        stay as they were (the demo figures do not move)."""
+        user = self.users["staff_hy"]
+        if not Staff.objects.filter(user=user).exists():
+            Staff.objects.create(
+                name="孙悦", branch=self.branches["WH-HY-01"], user=user, is_party_member=False, birth_year=1997
+            )
 
     # --- records ----------------------------------------------------------------------
 
@@ -665,6 +676,7 @@ def load_demo(stdout=None) -> bool:
     loader.ensure_network(admin)
     loader.ensure_personas()
     loader.ensure_staff()
+    loader.ensure_persona_staff()
     if AuditEntry.objects.filter(action=AuditEntry.Action.DEMO_LOAD).exists():
         return False
     loader.records()

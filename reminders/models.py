@@ -12,6 +12,7 @@ class Notification(models.Model):
         FOLLOW_UP_OVERDUE = "follow_up_overdue", _("follow-up overdue")
         HONOUR_LAPSING = "honour_lapsing", _("title lapsing")
         TARGET_BEHIND = "target_behind", _("target behind pace")
+        REOPEN_REQUESTED = "reopen_requested", _("reopening requested")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")

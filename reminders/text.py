@@ -24,4 +24,6 @@ def sentence(n: Notification) -> str:
             "%(branch)s is behind its %(year)s target for %(metric)s: %(value)s of %(target)s, "
             "where %(expected)s is the pace by the end of Q%(quarter)s."
         ) % {**p, "metric": metric.label if metric else p["metric"]}
+    if n.kind == K.REOPEN_REQUESTED:
+        return _("%(who)s asks you to reopen %(month)s at %(branch)s to correct a record.") % p
     return n.get_kind_display()

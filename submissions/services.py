@@ -14,7 +14,7 @@ from branches.access import access_for
 from core.errors import OutOfScope
 from core.free_text import validate_free_text
 from metrics.models import Submission
-from metrics.rollup import record_models
+from records.actions import authored_records_in
 
 S = Submission.Status
 
@@ -77,14 +77,6 @@ def submission_submit(*, user, branch, month: datetime.date, nil_return: bool = 
     return sub
 
 
-def _authored_records_in(user, branch, month) -> bool:
-    end = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return any(
-        m.objects.filter(branch=branch, created_by=user, occurred_on__gte=month, occurred_on__lt=end).exists()
-        for m in record_models()
-    )
-
-
 def _decide_check(user, sub: Submission) -> None:
     _scope(user, sub.branch)
     if not access_for(user).can_approve(sub.branch):
@@ -97,7 +89,7 @@ def submission_approve(submission: Submission, *, user) -> Submission:
     _decide_check(user, sub)
     if sub.status != S.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted month can be approved.")})
-    if sub.submitted_by_id == user.pk or _authored_records_in(user, sub.branch, sub.month):
+    if sub.submitted_by_id == user.pk or authored_records_in(user, sub.branch, sub.month):
         raise PermissionDenied(_("You submitted or recorded this month's data: another approver must approve it."))
     sub.status, sub.decided_by, sub.decided_at, sub.reason = S.APPROVED, user, timezone.now(), ""
     sub.version += 1

@@ -32,6 +32,7 @@ from metrics.completeness import (
     subtree_completeness,
 )
 from metrics.models import Submission
+from records.actions import may
 from records.pages.choosers import BranchSearchSelect
 from records.pages.display import user_name
 from records.pages.errors import ServiceRefusalsMixin, add_validation_error
@@ -160,9 +161,13 @@ class SubmissionMonthView(LoginRequiredMixin, ServiceRefusalsMixin, View):
 
     def render_month(self, branch, sub, status=200, **forms_):
         access = access_for(self.request.user)
-        open_for_submit = sub is None or sub.status in (S.RETURNED, S.REOPENED)
-        can_submit = access.can_submit(branch) and open_for_submit
-        can_decide = access.can_approve(branch)
+        user = self.request.user
+        # What is offered follows records/actions.py: the manager who submitted (or recorded in)
+        # the month is not offered its approval (the four-eyes rule).
+        can_submit = bool(may(user, "submission.submit", (branch, self.month, sub)))
+        can_approve = bool(may(user, "submission.approve", sub))
+        can_return = bool(may(user, "submission.return", sub))
+        can_reopen = bool(may(user, "submission.reopen", sub))
         rows = children_completeness(branch, [self.month])
         done, expected = completeness_rate(rows)
         history = []
@@ -184,11 +189,9 @@ class SubmissionMonthView(LoginRequiredMixin, ServiceRefusalsMixin, View):
             "submitted_by": user_name(sub.submitted_by) if sub and sub.submitted_by else "",
             "decided_by": user_name(sub.decided_by) if sub and sub.decided_by else "",
             "submit_form": forms_.get("submit_form") or (NoteForm() if can_submit else None),
-            "can_approve": can_decide and sub is not None and sub.status == S.SUBMITTED,
-            "return_form": forms_.get("return_form")
-            or (ReasonForm() if can_decide and sub is not None and sub.status == S.SUBMITTED else None),
-            "reopen_form": forms_.get("reopen_form")
-            or (ReasonForm() if can_decide and sub is not None and sub.status == S.APPROVED else None),
+            "can_approve": can_approve,
+            "return_form": forms_.get("return_form") or (ReasonForm() if can_return else None),
+            "reopen_form": forms_.get("reopen_form") or (ReasonForm() if can_reopen else None),
             "errors": forms_.get("errors", []),
             "cells": [row[0] for row in rows],
             "done": done,

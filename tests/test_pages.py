@@ -61,9 +61,9 @@ def test_home_query_count_does_not_grow_with_records(client, net, staff_qk):
 def test_language_switch_to_english_and_back(client, net, staff_qk):
     client.force_login(staff_qk)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert "Latest records" in client.get(reverse("home")).content.decode()
+    assert "Log a record" in client.get(reverse("home")).content.decode()
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    assert "最新记录" in client.get(reverse("home")).content.decode()
+    assert "登记记录" in client.get(reverse("home")).content.decode()
 
 
 def admin_models() -> list[str]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -18,6 +19,7 @@ from branches.codes import find_branch
 from branches.models import Branch, Staff
 from core.kinds import kind_for_slug
 from core.validators import SET_BY_THE_PORTAL
+from records.actions import may
 from records.api.etags import etag, expected_version
 from records.api.formats import CSVRenderer
 from records.api.idempotency import run_once
@@ -206,7 +208,11 @@ class RecordViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(fresh).data, status=code, headers=headers)
 
     def retrieve(self, request, *args, **kwargs):
+        """The record and its ETag; `Allow` names the methods the user may use on it now
+        (records/actions.py): only the safe ones for a record in an approved month."""
         obj = self.get_object()
+        if not may(request.user, "record.edit", obj):
+            self.headers["Allow"] = ", ".join(m for m in self.allowed_methods if m in SAFE_METHODS)
         return Response(self.get_serializer(obj).data, headers={"ETag": etag(obj)})
 
     def create(self, request, *args, **kwargs):

@@ -13,12 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from branches.access import access_for
 from core.errors import PeriodLocked, StaleEdit
 from core.kinds import kind_for_slug
+from records.actions import may
 from records.models import Photo
 from records.pages import display
 from records.pages.errors import FORM_REFUSALS, ServiceRefusalsMixin, add_service_error
@@ -91,6 +93,15 @@ class RecordViewMixin(LoginRequiredMixin, ServiceRefusalsMixin):
             "can_record": self.can_record_somewhere(),
             **extra,
         }
+
+    def locked_redirect(self, obj):
+        """A record in an approved month opens read-only (its page, with the lock and a request
+        to reopen) rather than as a form whose save would be refused."""
+        decision = may(self.request.user, "record.edit", obj)
+        if decision.lock is None:
+            return None
+        messages.info(self.request, decision.reason)
+        return redirect(obj.get_absolute_url())
 
     def render_page(self, page: str, context: dict, status: int = 200):
         return render(self.request, self.template_names(page), self.base_context(**context), status=status)
@@ -283,7 +294,11 @@ class RecordDetailView(RecordViewMixin, View):
         return {}
 
     def render_detail(self, obj, **overrides):
-        can_write = self.access.can_write_records(obj.branch)
+        # What the page offers follows records/actions.py: a record in an approved month is
+        # shown read-only, with a request to reopen it when the user cannot reopen it themselves.
+        edit = may(self.request.user, "record.edit", obj)
+        can_write = bool(edit)
+        reopen = may(self.request.user, "record.request_reopen", obj) if edit.lock else None
         kind = self.record_kind
         photos = [
             {
@@ -305,7 +320,9 @@ class RecordDetailView(RecordViewMixin, View):
             "edit_url": kind.url("edit", obj.pk),
             "delete_url": kind.url("delete", obj.pk),
             "created_by": display.user_name(obj.created_by),
-            "locked": period_lock(obj) if can_write else "",
+            "locked": edit.reason if edit.lock else "",
+            "lock": edit.lock,
+            "request_reopen_url": reverse("reminders:request-reopen", args=[kind.slug, obj.pk]) if reopen else "",
             **self.detail_context(obj),
             **overrides,
         }
@@ -362,6 +379,8 @@ class RecordUpdateView(RecordFormViewMixin, View):
     def get(self, request, **kwargs):
         obj = self.get_object()
         check_can_write(request.user, obj.branch)
+        if redirect_when_locked := self.locked_redirect(obj):
+            return redirect_when_locked
         return self.render_form(self.get_form(instance=copy.copy(obj)), obj)
 
     def post(self, request, **kwargs):
@@ -391,6 +410,8 @@ class RecordDeleteView(RecordViewMixin, View):
     def get(self, request, **kwargs):
         obj = self.get_object()
         check_can_write(request.user, obj.branch)
+        if redirect_when_locked := self.locked_redirect(obj):
+            return redirect_when_locked
         return self.render_delete(obj, VersionForm(initial={"version": obj.version}))
 
     def post(self, request, **kwargs):

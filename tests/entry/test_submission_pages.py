@@ -111,8 +111,13 @@ def locked(net, staff_qk, manager_qk, analyst_wh):
 
 def test_an_approved_month_refuses_create_edit_delete_with_the_reason(client, net, staff_qk, locked):
     client.force_login(staff_qk)
-    for page in ("", "edit/", "delete/"):  # said before anything is typed
-        assert "刘洋" in client.get(f"/services/outreach-events/{locked.pk}/{page}").content.decode()
+    detail = f"/services/outreach-events/{locked.pk}/"
+    for page in ("", "edit/", "delete/"):  # said before anything is typed: the record opens read-only
+        response = client.get(detail + page, follow=True)
+        html = response.content.decode()
+        assert response.redirect_chain in ([], [(detail, 302)]) and "刘洋" in html
+        assert f'href="{detail}edit/"' not in html and f'href="{detail}delete/"' not in html
+        assert 'name="version"' not in html and "request-reopen" in html
     data = {"branch": str(net["WH-QK-01"].pk), "occurred_on": "2025-08-20", "venue_type": "park", "theme": "pension"}
     data["attendees"] = "10"
     before = (OutreachEvent.objects.count(), AuditEntry.objects.count())

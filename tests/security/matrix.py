@@ -78,6 +78,8 @@ UI_IMPORT_FORM = row("200      200      200      403      403      403      L   
 UI_IMPORT_POST = row("400      400      400      403      403      403      L        L")  # no file attached
 # Notifications are their user's (WH-QK-01's staff and WH-BBT's manager); everyone has a list.
 UI_NOTIFICATION = row("302/404  404      404/302  404      404      403      L        L")
+# Asking to reopen a record's month: refused while the month is open (the World's records are).
+UI_REOPEN_OPEN_MONTH = row("403/404 403/404 404/403 403 403 403 L L")
 UI_MARK_ALL_READ = row("302     302      302      302      302      403      L        L")
 # The bell's count is asked by every page's navigation bar, the metrics client's too.
 UI_BELL = row("       200      200      200      200      200      200      L        L")
@@ -129,6 +131,7 @@ UI: dict[str, dict] = {
     "reminders:read-all": only(POST=UI_MARK_ALL_READ),
     "reminders:open": only(POST=UI_NOTIFICATION),
     "reminders:mark": only(POST=UI_NOTIFICATION),
+    "reminders:request-reopen": only(POST=UI_REOPEN_OPEN_MONTH),
     "ledgers:index": only(GET=UI_READ),
     "ledgers:import": only(UI_NOT_ALLOWED_OPEN, GET=UI_IMPORT_FORM, POST=UI_IMPORT_POST),
     "ledgers:job": only(GET=UI_JOB),

@@ -187,6 +187,8 @@ RULES: list[tuple[str, Callable]] = [
     ),
     # notifications: each is its user's (WH-QK-01's staff and WH-BBT's manager)
     (r"^reminders:(open|mark)$", lambda w, r, t: {"pk": w.notifications[t].pk}),
+    # a request to reopen the month of a record (the World's records are in an open month)
+    (r"^reminders:request-reopen$", lambda w, r, t: {"kind": "home-visits", "pk": w.record("home-visits", t).pk}),
     # the REST API
     (r"^api:[\w-]+-detail$|^api:interventions-transition$", lambda w, r, t: _api_detail(w, r, t)),
     (r"^api:submission-(submit|nil-return|approve|return|reopen)$", _api_submission),
