@@ -108,8 +108,6 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") in ("1", "true", "yes")
     DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 REMINDER_EMAIL = bool(os.environ.get("EMAIL_HOST"))
-# The portal's address, for the links in e-mails (https://portal.example.cn).
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 
 # Report documents built by the workers (reports/builds.py): at once per user, and in the portal.
 REPORT_BUILDS_PER_USER = int(os.environ.get("REPORT_BUILDS_PER_USER", 2))

@@ -294,7 +294,9 @@ if os.environ.get("LEDGER_UPLOAD_DIR"):
 # the records behind their figures under it (reports/documents.py). Unset: the paths alone, never
 # the address a request came in on. The CJK TrueType font the PDF reports embed ("path" or
 # "path#index" of a .ttc); unset: the first of reports/fonts.py FONT_SEARCH installed.
-SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# The portal's address as its users reach it: documents and reminder e-mails link under it.
+# PORTAL_BASE_URL is its earlier name (reminder e-mails), still read when SITE_URL is unset.
+SITE_URL = os.environ.get("SITE_URL", os.environ.get("PORTAL_BASE_URL", "")).rstrip("/")
 if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("SITE_URL must start with https:// or http://")
 REPORT_PDF_FONT = os.environ.get("REPORT_PDF_FONT", "")

@@ -70,7 +70,7 @@ def email_unsent() -> int:
         .exclude(user__email="")
         .select_related("user", "branch")
     )
-    base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    base = settings.SITE_URL
     count = 0
     with translation.override(settings.LANGUAGE_CODE):
         for n in pending:

@@ -312,11 +312,13 @@ def test_reminders_are_emailed_once_when_configured(net, people, settings):
     assert mail.outbox == []  # no SMTP server configured
     Notification.objects.all().delete()
     settings.REMINDER_EMAIL = True
+    settings.SITE_URL = "https://portal.bank.internal"
     notify(d("2026-03-08"))
     # mgr_qk has no address: in-app only.
     assert sorted(m.to for m in mail.outbox) == [["mgr_bbt@example.cn"], ["mgr_qk01@example.cn"]]
     to_qk01 = next(m for m in mail.outbox if m.to == ["mgr_qk01@example.cn"])
-    assert "2026-02" in to_qk01.body and "/submissions/WH-QK-01/2026-02/" in to_qk01.body
+    assert "2026-02" in to_qk01.body
+    assert "https://portal.bank.internal/submissions/WH-QK-01/2026-02/" in to_qk01.body  # under SITE_URL
     notify(d("2026-03-09"))
     assert len(mail.outbox) == 2
 
