@@ -190,6 +190,7 @@ class TallyView(LoginRequiredMixin, ServiceRefusalsMixin, View):
             "group": group,
             "service": service,
             "label": LoveStationTally.Service(service).label,
+            "group_label": LoveStationTally.VisitorGroup(group).label,
             "count": counts.get((group, service), 0),
             "error": error,
         }
@@ -215,6 +216,7 @@ class TallyView(LoginRequiredMixin, ServiceRefusalsMixin, View):
                         "group": group.value,
                         "service": s.value,
                         "label": s.label,
+                        "group_label": group.label,
                         "count": counts.get((group.value, s.value), 0),
                     }
                     for s in LoveStationTally.Service
