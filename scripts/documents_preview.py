@@ -1,9 +1,9 @@
 """Preview of the report documents as an evaluator opens them (make documents-preview).
 
 On a scratch SQLite database holding the demo data (one photo added to a typical case), builds
-the 2025 highlights report of WH as PDF and Word and one evidence pack; renders the first four pages of
-the PDF to PNG and, when LibreOffice (soffice) is installed, converts the Word files to PDF and
-renders theirs. Everything goes to test-artifacts/documents/ (not committed). Without
+the 2025 highlights report of WH as PDF and Word, one evidence pack and WH's dashboard export
+(XLSX); renders the first four pages of the PDF to PNG and, when LibreOffice (soffice) is
+installed, converts the Word files and the workbook to PDF (as they print) and renders theirs. Everything goes to test-artifacts/documents/ (not committed). Without
 LibreOffice it says so and still exits 0.
 """
 
@@ -84,6 +84,8 @@ def main() -> int:
 
     from branches.models import Branch
     from core.periods import parse_period
+    from dashboards.exports import workbook_bytes
+    from dashboards.summary import build_summary
     from reports.documents import docx_bytes, pdf_bytes
     from reports.evidence import build_pack
     from reports.evidence_files import pack_zip
@@ -99,17 +101,24 @@ def main() -> int:
     pack = build_pack(users.get(username="analyst_wh"), scheme, Branch.objects.get(code="WH-BBT"), 2025)
     with zipfile.ZipFile(io.BytesIO(pack_zip(pack, lambda url: url))) as archive:
         (OUT / "evidence-index.docx").write_bytes(archive.read("00_佐证材料清单.docx"))
+    (OUT / "dashboard.xlsx").write_bytes(
+        workbook_bytes(build_summary(Branch.objects.get(code="WH"), parse_period("2025")))
+    )
     written = render(OUT / "highlights.pdf", "highlights-pdf")
     if soffice:
-        for stem in ("highlights", "evidence-index"):
-            converted = OUT / "libreoffice"
+        converted = OUT / "libreoffice"
+        for name in ("highlights.docx", "evidence-index.docx", "dashboard.xlsx"):
+            stem = Path(name).stem
             subprocess.run(
-                [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(converted), str(OUT / f"{stem}.docx")],
-                check=True,
+                [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(converted), str(OUT / name)],
+                check=False,
                 capture_output=True,
                 timeout=300,
             )
-            written += render(converted / f"{stem}.pdf", f"{stem}-docx")
+            if (converted / f"{stem}.pdf").exists():
+                written += render(converted / f"{stem}.pdf", f"{stem}-{Path(name).suffix[1:]}")
+            else:  # Writer alone converts no workbook: libreoffice-calc-nogui does
+                print(f"LibreOffice could not convert {name} (for a workbook: apt-get install libreoffice-calc-nogui).")
     else:
         print(
             "LibreOffice (soffice) is not installed: the Word files are not converted (apt-get install libreoffice-writer-nogui)."
