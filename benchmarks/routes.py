@@ -184,8 +184,10 @@ class RouteWorld:
         staff = Staff.objects.filter(branch=outlet).order_by("pk").first() or Staff.objects.create(
             branch=outlet, name="基准员工"
         )
+        schedules = self._schedules()
         self.admin_objects = {}
         for level, user in self.users.items():
+            self.admin_objects |= {(label, level): obj for label, obj in schedules.items()}
             self.admin_objects |= {
                 ("auth.Group", level): group,
                 ("background.TaskRun", level): check,
@@ -324,6 +326,32 @@ class RouteWorld:
             url=f"/submissions/{node.code}/2020-06/",
             params={"month": "2020-06", "due": "2020-07-10"},
         )
+
+    def _schedules(self) -> dict:
+        """One object of each django-celery-beat model the admin edits."""
+        from django_celery_beat.models import (
+            ClockedSchedule,
+            CrontabSchedule,
+            IntervalSchedule,
+            PeriodicTask,
+            SolarSchedule,
+        )
+
+        crontab, _c = CrontabSchedule.objects.get_or_create(hour="3", minute="15", timezone="Asia/Shanghai")
+        clocked = ClockedSchedule.objects.order_by("pk").first() or ClockedSchedule.objects.create(
+            clocked_time=timezone.now()
+        )
+        return {
+            "django_celery_beat.CrontabSchedule": crontab,
+            "django_celery_beat.IntervalSchedule": IntervalSchedule.objects.get_or_create(every=7, period="days")[0],
+            "django_celery_beat.SolarSchedule": SolarSchedule.objects.get_or_create(
+                event="sunrise", latitude=30, longitude=114
+            )[0],
+            "django_celery_beat.ClockedSchedule": clocked,
+            "django_celery_beat.PeriodicTask": PeriodicTask.objects.get_or_create(
+                name="bench-route-world", defaults={"task": "metrics.rebuild_metrics", "crontab": crontab}
+            )[0],
+        }
 
     def _axes_objects(self, user, level) -> dict:
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog

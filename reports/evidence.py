@@ -23,6 +23,7 @@ from core.kinds import kind_for_slug
 from core.periods import Period, parse_period
 from metrics.templatetags.figures import format_number
 from records.models import Photo
+from records.paging import capped_count
 from reports.cases import ReportPhoto
 from reports.figures import FigureBook, kind_for_metric, zh_period
 from reports.models import STATEMENT_MAX, EvaluationItem, EvaluationScheme, EvidenceStatement
@@ -52,6 +53,7 @@ class ItemEvidence:
     figures: list = field(default_factory=list)
     records: list = field(default_factory=list)  # (RecordKind, record), newest first, at most RECORD_LIMIT
     record_count: int = 0
+    record_count_capped: bool = False  # more records than records.paging.COUNT_CAP: "10,000+"
     record_lists: list = field(default_factory=list)  # (kind label in Chinese, entry list URL), for the files
     record_links: list = field(default_factory=list)  # (RecordKind, entry list URL), for the page
     photos: list[ReportPhoto] = field(default_factory=list)
@@ -87,7 +89,7 @@ class ItemEvidence:
 
     @property
     def record_count_text(self) -> str:
-        return format_number(self.record_count)
+        return format_number(self.record_count) + ("+" if self.record_count_capped else "")
 
     @property
     def photo_count_text(self) -> str:
@@ -177,10 +179,12 @@ def build_pack(user, scheme: EvaluationScheme, node: Branch, year: int) -> Evide
                 evidence.figures.append(book.figure(node, metric, split, unit=unit))
             for kind in item_kinds(item):
                 qs = _records_of(user, kind, node, period, item.split)
-                rows = list(qs[: RECORD_LIMIT + 1])
-                count = len(rows) if len(rows) <= RECORD_LIMIT else qs.count()
-                evidence.records += [(kind, r) for r in rows[:RECORD_LIMIT]]
+                # Two queries whatever the subtree holds: the newest rows, and a count that stops
+                # at COUNT_CAP (a national year holds millions; the page says "10,000+").
+                evidence.records += [(kind, r) for r in qs[:RECORD_LIMIT]]
+                count, capped = capped_count(qs)
                 evidence.record_count += count
+                evidence.record_count_capped |= capped
                 url = _list_url(kind, node, period, item.split)
                 evidence.record_lists.append((str(kind.label_plural), url))
                 evidence.record_links.append((kind, url))

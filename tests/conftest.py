@@ -125,6 +125,11 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         with override_settings(PORTAL_DEMO=True):
             call_command("load_demo", stdout=io.StringIO())
+        # The evaluation schemes come from a data migration, which an earlier module's flush undid.
+        from reports.models import EvaluationItem, EvaluationScheme
+        from reports.seed import seed_schemes
+
+        seed_schemes(EvaluationScheme, EvaluationItem)
         yield {b.code: b for b in Branch.objects.all()}
         call_command("flush", interactive=False, verbosity=0)
 

@@ -109,6 +109,6 @@ def test_docs_send_anonymous_users_to_login(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_docs_are_linked_from_the_navigation(client, staff_qk):
-    client.force_login(staff_qk)
+def test_docs_are_linked_from_the_navigation_of_managers(client, manager_qk):
+    client.force_login(manager_qk)
     assert 'href="/api/v1/docs/"' in client.get("/").content.decode()

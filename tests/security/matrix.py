@@ -100,6 +100,9 @@ UI: dict[str, dict] = {
     "set_language": dict.fromkeys(METHODS, EVERYONE_302),  # Django's view: only POST switches; all redirect
     "login": only(LOGIN_OTHER, GET=LOGIN_PAGE, POST=LOGIN_POST),
     "logout": only(EVERYONE_405, POST=EVERYONE_L),
+    # Choosers that search as you type (records/pages/choosers.py): each in the user's scope.
+    "branch-choices": only(GET=UI_READ),
+    "record-choices": only(GET=UI_READ),
     "services:home-visit-follow-ups": only(GET=UI_READ),
     "services:home-visit-follow-up-done": only(POST=UI_WRITE),
     "services:love-station-tally": only(GET=UI_TALLY_PICK),

@@ -172,6 +172,8 @@ RULES: list[tuple[str, Callable]] = [
     (rf"^({KIND_APPS}):[\w-]+-(detail|edit|delete|transition|commendation)$", _record),
     (r"^services:home-visit-follow-up-done$", lambda w, r, t: {"pk": w.record("home-visits", t).pk}),
     (r"^services:love-station-tally-day$", lambda w, r, t: {"station": w.branch(t).pk, "day": DAY.isoformat()}),
+    # the chooser of the records another record names (a partnership)
+    (r"^record-choices$", lambda w, r, t: {"kind": "partnerships"}),
     # submissions and dashboards
     (r"^submissions:(month|submit|nil-return|approve|return|reopen)$", _submission_month),
     (r"^submissions:year$", lambda w, r, t: {"code": w.code(t), "year": 2025}),
