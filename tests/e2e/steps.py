@@ -39,3 +39,15 @@ def record_home_visit(page, *, customer="欧阳娜娜", photo=None, notes="") ->
     match = DETAIL_PATH.match(path_of(page))
     assert match, f"the form did not save: still at {page.url}\n{page.locator('main').inner_text()}"
     return int(match.group(1))
+
+
+def choose(page, field_id: str, text: str) -> None:
+    """Type into a chooser's search box (records/pages/choosers.py), move to the first match
+    with the arrow key, press Enter."""
+    from playwright.sync_api import expect
+
+    search = page.locator(f"#{field_id}_search")
+    search.fill(text)
+    expect(page.locator(f"#{field_id}_results [role=option]").first).to_contain_text(text, ignore_case=True)
+    search.press("ArrowDown")
+    search.press("Enter")

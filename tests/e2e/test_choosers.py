@@ -5,17 +5,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from branches.models import Branch
+from tests.e2e.steps import choose
 
 pytestmark = pytest.mark.e2e
-
-
-def choose(page, field_id: str, text: str) -> None:
-    """Type into the chooser's search box, move to the first match with the arrow key, press Enter."""
-    search = page.locator(f"#{field_id}_search")
-    search.fill(text)
-    expect(page.locator(f"#{field_id}_results [role=option]").first).to_contain_text(text, ignore_case=True)
-    search.press("ArrowDown")
-    search.press("Enter")
 
 
 def test_head_office_filters_a_list_by_a_branch_found_by_typing(browse):

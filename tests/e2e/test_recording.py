@@ -9,7 +9,7 @@ from branches.models import Branch
 from metrics.models import Submission
 from services.models import HomeVisit
 from services.services import home_visit_create
-from tests.e2e.steps import path_of, record_home_visit
+from tests.e2e.steps import choose, path_of, record_home_visit
 
 pytestmark = pytest.mark.e2e
 
@@ -65,7 +65,7 @@ def test_an_approved_month_refuses_the_staff_members_next_edit_with_the_reason(b
     # The branch manager submits this month for 硚口支行 through the month picker.
     manager = browse.login("manager_qk")
     manager.locator(f"a.nav-link[href='{reverse('submissions:index')}']").click()
-    manager.select_option("#id_branch", "WH-QK")
+    choose(manager, "id_branch", "WH-QK")  # the branch chooser searches as you type
     manager.fill("#id_month", month)
     with manager.expect_navigation():
         manager.locator("main form[method=get] button[type=submit]").click()

@@ -52,7 +52,11 @@ def test_files_tokens_and_masked_numbers_are_not_findings(findings):
     scan(HttpResponse(MOBILE.encode(), content_type="image/jpeg"))
     scan(HttpResponse("token 5f3a9c13912345678e0b1d2c3a4f5e6d7c8b9a0f1e2d3c4b5a6f7e8d9c0b1a2f"))
     scan(HttpResponse(f"{redact(MOBILE)} {redact(RESIDENT_ID)} 金额 12345678901.00元 编号 2025081412345"))
+    # A page's own address: a station's id before a day (1,8,0 and 2026-12-06 are 11 digits).
+    scan(HttpResponse('<a href="/services/love-station-tallies/tally/180/2026-12-06/">今天</a>'))
     assert findings == []
+    scan(HttpResponse("客户电话 138-0013-8000，来访 2026-12-06"))  # a real one beside a date is still found
+    assert len(findings) == 1
 
 
 def test_a_log_line_holding_a_number_is_recorded(findings):
