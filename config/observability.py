@@ -19,7 +19,16 @@ def _incoming_request_id(request) -> str:
     given = request.headers.get("X-Request-ID", "")
     if given and len(given) <= 64 and set(given) <= _REQUEST_ID_OK and not contains_personal_identifier(given):
         return given
-    return uuid.uuid4().hex
+    return new_request_id()
+
+
+def new_request_id() -> str:
+    """32 hex digits that never spell a mobile number (a uuid's hex can hold 11 digits in a row
+    starting 13–19, which the log masking would then hide): drawn again when they do."""
+    while True:
+        candidate = uuid.uuid4().hex
+        if not contains_personal_identifier(candidate):
+            return candidate
 
 
 class RequestIdMiddleware:

@@ -185,3 +185,15 @@ def test_a_request_id_holding_a_mobile_number_is_not_logged(client, findings):
     lines = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
     assert lines and all(line["request_id"] != MOBILE for line in lines)
     assert MOBILE not in stream.getvalue()
+
+
+def test_a_new_request_id_never_spells_a_mobile_number(monkeypatch):
+    """uuid4's hex can hold 11 digits in a row starting 13-19; such a draw is replaced."""
+    import uuid
+
+    from config import observability
+
+    draws = iter([uuid.UUID("796c211ff17048108519ac476fe18d44"), uuid.UUID("0" * 32)])
+    monkeypatch.setattr(observability.uuid, "uuid4", lambda: next(draws))
+    assert contains_personal_identifier("796c211ff17048108519ac476fe18d44")
+    assert observability.new_request_id() == "0" * 32
