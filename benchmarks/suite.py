@@ -155,28 +155,38 @@ def measure(options: Options) -> Results:
         )
         importer = _importer(province)
         result = writes.measure_import(importer, province, options.import_rows, period.first.year)
-        rate, copy_rate = result.rows / result.seconds, result.rows / result.copy_seconds
+        rate = result.rows / result.seconds
+        if result.copy_record_seconds:
+            # The goal (issue 19, restated): against COPY of the same rows into the record table
+            # itself, with its foreign keys and its indexes at their real size.
+            baseline, label = result.copy_record_seconds, "COPY into the record table (its keys and indexes)"
+        else:
+            baseline, label = result.copy_seconds, result.copy_method
+        copy_rate = result.rows / baseline
         figures.append(
             Figure(
-                f"Import of {result.rows:,} {IMPORT_KIND} (record_bulk_create, {province.code}) vs {result.copy_method} "
-                f"{sec(result.copy_seconds)} ({copy_rate:,.0f} rows/s)",
+                f"Import of {result.rows:,} {IMPORT_KIND} (record_bulk_create, {province.code}) vs {label} "
+                f"{sec(baseline)} ({copy_rate:,.0f} rows/s)",
                 f"{sec(result.seconds)} ({rate:,.0f} rows/s)",
-                "≥ 0.2 × COPY" if goals else "—",
+                "≥ 0.5 × COPY" if goals else "—",
                 f"{rate / copy_rate:.2f} × COPY",
-                (rate / copy_rate >= 0.2) if goals else None,
+                (rate / copy_rate >= 0.5) if goals else None,
             )
         )
-        if result.copy_fk_seconds:
-            figures.append(
-                Figure(
-                    "(for comparison) the same COPY into a scratch table with the record table's foreign keys "
-                    "(checked immediately, as in the import)",
-                    f"{sec(result.copy_fk_seconds)} ({result.rows / result.copy_fk_seconds:,.0f} rows/s)",
-                    "—",
-                    f"import is {result.copy_fk_seconds / result.seconds:.2f} × this",
-                    None,
+        for seconds, what in (
+            (result.copy_seconds if result.copy_record_seconds else None, "an empty scratch table shaped like it"),
+            (result.copy_fk_seconds, "that scratch table with the record table's foreign keys (checked immediately)"),
+        ):
+            if seconds:
+                figures.append(
+                    Figure(
+                        f"(for comparison) the same COPY into {what}",
+                        f"{sec(seconds)} ({result.rows / seconds:,.0f} rows/s)",
+                        "—",
+                        f"import is {seconds / result.seconds:.2f} × this",
+                        None,
+                    )
                 )
-            )
 
     if "rebuild" not in options.skip:
         rebuilt = writes.measure_rebuild()
