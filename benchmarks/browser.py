@@ -248,6 +248,8 @@ TIMES = r"""() => {
 
 
 def _load(page, url: str, errors: list[str]) -> Load:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     assets = {}
 
     def on_response(response):
@@ -256,7 +258,10 @@ def _load(page, url: str, errors: list[str]) -> Load:
 
     page.on("response", on_response)
     page.goto(url, wait_until="load")
-    page.wait_for_function(DRAWN, timeout=30_000)
+    try:
+        page.wait_for_function(DRAWN, timeout=30_000)
+    except PlaywrightTimeoutError:
+        raise SystemExit(f"{url}: the charts were not drawn within 30 s; console: {errors}") from None
     times = page.evaluate(TIMES)
     page.remove_listener("response", on_response)
     if times["state"] in ("unavailable", "0") or not times["drawn"]:
@@ -281,7 +286,7 @@ def measure(
     warmup: int = 2,
     redis: str | None = None,
 ) -> Result:
-    """Serve the portal under production settings and load the root's dashboard runs × cold, runs × warm.
+    """Serve the portal under production settings and load the root's dashboard `runs` times of each kind.
 
     Without `database`, a throw-away SQLite file with the demo network; with it, a migrated
     database holding the network whose root is `root` (the bench's generated one)."""
