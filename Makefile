@@ -16,7 +16,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-deps: $(VENV)/.installed node_modules/.installed
+# The dashboards' ECharts, only the parts they use (static_src/echarts-portal.js), bundled by
+# esbuild into build/static/ (served as static files, never committed): after every npm ci and
+# whenever the entry file changes.
+ECHARTS_BUNDLE := build/static/vendor/echarts/echarts-portal.min.js
+$(ECHARTS_BUNDLE): node_modules/.installed static_src/echarts-portal.js
+	npm run --silent build
+	touch $@
+
+deps: $(VENV)/.installed node_modules/.installed $(ECHARTS_BUNDLE)
 
 run: deps
 	$(PY) manage.py migrate --noinput
@@ -65,7 +73,7 @@ lock: deps
 	$(PY) -m pip freeze --exclude-editable | sed '1i # Full pinned lock of requirements.in: install with pip install -r requirements.txt' > requirements.txt
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles
+	rm -rf $(VENV) node_modules build db.sqlite3 media staticfiles
 
 # Backup drill against a scratch PostgreSQL database holding the demo data (docs/reliability.md).
 PG_ADMIN_URL ?= postgres://root@127.0.0.1:5432/postgres

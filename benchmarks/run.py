@@ -45,7 +45,12 @@ def parse(argv=None):
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page (after 3 warm-up ones)")
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--raw-runs", type=int, default=3, help="runs of each raw SQL baseline (median)")
-    parser.add_argument("--skip", default="", help="comma-separated: raw, import, rebuild, routes (for development)")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: raw, import, rebuild, routes, browser (for development)"
+    )
+    parser.add_argument(
+        "--browser-loads", type=int, default=20, help="timed loads of the head-office dashboard in Chromium"
+    )
     parser.add_argument("--routes", default="", help="only the routes whose names match this regular expression")
     parser.add_argument("--route-requests", type=int, default=10, help="timed requests per route and user")
     parser.add_argument("--write-docs", action="store_true", help=f"write the table into {DOCS.relative_to(ROOT)}")
@@ -182,6 +187,8 @@ def full(args) -> int:
         only_routes=args.routes,
     )
     results = suite.measure(options)
+    if "browser" not in options.skip:
+        _browser(args, options, results)
     from django.conf import settings
 
     from metrics.rollup import record_models
@@ -201,6 +208,24 @@ def full(args) -> int:
         _write_docs(text)
     met = [f.met for f in results.figures if f.met is not None]
     return 0 if all(met) else 1
+
+
+def _browser(args, options, results) -> None:
+    """Part "browser" (issue 19, goal 7): the root's dashboard drawn in Chromium under production
+    serving (gunicorn on loopback, on this database and the Redis cache), and its JS + CSS bytes."""
+    from benchmarks import browser
+    from benchmarks.report import Figure
+
+    measured = browser.measure(
+        args.database, options.root, args.period, runs=args.browser_loads, redis=os.environ.get("REDIS_URL")
+    )
+    results.figures += browser.figures(measured)
+    results.notes.append(browser.report(measured))
+    results.notes += [f"Browser: {error}" for error in measured.console_errors]
+    if measured.console_errors:
+        results.figures.append(
+            Figure("Console errors on the dashboard", str(len(measured.console_errors)), "0", "—", False)
+        )
 
 
 def main(argv=None) -> int:

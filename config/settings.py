@@ -181,11 +181,13 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
-    ("vendor/echarts", BASE_DIR / "node_modules/echarts/dist"),
+    # What `npm run build` writes (make deps): vendor/echarts/echarts-portal.min.js, only the
+    # parts of ECharts the dashboards use (static_src/echarts-portal.js; config/static_assets.py).
+    BASE_DIR / "build/static",
 ]
 STATICFILES_DIRS = [d for d in STATICFILES_DIRS if Path(d if isinstance(d, Path) else d[1]).is_dir()]
 STATICFILES_FINDERS = [
-    "config.static_assets.NpmAwareFileSystemFinder",  # skips the npm builds no page loads
+    "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 STORAGES = {

@@ -1,16 +1,39 @@
-"""Static files from STATICFILES_DIRS, without the npm builds that no page loads.
+"""Static files built from npm packages: a missing build is said at start-up, not found as a blank chart.
 
-The echarts package ships five builds of the library with their source maps (45 MB); the
-pages load only echarts.min.js. Collecting, hashing and compressing the others made every
-production start (make serve runs collectstatic) spend about a minute and 180 MB on files
-nobody asks for.
+The dashboards load vendor/echarts/echarts-portal.min.js, the parts of Apache ECharts they
+draw with, bundled by `npm run build` (make deps) from static_src/echarts-portal.js into
+build/static/, which STATICFILES_DIRS serves. The file is never committed. Without it a
+dashboard would draw no chart (and under production settings, where pages name the hashed
+copy from collectstatic's manifest, fail to render), so every manage.py command, runserver and
+collectstatic included, stops with this check's error instead.
 """
 
-from django.contrib.staticfiles.finders import FileSystemFinder
+from pathlib import Path
 
-UNUSED_NPM_BUILDS = ["echarts.js", "echarts.js.map", "echarts.common.*", "echarts.esm.*", "echarts.simple.*"]
+from django.conf import settings
+from django.core import checks
+
+BUILT_ASSETS = {
+    # static name: the npm script that writes it
+    "vendor/echarts/echarts-portal.min.js": "npm run build",
+}
 
 
-class NpmAwareFileSystemFinder(FileSystemFinder):
-    def list(self, ignore_patterns):
-        return super().list([*(ignore_patterns or []), *UNUSED_NPM_BUILDS])
+def build_dir() -> Path:
+    return Path(settings.BASE_DIR) / "build" / "static"
+
+
+@checks.register(checks.Tags.staticfiles)
+def check_built_assets(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    errors = []
+    for name, command in BUILT_ASSETS.items():
+        path = build_dir() / name
+        if not path.is_file():
+            errors.append(
+                checks.Error(
+                    f"{path} is missing: the dashboards would draw no chart.",
+                    hint=f"Run `make deps` (or `npm ci && {command}`) to build it.",
+                    id="portal.E001",
+                )
+            )
+    return errors

@@ -28,6 +28,10 @@
     };
   }
 
+  // Tooltips drawn on the chart's canvas: ECharts' HTML tooltips write style attributes into
+  // their markup, which the Content-Security-Policy (style-src 'self') blocks.
+  const TOOLTIP_MODE = "richText";
+
   function valueAxis(axis) {
     const option = { type: "value", name: axis.unit, nameTextStyle: { fontSize: 10, align: "left" }, axisLabel: { formatter: tickFormatter(axis), fontSize: 10 } };
     if (axis.integer) option.minInterval = 1;
@@ -51,7 +55,7 @@
     return {
       animation: false,
       color: PALETTE,
-      tooltip: { trigger: "axis", valueFormatter: format },
+      tooltip: { trigger: "axis", renderMode: TOOLTIP_MODE, valueFormatter: format },
       legend: { bottom: 0, textStyle: { fontSize: 11 } },
       grid: { left: 8, right: 12, top: metric.axis.unit ? 28 : 16, bottom: 36, containLabel: true },
       xAxis: { type: "category", data: data.months, axisLabel: { fontSize: 10 } },
@@ -65,7 +69,7 @@
     return {
       animation: false,
       color: PALETTE,
-      tooltip: { trigger: "item", valueFormatter: format },
+      tooltip: { trigger: "item", renderMode: TOOLTIP_MODE, valueFormatter: format },
       series: [
         {
           type: "pie",
@@ -78,8 +82,30 @@
     };
   }
 
+  // When every chart of the page has finished its first rendering (ECharts' "finished" event),
+  // <html data-charts-drawn="N"> and the performance mark "charts-drawn" say so: the browser
+  // journeys and benchmarks/browser.py wait for them. ECharts usually fires "finished" inside
+  // setOption (it renders at once), sometimes in a later frame: the page counts as drawn once
+  // every chart has been set up and has finished.
+  const pending = new Set();
+  let expected = 0;
+  let allSetUp = false;
+
+  function finished(el) {
+    pending.delete(el);
+    if (!allSetUp || pending.size || document.documentElement.dataset.chartsDrawn) return;
+    performance.mark("charts-drawn");
+    document.documentElement.dataset.chartsDrawn = String(expected);
+  }
+
   function draw(el, option, charts) {
-    const chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el);
+    let chart = window.echarts.getInstanceByDom(el);
+    if (!chart) {
+      chart = window.echarts.init(el);
+      pending.add(el);
+      expected += 1;
+      chart.on("finished", () => finished(el));
+    }
     chart.setOption(option, true);
     if (!charts.includes(chart)) charts.push(chart);
     return chart;
@@ -90,7 +116,13 @@
       button.addEventListener("click", () => window.print());
     }
     const source = document.getElementById("dashboard-data");
-    if (!source || !window.echarts) return;
+    if (!source) return;
+    if (!window.echarts) {
+      // The bundle is built by `make deps` (npm run build); a system check stops the server without it.
+      document.documentElement.dataset.chartsDrawn = "unavailable";
+      console.error("ECharts (vendor/echarts/echarts-portal.min.js) did not load: the charts cannot be drawn.");
+      return;
+    }
     const data = JSON.parse(source.textContent);
     const charts = [];
     for (const el of document.querySelectorAll("[data-trend]")) {
@@ -108,6 +140,8 @@
         draw(target, trendOption(data, select.value), charts);
       });
     }
+    allSetUp = true;
+    finished(null);
     const resize = () => charts.forEach((chart) => chart.resize());
     window.addEventListener("resize", resize);
     window.addEventListener("beforeprint", resize);
