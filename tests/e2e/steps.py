@@ -120,3 +120,13 @@ def approve_month(page, code: str, month: str) -> None:
         page.locator(f"form[action='{reverse('submissions:approve', args=[code, month])}'] button").click()
     assert page.locator(".alert-success").count() == 1, page.locator("main").inner_text()
     assert page.locator(f"form[action='{reverse('submissions:reopen', args=[code, month])}']").count() == 1
+
+
+def menu_link(page, href: str) -> None:
+    """Follow a link of the menu bar, opening the collapsed menu first on a phone."""
+    toggler = page.locator("button.navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.locator("#main-nav.show").wait_for()
+    with page.expect_navigation():
+        page.locator(f"#main-nav a[href='{href}']").first.click()

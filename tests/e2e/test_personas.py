@@ -22,6 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from branches.models import Branch
 from core.kinds import kind_for_slug
 from metrics.models import Submission
 from reminders.models import Notification
@@ -30,6 +31,7 @@ from tests.e2e.steps import (
     approve_month,
     fill_record_form,
     go_home,
+    menu_link,
     path_of,
     quick_add,
     save_record_form,
@@ -108,13 +110,14 @@ def test_outlet_staff_log_every_kind_from_their_home_page(browse):
 
 
 def test_a_month_is_submitted_and_approved_by_two_people_and_then_locks_its_records(browse):
+    qk = Branch.objects.get(code="WH-QK")
     for size, options in SIZES.items():
         manager = browse.login("manager_qk", **options)
         home_shot(manager, "manager_qk", size)
         # The manager's oldest month to submit, from the home page.
         first = manager.locator(".home-to-submit li a").first
         label = first.inner_text()
-        assert label.startswith("硚口支行 · "), label
+        assert label.startswith(f"{qk.name} · "), label
         month = label.split(" · ")[1]
         with manager.expect_navigation():
             first.click()
@@ -130,7 +133,7 @@ def test_a_month_is_submitted_and_approved_by_two_people_and_then_locks_its_reco
 
         analyst = browse.login("analyst_wh", **options)
         go_home(analyst)
-        waiting = analyst.locator(".home-to-approve li a", has_text=f"硚口支行 · {month}")
+        waiting = analyst.locator(".home-to-approve li a", has_text=f"{qk.name} · {month}")
         with analyst.expect_navigation():
             waiting.click()
         checked(analyst, f"month {month} to approve as analyst_wh ({size})")
@@ -158,6 +161,12 @@ def test_a_month_is_submitted_and_approved_by_two_people_and_then_locks_its_reco
         checked(staff, f"reopen requested as staff_qk ({size})")
         asked = Notification.objects.filter(kind="reopen_requested", user__username="analyst_wh", params__month=month)
         assert asked.count() == 1
+        # The approver finds the request on their home page; it leads to the month to reopen.
+        go_home(analyst)
+        with analyst.expect_navigation():
+            analyst.locator(".home-overdue li a", has_text=month).first.click()
+        assert path_of(analyst) == reverse("submissions:month", args=["WH-QK", month])
+        assert analyst.locator(f"form[action='{reverse('submissions:reopen', args=['WH-QK', month])}']").count() == 1
 
 
 def test_head_office_finds_the_lagging_branches_of_wh(browse):
@@ -166,10 +175,9 @@ def test_head_office_finds_the_lagging_branches_of_wh(browse):
         home_shot(page, "analyst_wh", size)
         behind = page.locator(".home-lagging tbody tr")
         assert behind.count() >= 1
-        with page.expect_navigation():
-            page.locator("#nav-dashboard, a.nav-link[href^='/dashboard']").first.click() if False else page.goto(
-                reverse("dashboard:node", args=["WH"])
-            )
+        lagging = behind.locator("th a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        menu_link(page, reverse("dashboard:home"))  # the dashboard of their top node
+        assert path_of(page) == reverse("dashboard:node", args=["WH"])
         checked(page, f"WH dashboard as analyst_wh ({size})")
         table = page.locator("table.children-table")
         with page.expect_navigation():
@@ -178,6 +186,7 @@ def test_head_office_finds_the_lagging_branches_of_wh(browse):
         first = table.locator("tbody tr").first
         assert first.get_attribute("data-attainment") == "behind"
         assert "落后" in first.locator("[data-standing=attainment]").inner_text()  # words, not colour alone
+        assert first.locator("th a").first.get_attribute("href").split("?")[0] in lagging  # named at home too
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"dashboard-WH-{size}.png"), full_page=True)
 
