@@ -187,6 +187,11 @@ def test_head_office_finds_the_lagging_branches_of_wh(browse):
         assert first.get_attribute("data-attainment") == "behind"
         assert "落后" in first.locator("[data-standing=attainment]").inner_text()  # words, not colour alone
         assert first.locator("th a").first.get_attribute("href").split("?")[0] in lagging  # named at home too
+        # The submissions grid keeps one line per branch (it scrolls sideways on a phone).
+        heights = page.locator(".completeness-table tr").evaluate_all(
+            "rows => rows.map(r => r.getBoundingClientRect().height)"
+        )
+        assert heights and max(heights) < 48, heights
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"dashboard-WH-{size}.png"), full_page=True)
 
