@@ -245,6 +245,8 @@ def home_for(user) -> Home:
         home.returned = returned(access)
         home.overdue = notifications(user, [Notification.Kind.FOLLOW_UP_OVERDUE, Notification.Kind.REOPEN_REQUESTED])
         home.lapsing = lapsing(user, today)
+    elif Role.ANALYST in home.roles:  # analysts reopen the months of the branches below them
+        home.overdue = notifications(user, [Notification.Kind.REOPEN_REQUESTED])
     if home.roles & {Role.BRANCH_MANAGER, Role.ANALYST, Role.ADMIN}:
         home.to_approve = waiting_for(user, access)
     if home.roles & {Role.ANALYST, Role.ADMIN}:

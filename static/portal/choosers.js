@@ -102,6 +102,7 @@
 
     input.addEventListener("input", () => {
       pending = true;
+      asked += 1; // an answer still on its way is to an earlier text: it must not end `pending`
       clearTimeout(timer);
       timer = setTimeout(ask, DELAY_MS);
     });

@@ -51,3 +51,82 @@ def choose(page, field_id: str, text: str) -> None:
     expect(page.locator(f"#{field_id}_results [role=option]").first).to_contain_text(text, ignore_case=True)
     search.press("ArrowDown")
     search.press("Enter")
+
+
+def go_home(page) -> None:
+    """The portal's name in the menu bar leads home (on a phone too: it stays outside the menu)."""
+    if path_of(page) != "/":
+        with page.expect_navigation():
+            page.locator("a.navbar-brand").click()
+    assert path_of(page) == "/", page.url
+
+
+def quick_add(page, slug: str) -> None:
+    """One tap on the home page's button for a kind opens its new-record form."""
+    with page.expect_navigation():
+        page.locator(f".quick-add-button[data-kind='{slug}']").click()
+    assert path_of(page).endswith("/new/"), page.url
+
+
+def fill_record_form(page, kind, *, staff: int = 2) -> None:
+    """Fill the open new-record form with the kind's sample entry (core.kinds.Sample.form); a
+    list of people (a home visit's staff, a session's participants) gets the first `staff`; a
+    required chooser still empty (an activity's partnership) takes its first match."""
+    for name, value in kind.sample.form.items():
+        field = page.locator(f"form.record-form #id_{name}")
+        tag = field.evaluate("e => e.tagName")
+        if tag == "SELECT":
+            field.select_option(str(value))
+        else:
+            field.fill(str(value))
+    names = page.locator("form.record-form input[type=checkbox]").evaluate_all("els => els.map(e => e.name)")
+    for name in dict.fromkeys(n for n in names if names.count(n) > 1):  # a list of people, not a yes/no box
+        boxes = page.locator(f"form.record-form input[type=checkbox][name='{name}']")
+        if not boxes.and_(page.locator(":checked")).count():
+            for box in boxes.all()[:staff]:
+                box.check()
+    for search in page.locator("form.record-form input[id$='_search']").all():
+        field_id = search.get_attribute("id").removesuffix("_search")
+        chosen = page.locator(f"#{field_id}")
+        if chosen.input_value() or not chosen.evaluate("e => e.required"):
+            continue  # chosen already (a single branch in scope), or optional
+        search.focus()  # lists the first matches
+        page.locator(f"#{field_id}_results [role=option]").first.wait_for()
+        search.press("ArrowDown")
+        search.press("Enter")
+        assert chosen.input_value(), f"nothing chosen in #{field_id}"
+
+
+def save_record_form(page, kind) -> int:
+    """Save the form; it must land on the new record's page. Returns the record's id."""
+    with page.expect_navigation():
+        page.locator("form.record-form button[type=submit]").click()
+    match = re.match(rf"^{re.escape(kind.url('list'))}(\d+)/$", path_of(page))
+    errors = page.locator("form.record-form .invalid-feedback, form.record-form .alert-danger").all_inner_texts()
+    assert match, f"the {kind.slug} form did not save: still at {page.url}: {errors}"
+    return int(match.group(1))
+
+
+def submit_month(page, code: str, month: str) -> None:
+    """On the month's page, submit it."""
+    with page.expect_navigation():
+        page.locator(f"form[action='{reverse('submissions:submit', args=[code, month])}'] button").first.click()
+    assert page.locator(".alert-success").count() == 1, page.locator("main").inner_text()
+
+
+def approve_month(page, code: str, month: str) -> None:
+    """On the month's page, approve it; what the approver can do next is reopen it."""
+    with page.expect_navigation():
+        page.locator(f"form[action='{reverse('submissions:approve', args=[code, month])}'] button").click()
+    assert page.locator(".alert-success").count() == 1, page.locator("main").inner_text()
+    assert page.locator(f"form[action='{reverse('submissions:reopen', args=[code, month])}']").count() == 1
+
+
+def menu_link(page, href: str) -> None:
+    """Follow a link of the menu bar, opening the collapsed menu first on a phone."""
+    toggler = page.locator("button.navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.locator("#main-nav.show").wait_for()
+    with page.expect_navigation():
+        page.locator(f"#main-nav a[href='{href}']").first.click()

@@ -112,3 +112,16 @@ def test_analysts_see_the_branches_behind_linked_to_the_dashboard(client, net, a
     if datetime.date.today().month > 1:  # the year's ended months are not all submitted
         assert {lag.branch.code for lag in lagging} == {"WH-QK", "WH-BBT", "WH-HY"}
         assert 'href="/dashboard/WH-BBT/"' in page.content.decode()
+
+
+def test_analysts_see_the_requests_to_reopen_a_month_they_approved(client, net, staff_qk, manager_qk, analyst_wh):
+    from reminders.reopen import request_reopen
+    from submissions.services import submission_approve
+
+    visit = log(net, staff_qk, "home-visits", occurred_on=datetime.date(2025, 8, 12))
+    sub = submission_approve(submission_submit(user=manager_qk, branch=net["WH-QK"], month=AUG), user=analyst_wh)
+    assert request_reopen(visit, user=staff_qk) >= 1
+    page = home_of(client, analyst_wh)
+    (notification, text), *_others = page.context["home"].overdue
+    assert notification.kind == "reopen_requested" and notification.branch == sub.branch
+    assert f'href="{notification.url}"' in page.content.decode()
