@@ -69,25 +69,29 @@ class _Links:
         self.pairs = (
             field.remote_field.through.objects.filter(**{f"{own}__in": queryset.values("pk")})
             .order_by(f"{own}__occurred_on", f"{own}_id")
-            .values_list(f"{own}_id", f"{other}__name", f"{other}__branch__code", f"{other}_id")
+            .values_list(f"{own}__occurred_on", f"{own}_id", f"{other}__name", f"{other}__branch__code", f"{other}_id")
             .iterator(chunk_size=CHUNK_ROWS)
         )
         self.namesakes = namesakes
         self.waiting = None
 
-    def label(self, record_id: int, branch_path: str) -> str | None:
+    def label(self, day, record_id: int, branch_path: str) -> str | None:
+        """The staff of the record (of `day`, the order's first key); a link to a record the
+        rows' query did not see (written between the two queries) is passed over."""
         members = []
+        at = (day, record_id)
         pair = self.waiting or next(self.pairs, None)
-        while pair is not None and pair[0] == record_id:
-            members.append(pair)
+        while pair is not None and pair[:2] <= at:
+            if pair[1] == record_id:
+                members.append(pair)
             pair = next(self.pairs, None)
         self.waiting = pair
         if not members:
             return None
-        members.sort(key=lambda m: (m[1], m[3]))
+        members.sort(key=lambda m: (m[2], m[4]))
         shared = self.namesakes.shared
         return "、".join(
-            f"{name}({code})" if shared(name.strip(), branch_path) else name for _r, name, code, _s in members
+            f"{name}({code})" if shared(name.strip(), branch_path) else name for _d, _r, name, code, _s in members
         )
 
 
@@ -124,8 +128,8 @@ class ExportRows:
             return itemgetter(self._slot("branch__code"))
         if isinstance(column, StaffListColumn):
             links = _Links(self.spec, column, queryset, staff_names)
-            pk, path = self._slot("pk"), self._slot("branch__path")
-            return lambda row: links.label(row[pk], row[path])
+            day, pk, path = self._slot("occurred_on"), self._slot("pk"), self._slot("branch__path")
+            return lambda row: links.label(row[day], row[pk], row[path])
         if isinstance(column, (StaffColumn, RecordColumn)):
             label = f"{name}__{column.name_field}" if isinstance(column, RecordColumn) else f"{name}__name"
             value, code, path = self._slot(label), self._slot(f"{name}__branch__code"), self._slot("branch__path")

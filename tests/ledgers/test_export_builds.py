@@ -209,3 +209,21 @@ def test_the_rows_cost_no_query_each(net, writer, slug, monkeypatch):
     add(6)
     many, seven = queries()
     assert (one, seven) == (1, 7) and many == few
+
+
+def test_staff_links_of_records_the_rows_did_not_see_are_passed_over():
+    """The staff lists come from a second query in the rows' order: a record written (or
+    deleted) between the two queries does not shift the lists of the others."""
+    links = exporting._Links.__new__(exporting._Links)
+    d1, d2, d3 = (datetime.date(2025, 8, day) for day in (1, 2, 3))
+    links.pairs = iter(
+        [(d1, 1, "张三", "A", 7), (d1, 5, "王五", "A", 9), (d2, 2, "李四", "A", 8), (d3, 4, "赵六", "A", 6)]
+    )
+    links.namesakes, links.waiting = exporting.Namesakes([]), None
+    # record 5 is unseen by the rows; record 3 has no staff (or was written after the links' query)
+    assert [links.label(d, pk, "/1/") for d, pk in ((d1, 1), (d2, 2), (d2, 3), (d3, 4))] == [
+        "张三",
+        "李四",
+        None,
+        "赵六",
+    ]
