@@ -27,13 +27,16 @@ class TaskRun(models.Model):
 
 class DocumentBuild(models.Model):
     """A document built by a worker for one user (reports/builds.py): the highlights report's
-    PDF or Word file, or an evidence pack's zip. The page polls this row; the file waits under
+    PDF or Word file, an evidence pack's zip, or a ledger export too large to stream inside a
+    request (ledgers/export_builds.py). The page polls this row; the file waits under
     MEDIA_ROOT/builds/ until BUILD_KEEP_FOR has passed."""
 
     class Kind(models.TextChoices):
         HIGHLIGHTS_PDF = "highlights-pdf", _("highlights report (PDF)")
         HIGHLIGHTS_DOCX = "highlights-docx", _("highlights report (Word)")
         EVIDENCE_ZIP = "evidence-zip", _("evidence pack (zip)")
+        LEDGER_XLSX = "ledger-xlsx", _("ledger export (Excel)")
+        LEDGER_CSV = "ledger-csv", _("ledger export (CSV)")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("waiting")
@@ -47,7 +50,8 @@ class DocumentBuild(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
     branch = models.ForeignKey("branches.Branch", on_delete=models.CASCADE, related_name="+")
-    # period (the highlights), scheme and year (the evidence pack), base_url (for the links).
+    # period (the highlights), scheme and year (the evidence pack), base_url (for the links);
+    # slug, filters and file_name (a ledger export); language (all).
     params = models.JSONField(default=dict)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -1,4 +1,4 @@
-"""Scale benchmarks of issue 7: dashboards, metrics API, bulk import and rebuild at national size.
+"""Scale benchmarks of issue 7: dashboards, metrics API, bulk import, exports and rebuild at national size.
 
 Full run (docs/performance.md), in a PostgreSQL database of its own (never the test database):
 
@@ -44,9 +44,10 @@ def parse(argv=None):
     parser.add_argument("--period", default="2025")
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page (after 3 warm-up ones)")
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--export-rows", type=int, default=100_000, help="rows of the busiest kind exported")
     parser.add_argument("--raw-runs", type=int, default=3, help="runs of each raw SQL baseline (median)")
     parser.add_argument(
-        "--skip", default="", help="comma-separated: raw, import, rebuild, routes, browser (for development)"
+        "--skip", default="", help="comma-separated: raw, import, exports, rebuild, routes, browser (for development)"
     )
     parser.add_argument(
         "--browser-loads", type=int, default=20, help="timed loads of the head-office dashboard in Chromium"
@@ -181,6 +182,7 @@ def full(args) -> int:
         period=args.period,
         requests=args.requests,
         import_rows=args.import_rows,
+        export_rows=args.export_rows,
         raw_runs=args.raw_runs,
         skip={s.strip() for s in args.skip.split(",") if s.strip()},
         route_requests=args.route_requests,

@@ -28,6 +28,7 @@ class Options:
     period: str = "2025"
     requests: int = 40
     import_rows: int = 100_000
+    export_rows: int = 100_000  # rows of the busiest kind exported as CSV and as XLSX (benchmarks/exports.py)
     raw_runs: int = 3
     goals: bool = True  # False in a smoke run: same figures, no limits
     skip: set = field(default_factory=set)
@@ -188,6 +189,12 @@ def measure(options: Options) -> Results:
                     )
                 )
 
+    if "exports" not in options.skip:
+        from benchmarks import exports
+
+        result = exports.measure(root, exports.busiest_kind(), options.export_rows)
+        figures.extend(exports.figures(result, goals))
+
     if "rebuild" not in options.skip:
         rebuilt = writes.measure_rebuild()
         ratio = rebuilt.seconds / rebuilt.node_month_seconds
@@ -291,9 +298,11 @@ def _importer(branch: Branch):
     return user
 
 
-def smoke(requests: int = 3, import_rows: int = 300) -> Results:
+def smoke(requests: int = 3, import_rows: int = 300, export_rows: int = 300) -> Results:
     """The whole benchmark at a small size in the current (throw-away) database: networks of
     16 and 64 outlets, no limits. Query counts must still be equal and the rebuild must verify."""
     add_network(SMALL_PREFIX, 16, 1500, seed=2)
     add_network("SYN", 64, 6000, seed=1)
-    return measure(Options(requests=requests, import_rows=import_rows, raw_runs=1, goals=False))
+    return measure(
+        Options(requests=requests, import_rows=import_rows, export_rows=export_rows, raw_runs=1, goals=False)
+    )

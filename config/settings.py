@@ -292,6 +292,10 @@ LEDGER_IMPORTS_PER_USER = envint("LEDGER_IMPORTS_PER_USER", 2)
 LEDGER_IMPORTS_TOTAL = envint("LEDGER_IMPORTS_TOTAL", 4)
 if os.environ.get("LEDGER_UPLOAD_DIR"):
     LEDGER_UPLOAD_DIR = Path(os.environ["LEDGER_UPLOAD_DIR"])
+# A ledger export of more records than this is never written in a web request: the export link
+# offers to prepare it on a worker (ledgers/export_builds.py); the API refuses it (narrow the
+# filters). At 10,000 XLSX rows a second, the default is written in about 2 s.
+EXPORT_INLINE_MAX_ROWS = envint("EXPORT_INLINE_MAX_ROWS", 20_000)
 # The portal's public address (https://portal.example.cn): report documents name the pages of
 # the records behind their figures under it (reports/documents.py). Unset: the paths alone, never
 # the address a request came in on. The CJK TrueType font the PDF reports embed ("path" or

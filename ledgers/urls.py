@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:slug>/template.xlsx", views.template, name="template"),
     path("<slug:slug>/export.xlsx", views.export, {"fmt": "xlsx"}, name="export-xlsx"),
     path("<slug:slug>/export.csv", views.export, {"fmt": "csv"}, name="export-csv"),
+    path("<slug:slug>/export/", views.export_build, name="export-build"),
 ]

@@ -17,14 +17,15 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from branches.access import access_for
-from ledgers import jobs, slots
-from ledgers.exporting import ExportLookups, csv_lines, export_queryset, record_rows
+from ledgers import export_builds, jobs, slots
+from ledgers.exporting import ExportRows, csv_chunks, export_queryset, row_limit_passed
 from ledgers.files import max_upload_bytes
 from ledgers.lookups import Lookups
 from ledgers.models import ImportJob
 from ledgers.specs import all_specs, spec_for
 from ledgers.uploads import ledger_request_limit, limit_uploads
 from ledgers.workbooks import export_file, template_file
+from reports.builds import BuildsBusy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACCEPTED_FILES = ",".join(
@@ -93,19 +94,27 @@ def template(request, slug):
     return xlsx_response(template_for(request.user, spec), f"{spec.slug}-template.xlsx")
 
 
-def export_response(request, spec, fmt: str, params=None):
-    """The filtered list as XLSX or CSV; None with errors when a filter is not valid."""
-    queryset, title, errors = export_queryset(spec, request, params)
+def export_response(request, spec, fmt: str, params=None, *, too_large=export_builds.offer):
+    """The filtered list as XLSX or CSV; None with errors when a filter is not valid. Beyond
+    EXPORT_INLINE_MAX_ROWS rows, what `too_large(request, spec, fmt, node, params)` answers
+    (the page offering a background export; the API refuses)."""
+    params = params if params is not None else request.GET
+    queryset, title, node, errors = export_queryset(spec, request, params)
     if errors is not None:
         return None, errors
-    lookups = ExportLookups(request.user, spec, queryset)
-    rows = record_rows(spec, queryset, lookups)
-    name = f"{spec.slug}-{stamp()}"
+    if row_limit_passed(queryset, export_builds.inline_max_rows()):
+        return too_large(request, spec, fmt, node, params), None
+    rows = ExportRows(request.user, spec, queryset)
+    name = export_name(spec, fmt)
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(spec, rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        response = StreamingHttpResponse(csv_chunks(spec, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response, None
-    return xlsx_response(export_file(spec, lookups.writable_codes(), rows, title), f"{name}.xlsx"), None
+    return xlsx_response(export_file(spec, Lookups(request.user).writable_codes(), rows, title), name), None
+
+
+def export_name(spec, fmt: str) -> str:
+    return f"{spec.slug}-{stamp()}.{fmt}"
 
 
 @login_required
@@ -116,6 +125,27 @@ def export(request, slug, fmt):
     if response is None:
         return render(request, "ledgers/export_refused.html", {"spec": spec, "errors": errors}, status=400)
     return response
+
+
+@login_required
+@require_POST
+def export_build(request, slug):
+    """Start the background export of a large list (the form of export_prepare.html)."""
+    spec = spec_or_404(slug)
+    fmt = request.POST.get("format", "")
+    if fmt not in export_builds.KINDS:
+        errors = {_("format"): [_("Choose Excel or CSV.")]}
+        return render(request, "ledgers/export_refused.html", {"spec": spec, "errors": errors}, status=400)
+    _queryset, _title, node, errors = export_queryset(spec, request, request.POST)
+    if errors is not None:
+        return render(request, "ledgers/export_refused.html", {"spec": spec, "errors": errors}, status=400)
+    try:
+        return export_builds.start(request, spec, fmt, node, request.POST, export_name(spec, fmt))
+    except BuildsBusy as busy:
+        context = {"spec": spec, "message": str(busy)}
+        response = render(request, "ledgers/export_refused.html", context, status=429)
+        response["Retry-After"] = str(busy.retry_after)
+        return response
 
 
 class UploadForm(forms.Form):

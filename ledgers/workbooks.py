@@ -6,9 +6,11 @@ dropdowns read, so an exported file can be edited and imported again as it is (t
 skips an export's title row). An export also has a title row naming the kind, the node, the
 dates and the export time above the header, columns as wide as their content, a frozen header,
 an autofilter and landscape printing with the header on every page (core/sheets.py); it is
-written in constant memory: the widths are measured on the first SAMPLE_ROWS rows.
+written in constant memory: the widths are measured on the first SAMPLE_ROWS rows, and the rows
+are streamed into the sheet as XML (ledgers/sheet_rows.py).
 """
 
+import os
 import tempfile
 from itertools import chain, islice
 
@@ -22,8 +24,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.sheets import Widths, set_filter, set_layout, set_widths
-from ledgers.columns import BranchColumn, ChoiceColumn, DateColumn, DecimalColumn, TextColumn, TimeColumn
+from ledgers.columns import BranchColumn, ChoiceColumn, DateColumn, DecimalColumn, TimeColumn
 from ledgers.files import max_rows
+from ledgers.sheet_rows import PLACEHOLDER_ROW, splice_rows
 from ledgers.specs import LedgerSpec
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -107,20 +110,18 @@ def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], write_o
     return ws
 
 
-def _styled(ws, column, value):
-    """A cell value as written: dates and numbers keep their format, text stays text."""
-    value = column.to_cell(value)
-    if value is None:
-        return None
-    if isinstance(column, (DecimalColumn, DateColumn, TimeColumn)):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = column.number_format
-        return cell
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # text that looks like a formula stays text
-        return cell
-    return value
+def _styles(ws, spec: LedgerSpec) -> list[str]:
+    """Each column's style attribute for the rows written as XML (ledgers/sheet_rows.py): dates,
+    times and amounts in their number format, registered with the workbook's styles."""
+    styles = []
+    for column in spec.columns:
+        if isinstance(column, (DecimalColumn, DateColumn, TimeColumn)):
+            cell = WriteOnlyCell(ws)
+            cell.number_format = column.number_format
+            styles.append(f' s="{cell.style_id}"')
+        else:
+            styles.append("")
+    return styles
 
 
 def _instructions(wb: Workbook, spec: LedgerSpec) -> None:
@@ -183,34 +184,37 @@ def content_widths(spec: LedgerSpec, rows: list) -> list[int]:
     widths.add([column.header for column in spec.columns])
     formats = [column.number_format for column in spec.columns]
     for values in rows:
-        widths.add([column.to_cell(value) for column, value in zip(spec.columns, values, strict=True)], formats)
+        widths.add(values, formats)
     return widths.widths
 
 
-def export_file(spec: LedgerSpec, branch_codes: list[str], rows, title: str = "") -> str:
-    """Path of an XLSX of `rows` (lists of column values), written in constant memory: only the
-    first SAMPLE_ROWS rows are held, to size the columns, before the sheet is streamed."""
+def export_file(spec: LedgerSpec, branch_codes: list[str], rows, title: str = "", path=None) -> str:
+    """Path of an XLSX of `rows` (lists of cell values, ledgers.exporting.ExportRows), written
+    in constant memory: only the first SAMPLE_ROWS rows are held, to size the columns; the rows
+    are then streamed into the sheet as XML (ledgers/sheet_rows.py). Written to `path` when
+    given, else to a new temporary file."""
     with translation.override("zh-hans"):
         rows = iter(rows)
         head = list(islice(rows, SAMPLE_ROWS))
         wb = Workbook(write_only=True)
         ws = _data_sheet(wb, spec, branch_codes, write_only=True, widths=content_widths(spec, head), title=title)
+        styles = _styles(ws, spec)
         _instructions(wb, spec)
-        count = 0
-        for values in chain(head, rows):
-            ws.append([_styled(ws, column, value) for column, value in zip(spec.columns, values, strict=True)])
-            count += 1
         header_row = 2 if title else 1
-        set_filter(ws, header_row=header_row, columns=len(spec.columns), last_row=header_row + count)
-        return _save(wb)
+        set_filter(ws, header_row=header_row, columns=len(spec.columns), last_row=PLACEHOLDER_ROW)
+        sheet_index = wb.worksheets.index(ws)
+        template = _save(wb)
+    target = str(path) if path is not None else _new_path()
+    try:
+        splice_rows(template, target, sheet_index, chain(head, rows), header_row + 1, styles)
+    finally:
+        os.unlink(template)
+    return target
+
+
+def _new_path() -> str:
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as fh:
+        return fh.name
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(column, value) -> str:
-    """A CSV field; text a spreadsheet would run as a formula is kept text with a leading '."""
-    text = column.to_text(value)
-    if isinstance(column, TextColumn) and text.startswith(FORMULA_START):
-        return "'" + text
-    return text

@@ -35,12 +35,9 @@ def too_large(node: Branch) -> bool:
 def prepare(request, *, kind: str, node: Branch, params: dict):
     """A direct link to a large node's document: its running build (a redirect to the page
     that follows it), or a page offering to prepare it, with the latest one ready if any."""
-    mine = DocumentBuild.objects.filter(user=request.user, kind=kind, branch=node).order_by("-created_at")[:20]
-    same = [b for b in mine if all(b.params.get(k) == v for k, v in params.items())]
-    running = next((b for b in same if builds.mark_if_stalled(b).is_running), None)
+    running, ready = builds.same(request.user, kind, node, params)
     if running is not None:
         return redirect("reports:build", token=running.token)
-    ready = next((b for b in same if b.state == DocumentBuild.State.DONE and builds.file_of(b).exists()), None)
     context = {"kind": kind, "kind_label": K(kind).label, "branch": node, "params": params, "ready": ready}
     return render(request, "reports/build_prepare.html", context)
 
@@ -64,7 +61,7 @@ def _params(request, kind: str) -> dict:
 @require_POST
 def build_new(request):
     kind = request.POST.get("kind", "")
-    if kind not in K.values:
+    if kind not in K.values or kind in builds.LEDGER_EXPORTS:  # exports start from the ledger pages
         return render(request, "reports/build_refused.html", {"error": _("Choose a document to build.")}, status=400)
     node = node_in_scope(request, request.POST.get("code", ""))
     try:

@@ -1,6 +1,7 @@
-"""Report documents built by a Celery worker (reports/tasks.py) instead of inside the request:
-the highlights report's PDF and Word file and an evidence pack's zip, for one user, with their
-draft texts and their scope. The DocumentBuild row (background/models.py) is the truth the page
+"""Documents built by a Celery worker (reports/tasks.py) instead of inside the request: the
+highlights report's PDF and Word file and an evidence pack's zip, for one user, with their
+draft texts and their scope, and a ledger export beyond EXPORT_INLINE_MAX_ROWS rows
+(ledgers/export_builds.py writes it, streaming, to the file). The DocumentBuild row (background/models.py) is the truth the page
 polls from any web process; the file waits in MEDIA_ROOT/builds/ (shared storage when workers
 run on other machines) for KEEP_FOR.
 
@@ -33,11 +34,15 @@ STALLED_AFTER = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
 LOCK_KEY = 0x1ED6E7
 EXTENSIONS = {K.HIGHLIGHTS_PDF: "pdf", K.HIGHLIGHTS_DOCX: "docx", K.EVIDENCE_ZIP: "zip"}
+EXTENSIONS |= {K.LEDGER_XLSX: "xlsx", K.LEDGER_CSV: "csv"}
 CONTENT_TYPES = {
     K.HIGHLIGHTS_PDF: "application/pdf",
     K.HIGHLIGHTS_DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     K.EVIDENCE_ZIP: "application/zip",
+    K.LEDGER_XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    K.LEDGER_CSV: "text/csv; charset=utf-8",
 }
+LEDGER_EXPORTS = (K.LEDGER_XLSX, K.LEDGER_CSV)
 
 
 class BuildsBusy(Exception):
@@ -56,6 +61,8 @@ def file_of(build: DocumentBuild) -> Path:
 
 def download_name(build: DocumentBuild) -> str:
     p = build.params
+    if build.kind in LEDGER_EXPORTS:
+        return p["file_name"]
     if build.kind == K.EVIDENCE_ZIP:
         return f"evidence-{build.branch.code}-{p['scheme']}-{p['year']}.zip"
     return f"highlights-{build.branch.code}-{p['period'].replace('..', '_')}.{EXTENSIONS[build.kind]}"
@@ -63,6 +70,16 @@ def download_name(build: DocumentBuild) -> str:
 
 def running():
     return DocumentBuild.objects.filter(state__in=DocumentBuild.RUNNING, updated_at__gte=timezone.now() - STALLED_AFTER)
+
+
+def same(user, kind: str, branch, params: dict) -> tuple[DocumentBuild | None, DocumentBuild | None]:
+    """The user's build of this document with these parameters that is running, and the
+    latest one ready (its file still kept), if any: a second click follows the first."""
+    mine = DocumentBuild.objects.filter(user=user, kind=kind, branch=branch).order_by("-created_at")[:20]
+    matching = [b for b in mine if all(b.params.get(k) == v for k, v in params.items())]
+    running_one = next((b for b in matching if mark_if_stalled(b).is_running), None)
+    ready = next((b for b in matching if b.state == S.DONE and file_of(b).exists()), None)
+    return running_one, ready
 
 
 def start(*, user, kind: str, branch, params: dict) -> DocumentBuild:
@@ -139,28 +156,44 @@ def _run(build_id: int) -> None:
     if not started:
         return  # delivered again after it ended: nothing to do
     build = DocumentBuild.objects.select_related("user", "branch").get(pk=build_id)
+    path = file_of(build)
+    part = path.with_name(path.name + ".part")
     with translation.override(build.params.get("language")):
         if build.attempts > MAX_ATTEMPTS:
             _fail(build, _("The document was interrupted %(n)s times. Try again later.") % {"n": MAX_ATTEMPTS})
             return
         try:
-            data = _document(build)
+            size = _write(build, part)
         except PdfFontMissing as missing:
             _fail(build, str(missing))
             return
         except Exception as error:
+            part.unlink(missing_ok=True)
             if database_gone(error):
                 raise
             log.exception("document build %s failed", build_id)
             _fail(build, _("The document could not be built because of an internal error. Try again."))
             return
-    path = file_of(build)
-    part = path.with_name(path.name + ".part")
-    part.write_bytes(data)
     os.replace(part, path)
     DocumentBuild.objects.filter(pk=build_id, state=S.BUILDING).update(
-        state=S.DONE, size=len(data), file_name=download_name(build), updated_at=timezone.now()
+        state=S.DONE, size=size, file_name=download_name(build), updated_at=timezone.now()
     )
+
+
+def _write(build: DocumentBuild, part: Path) -> int:
+    """Write the document to `part`; its size in bytes. A ledger export is streamed to the file
+    (any number of rows in constant memory), telling the row it is still alive as it goes."""
+    if build.kind in LEDGER_EXPORTS:
+        from ledgers.export_builds import write_export
+
+        def alive() -> None:
+            DocumentBuild.objects.filter(pk=build.pk, state=S.BUILDING).update(updated_at=timezone.now())
+
+        write_export(build, part, alive)
+        return part.stat().st_size
+    data = _document(build)
+    part.write_bytes(data)
+    return len(data)
 
 
 def _fail(build: DocumentBuild, message: str) -> None:

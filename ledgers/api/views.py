@@ -12,10 +12,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from ledgers import jobs, slots
 from ledgers.api.serializers import ImportJobSerializer, ImportRefusalSerializer, UploadSerializer
+from ledgers.export_builds import inline_max_rows
 from ledgers.files import max_upload_bytes
 from ledgers.models import ImportJob
 from ledgers.specs import spec_for
@@ -141,6 +143,22 @@ class LedgerJobView(APIView):
         return Response(data)
 
 
+def refuse_large_export(request, spec, fmt, node, params):
+    """Beyond EXPORT_INLINE_MAX_ROWS rows the API does not export: a request must not run
+    until a worker's timeout. The portal's export link prepares such a file in the background."""
+    raise ValidationError(
+        {
+            api_settings.NON_FIELD_ERRORS_KEY: [
+                _(
+                    "More than %(n)s records match: narrow the filters (branch, dates) and export in parts, "
+                    "or export from the list page in the portal, which prepares larger files in the background."
+                )
+                % {"n": f"{inline_max_rows():,}"}
+            ]
+        }
+    )
+
+
 class LedgerExportView(APIView):
     """The kind's records in the ledger's columns, filtered like the list endpoint."""
 
@@ -154,7 +172,9 @@ class LedgerExportView(APIView):
         spec = spec_for(slug)
         if spec is None:
             raise Http404()
-        response, errors = export_response(request._request, spec, self.fmt, request.query_params)
+        response, errors = export_response(
+            request._request, spec, self.fmt, request.query_params, too_large=refuse_large_export
+        )
         if response is None:
             raise ValidationError(errors)
         accept = request.headers.get("Accept", "")
@@ -174,7 +194,11 @@ COMMON_FILTERS = [
     OpenApiParameter("date_from", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="occurred_on on or after."),
     OpenApiParameter("date_to", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="occurred_on on or before."),
 ]
-BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="A filter is not valid: {filter: [messages]}.")
+BAD_FILTER = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="A filter is not valid: {filter: [messages]}; or more than EXPORT_INLINE_MAX_ROWS records "
+    "(20,000 by default) match: {non_field_errors: [message]} (narrow the filters and export in parts).",
+)
 
 
 class LedgerExportXlsxView(LedgerExportView):

@@ -76,6 +76,8 @@ UI_JOB = row("        200/404  404      404/200  404      404      403      L   
 UI_JOB_COMMIT = row(" 302/404  404      404/302  404      404      403      L        L")
 UI_IMPORT_FORM = row("200      200      200      403      403      403      L        L")
 UI_IMPORT_POST = row("400      400      400      403      403      403      L        L")  # no file attached
+# Starting a background export: every reader may (no format chosen: 400).
+UI_EXPORT_START = row("400     400      400      400      400      403      L        L")
 # Notifications are their user's (WH-QK-01's staff and WH-BBT's manager); everyone has a list.
 UI_NOTIFICATION = row("302/404  404      404/302  404      404      403      L        L")
 # Asking to reopen a record's month: refused while the month is open (the World's records are).
@@ -143,6 +145,7 @@ UI: dict[str, dict] = {
     "ledgers:template": only(GET=UI_READ),
     "ledgers:export-xlsx": only(GET=UI_READ),
     "ledgers:export-csv": only(GET=UI_READ),
+    "ledgers:export-build": only(POST=UI_EXPORT_START),
     "reports:index": only(GET=UI_READ),
     "reports:highlights": only(GET=UI_READ_OBJECT),
     "reports:highlights-edit": only(GET=UI_READ_OBJECT, POST=UI_OWN_DRAFT),

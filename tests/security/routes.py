@@ -184,7 +184,7 @@ RULES: list[tuple[str, Callable]] = [
     # ledgers (the UI and the API)
     (r"^ledgers:(job|job-status|commit)$|^ledgers-api:job$", lambda w, r, t: {"token": w.jobs[t].token}),
     (
-        r"^ledgers:(template|export-xlsx|export-csv)$|^ledgers-api:(import|export-xlsx|export-csv)$",
+        r"^ledgers:(template|export-xlsx|export-csv|export-build)$|^ledgers-api:(import|export-xlsx|export-csv)$",
         lambda w, r, t: {"slug": "home-visits"},
     ),
     # notifications: each is its user's (WH-QK-01's staff and WH-BBT's manager)
