@@ -109,21 +109,30 @@ def display(value, metric: str, unit: str = "") -> str:
 
 @dataclass
 class FigureBook:
-    """Every value of a subtree's branches over a period (and cumulatively), in a fixed number of
-    queries; figures are made from it on demand and remembered in the order they were used."""
+    """Every value of some branches (each one's whole subtree) over a period, and cumulatively,
+    in a fixed number of queries; figures are made from it on demand and remembered in the order
+    they were used. The highlights report loads its node and the node's direct children."""
 
     branches: dict  # id -> Branch
     period: Period
     values: dict = field(default_factory=dict)
     links: dict = field(default_factory=dict)
+    children: dict = field(default_factory=dict)  # id -> the branches of the book whose parent it is
 
     @classmethod
-    def load(cls, branches, period: Period) -> "FigureBook":
+    def load(cls, branches, period: Period, *, cumulative: bool = True) -> "FigureBook":
+        """cumulative: also the CUMULATIVE_METRICS from the first records up to the period's end
+        (a distinct count over every year: left out where no cumulative figure is shown)."""
         book = cls({b.pk: b for b in branches}, period)
+        for b in book.branches.values():
+            if b.parent_id in book.branches:
+                book.children.setdefault(b.parent_id, []).append(b)
         ids = list(book.branches)
         for splits in (None, "*"):
             for row in query(branch_ids=ids, period=period, splits=splits):
                 book.values[(PERIOD, row.branch_id, row.metric, row.split)] = row.value
+            if not cumulative:
+                continue
             for row in query(
                 branch_ids=ids, period=cumulative_period(period), metrics=CUMULATIVE_METRICS, splits=splits
             ):
@@ -134,8 +143,10 @@ class FigureBook:
         return self.values.get((scope, branch.pk, metric, split), METRICS[metric].from_store(0))
 
     def own(self, branch, metric: str, split: str = TOTAL, scope: str = PERIOD):
-        """What the node's own records add (its roll-up less its children's): additive metrics only."""
-        children = [b for b in self.branches.values() if b.parent_id == branch.pk]
+        """What is left of the branch's roll-up once its children in the book are taken off: its
+        own records' share when the book holds its children, its whole subtree's otherwise.
+        Additive metrics only."""
+        children = self.children.get(branch.pk, ())
         return self.value(branch, metric, split, scope) - sum(self.value(c, metric, split, scope) for c in children)
 
     def splits(self, branch, metric: str, dimension: str, scope: str = PERIOD) -> list[tuple[str, object]]:
@@ -178,7 +189,8 @@ class FigureBook:
         return self.links[fid]
 
     def resolve(self, fid: str) -> Link | None:
-        """A figure named by a draft's token: any figure of the subtree can be recomputed."""
+        """A figure named by a draft's token: any figure of the book's branches can be recomputed
+        (a token of another branch, kept from an older draft, reads as missing)."""
         if fid in self.links:
             return self.links[fid]
         parts = fid.split("|")
