@@ -176,7 +176,7 @@ def build_pack(user, scheme: EvaluationScheme, node: Branch, year: int, *, liste
     period = parse_period(str(year))
     items = list(scheme.items.all())
     with translation.override("zh-hans"):
-        book = FigureBook.load([node], period, cumulative=False)
+        book = FigureBook.load([node], period, cumulative=[])
         pack = EvidencePack(scheme, node, year, [ItemEvidence(item) for item in items])
         for evidence in pack.items:
             item = evidence.item

@@ -34,6 +34,12 @@ OVERVIEW_METRICS = (
 )
 
 
+# The sections that quote cumulative financing (截至年末累计…户): a city branch and below. The
+# distinct count behind it reads every year's members of the branch's subtree; for a province
+# or the head office that is millions of rows, so their sections tell the period's figures only.
+CUMULATIVE_LEVELS = (Branch.Level.CITY, Branch.Level.SUB_BRANCH, Branch.Level.OUTLET)
+
+
 @dataclass
 class Section:
     key: str  # the branch code
@@ -96,7 +102,9 @@ def build_report(user, node: Branch, period: Period) -> Report:
     direct children's sections, in a fixed number of queries whatever the subtree holds."""
     with translation.override("zh-hans"):
         children = list(Branch.objects.filter(parent=node).order_by("path"))
-        book = FigureBook.load([node, *children], period)
+        told = children or [node]
+        cumulative = [b for b in told if b.level in CUMULATIVE_LEVELS]
+        book = FigureBook.load([node, *children], period, cumulative=cumulative)
         cases = load_cases(user, node, period)
         writer = _Writer(book, cases, period, children)
         sections = []
@@ -220,7 +228,8 @@ class _Writer:
                 clause += ["向", self.fig(b, "financing_enterprises", split, unit="户"), served]
                 clause += ["发放融资", self.fig(b, "financing_amount_cny", split)] if amount else ["提供服务"]
             cumulative = self.book.value(b, "financing_enterprises", split, CUMULATIVE)
-            if sector != "pension" and cumulative > self.book.value(b, "financing_enterprises", split):
+            told = b.pk in self.book.cumulative_ids  # a city branch or below (CUMULATIVE_LEVELS)
+            if told and sector != "pension" and cumulative > self.book.value(b, "financing_enterprises", split):
                 clause += [f"，截至{zh_period_end(self.period)}累计为"]
                 clause += [self.fig(b, "financing_enterprises", split, unit="户", scope=CUMULATIVE), served]
                 clause += ["发放融资", self.fig(b, "financing_amount_cny", split, scope=CUMULATIVE)]

@@ -153,8 +153,11 @@ def test_the_report_takes_a_fixed_number_of_queries(demo, analyst):
     with CaptureQueriesContext(connection) as small:
         build_report(analyst, demo["WH-QK"], Y2025)
     with CaptureQueriesContext(connection) as large:
+        build_report(analyst, demo["WH"], Y2025)
+    with CaptureQueriesContext(connection) as head_office:  # a province child: no cumulative figures
         build_report(analyst, demo["ICBC"], Y2025)
     assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(head_office.captured_queries) == len(small.captured_queries) - 2
 
 
 def test_edited_text_keeps_the_figures_linked(client, analyst, report):
