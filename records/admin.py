@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from branches.accounts import user_deactivate
+from records.admin_filters import period_filter
+from records.paging import CappedPaginator
 
 admin.site.site_header = _("Branch civilization records · administration")
 admin.site.site_title = _("Records portal administration")
@@ -14,10 +16,14 @@ admin.site.index_title = _("Administration")
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("at", "user", "action", "object_repr", "branch", "version")
-    list_filter = ("action",)
+    list_filter = (period_filter("at"), "action")
     list_select_related = ("user", "branch")
     search_fields = ("object_repr", "user__username")
-    date_hierarchy = "at"
+    # One entry per write: at any size, no full count, no date hierarchy (records/admin_base.py).
+    paginator = CappedPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    change_list_template = "admin/records/change_list.html"
 
     def has_add_permission(self, request):
         return False

@@ -2,21 +2,25 @@
 police-attended or confirmed interventions, honours (titles, commendation letters), large cash
 services for schools and institutions; and photos.
 
-A fixed number of queries whatever the subtree's size; each list is capped.
+They are picked from the node's whole subtree and told in the section of the report's node or of
+the direct child whose subtree holds them (read off the record's branch path, no query). A fixed
+number of queries whatever the subtree's size, each LIMITed; each list is capped, in all and per
+section.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 
+from branches.models import path_ids
 from core.kinds import kind_for_model, record_kinds
 from core.periods import Period
 from records.models import Photo
 from records.pages.photos import photo_url
 
 CASE_LIMIT = 30
+CASES_PER_SECTION = 5  # stories of one group (interventions, letters, ...) in one section
 PHOTO_LIMIT = 60
 PHOTOS_PER_SECTION = 6
 
@@ -67,7 +71,16 @@ def _in_period(qs, branch, period: Period):
     return qs.in_subtree(branch).filter(occurred_on__gte=period.first, occurred_on__lte=period.end_date)
 
 
+def section_of(node, branch) -> int:
+    """The id of the report's section that tells a record of `branch` (in the node's subtree):
+    the node's own, or the node's direct child on the branch's path."""
+    ids = path_ids(branch.path)
+    depth = len(path_ids(node.path))
+    return ids[depth] if len(ids) > depth else node.pk
+
+
 def load_cases(user, node, period: Period) -> Cases:
+    """The stories and photos of the node's subtree, by the section (node or direct child) that tells them."""
     cases = Cases()
     for kind in record_kinds():
         if kind.report_cases is None:
@@ -75,23 +88,30 @@ def load_cases(user, node, period: Period) -> Cases:
         picked = kind.report_cases(_in_period(kind.model.objects.for_user(user), node, period), CASE_LIMIT)
         for group, records in picked.items():
             for record in records:
-                cases.groups[group][record.branch_id].append(record)
+                told = cases.groups[group][section_of(node, record.branch)]
+                if len(told) < CASES_PER_SECTION:
+                    told.append(record)
     for item in load_photos(user, node, period):
-        if len(cases.photos[item.record.branch_id]) < PHOTOS_PER_SECTION:
-            cases.photos[item.record.branch_id].append(item)
+        shown = cases.photos[section_of(node, item.record.branch)]
+        if len(shown) < PHOTOS_PER_SECTION:
+            shown.append(item)
     return cases
 
 
 def load_photos(user, node, period: Period, *, limit: int = PHOTO_LIMIT) -> list[ReportPhoto]:
-    """Photos of the records of the subtree in the period: one query for the photos, then one
-    per record kind that has any."""
+    """Photos of the records of the subtree in the period, oldest first: one query for the photos
+    (a UNION of one semi-join per record kind, so each reaches its records by their primary key
+    rather than reading every record of the subtree's period), then one per kind that has any."""
     kinds = record_kinds()
     types = ContentType.objects.get_for_models(*[k.model for k in kinds])
-    q = Q()
-    for kind in kinds:
-        records = _in_period(kind.model.objects.for_user(user), node, period).values("pk")
-        q |= Q(content_type=types[kind.model], object_id__in=records)
-    photos = list(Photo.objects.filter(q).order_by("captured_at", "id")[:limit])
+    parts = [
+        Photo.objects.filter(
+            content_type=types[kind.model],
+            object_id__in=_in_period(kind.model.objects.for_user(user), node, period).values("pk"),
+        ).order_by()
+        for kind in kinds
+    ]
+    photos = list(parts[0].union(*parts[1:], all=True).order_by("captured_at", "id")[:limit]) if parts else []
     return attach_records(photos, types)
 
 

@@ -5,15 +5,16 @@ An item is complete (已备齐) only when every type of evidence it asks for is 
 always, photos when its guidance asks for photos (现场照片, 服务照片, ...). What is missing is named.
 
 Queries: the scheme and its items, the figures (a fixed number), per item and record kind one
-query for its records, one for all their photos, and one for the saved statements.
+query for the records listed and one count that stops at COUNT_CAP, one for every item's photos,
+one per kind of the photos' records, and one for the saved statements. None reads more than the
+pack shows: at the root of the network as at an outlet (issue 19).
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import IntegerField, Q, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -24,11 +25,13 @@ from core.periods import Period, parse_period
 from metrics.templatetags.figures import format_number
 from records.models import Photo
 from records.paging import capped_count
-from reports.cases import ReportPhoto
+from reports.cases import ReportPhoto, attach_records
 from reports.figures import FigureBook, kind_for_metric, zh_period
 from reports.models import STATEMENT_MAX, EvaluationItem, EvaluationScheme, EvidenceStatement
 
-RECORD_LIMIT = 200
+RECORD_LIMIT = 200  # the newest records of each item and kind: listed in the pack, their photos its photos
+PAGE_RECORD_LIMIT = 20  # of which the page lists these (each kind's full list is a link away)
+COUNT_CAP = 1_000  # "1,000+": an item's record count stops there (a national year holds millions)
 METRIC_UNITS = {"count": "", "person_times": "", "hours": ""}  # the label names the unit
 RECORDS, PHOTOS = "records", "photos"
 EVIDENCE_LABELS = {RECORDS: _("ledger records"), PHOTOS: _("site photos")}
@@ -51,9 +54,10 @@ def schemes() -> list[EvaluationScheme]:
 class ItemEvidence:
     item: EvaluationItem
     figures: list = field(default_factory=list)
-    records: list = field(default_factory=list)  # (RecordKind, record), newest first, at most RECORD_LIMIT
+    records: list = field(default_factory=list)  # (RecordKind, record), newest first, at most `listed` per kind
     record_count: int = 0
-    record_count_capped: bool = False  # more records than records.paging.COUNT_CAP: "10,000+"
+    record_count_capped: bool = False  # more records than COUNT_CAP: "1,000+"
+    sources: list = field(default_factory=list)  # (RecordKind, queryset of the item's records)
     record_lists: list = field(default_factory=list)  # (kind label in Chinese, entry list URL), for the files
     record_links: list = field(default_factory=list)  # (RecordKind, entry list URL), for the page
     photos: list[ReportPhoto] = field(default_factory=list)
@@ -165,11 +169,14 @@ def _list_url(kind, node, period: Period, split: str) -> str:
     return f"{kind.url('list')}?{params.urlencode()}"
 
 
-def build_pack(user, scheme: EvaluationScheme, node: Branch, year: int) -> EvidencePack:
+def build_pack(user, scheme: EvaluationScheme, node: Branch, year: int, *, listed: int = RECORD_LIMIT) -> EvidencePack:
+    """listed: the records of each item and kind to list (the page: PAGE_RECORD_LIMIT); the
+    photos are those of the newest RECORD_LIMIT records either way, so the page and the files
+    agree on what is complete."""
     period = parse_period(str(year))
     items = list(scheme.items.all())
     with translation.override("zh-hans"):
-        book = FigureBook.load([node], period)
+        book = FigureBook.load([node], period, cumulative=[])
         pack = EvidencePack(scheme, node, year, [ItemEvidence(item) for item in items])
         for evidence in pack.items:
             item = evidence.item
@@ -180,11 +187,12 @@ def build_pack(user, scheme: EvaluationScheme, node: Branch, year: int) -> Evide
             for kind in item_kinds(item):
                 qs = _records_of(user, kind, node, period, item.split)
                 # Two queries whatever the subtree holds: the newest rows, and a count that stops
-                # at COUNT_CAP (a national year holds millions; the page says "10,000+").
-                evidence.records += [(kind, r) for r in qs[:RECORD_LIMIT]]
-                count, capped = capped_count(qs)
+                # at COUNT_CAP (a national year holds millions; the page says "1,000+").
+                evidence.records += [(kind, r) for r in qs[: min(listed, RECORD_LIMIT)]]
+                count, capped = capped_count(qs, COUNT_CAP)
                 evidence.record_count += count
                 evidence.record_count_capped |= capped
+                evidence.sources.append((kind, qs))
                 url = _list_url(kind, node, period, item.split)
                 evidence.record_lists.append((str(kind.label_plural), url))
                 evidence.record_links.append((kind, url))
@@ -198,22 +206,22 @@ def build_pack(user, scheme: EvaluationScheme, node: Branch, year: int) -> Evide
 
 
 def _attach_photos(pack: EvidencePack) -> None:
-    by_record = defaultdict(list)
-    for evidence in pack.items:
-        for _kind, record in evidence.records:
-            by_record[(type(record), record.pk)].append(evidence)
-    if not by_record:
+    """The photos of each item's newest RECORD_LIMIT records of each kind, oldest capture first:
+    one query (a UNION of one semi-join per item and kind, tagged with the item), then one per
+    kind of the photos' records."""
+    sources = [(index, kind, qs) for index, e in enumerate(pack.items) for kind, qs in e.sources]
+    if not sources:
         return
-    types = ContentType.objects.get_for_models(*{model for model, _pk in by_record})
-    q = Q()
-    for model, ct in types.items():
-        q |= Q(content_type=ct, object_id__in=[pk for m, pk in by_record if m is model])
-    model_of = {ct.pk: model for model, ct in types.items()}
-    records = {(type(r), r.pk): r for e in pack.items for _k, r in e.records}
-    for photo in Photo.objects.filter(q).order_by("captured_at", "id"):
-        key = (model_of[photo.content_type_id], photo.object_id)
-        for evidence in by_record[key]:
-            evidence.photos.append(ReportPhoto(photo, records[key]))
+    types = ContentType.objects.get_for_models(*{kind.model for _i, kind, _qs in sources})
+    parts = [
+        Photo.objects.filter(content_type=types[kind.model], object_id__in=qs.values("pk")[:RECORD_LIMIT])
+        .annotate(item_index=Value(index, output_field=IntegerField()))
+        .order_by()
+        for index, kind, qs in sources
+    ]
+    photos = list(parts[0].union(*parts[1:], all=True).order_by("captured_at", "id"))
+    for shown in attach_records(photos, types):
+        pack.items[shown.photo.item_index].photos.append(shown)
 
 
 def generated_statement(evidence: ItemEvidence, node: Branch, period: Period) -> str:

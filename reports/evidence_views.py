@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from branches.access import access_for
 from core.periods import PeriodError, parse_period
 from reports.documents import portal_url
-from reports.evidence import build_pack
+from reports.evidence import PAGE_RECORD_LIMIT, build_pack
 from reports.evidence_files import pack_zip
 from reports.models import STATEMENT_MAX, EvaluationScheme
 from reports.services import statement_save
@@ -117,7 +117,7 @@ def evidence(request, code: str, scheme: str):
             else:
                 messages.success(request, _("The statement of %(item)s is saved.") % {"item": item.code})
                 return redirect(_pack_url("reports:evidence", node, scheme, year) + f"#item-{item.code}")
-    pack = build_pack(request.user, scheme, node, year)
+    pack = build_pack(request.user, scheme, node, year, listed=PAGE_RECORD_LIMIT)
     for evidence_item in pack.items:
         if evidence_item.item.pk in posted:
             evidence_item.statement = posted[evidence_item.item.pk]

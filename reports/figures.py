@@ -7,8 +7,7 @@ A figure is named by a stable id (branch code, metric, split, scope), so an edit
 
 import datetime
 from dataclasses import dataclass, field
-
-from django.http import QueryDict
+from urllib.parse import urlencode
 
 from core.catalogue import LAST, METRICS
 from core.periods import MIN_YEAR, Period, parse_period
@@ -76,11 +75,12 @@ def cumulative_period(period: Period) -> Period:
     return parse_period(f"{MIN_YEAR}-01..{period.last:%Y-%m}")
 
 
-def records_url(metric: str, split: str, branch_code: str, period: Period, scope: str) -> str:
-    """The entry list of the records behind a figure: the FilterSet's branch subtree, dates and split."""
+def records_url(metric: str, split: str, branch_code: str, period: Period, scope: str, list_urls=None) -> str:
+    """The entry list of the records behind a figure: the FilterSet's branch subtree, dates and split.
+    list_urls: a dict that remembers each kind's list address across calls (a report makes
+    hundreds of links to a dozen lists)."""
     kind = kind_for_metric(metric)
-    params = QueryDict(mutable=True)
-    params["branch"] = branch_code
+    params = {"branch": branch_code}
     filters = kind.filterset.base_filters
     if METRICS[metric].aggregation == LAST:
         params["date_to"] = period.end_date.isoformat()
@@ -98,7 +98,10 @@ def records_url(metric: str, split: str, branch_code: str, period: Period, scope
             for lookup, value in measure.when.items():
                 if "__" not in lookup and lookup in filters:
                     params[lookup] = value
-    return f"{kind.url('list')}?{params.urlencode()}"
+    urls = {} if list_urls is None else list_urls
+    if kind.slug not in urls:
+        urls[kind.slug] = kind.url("list")
+    return f"{urls[kind.slug]}?{urlencode(params)}"
 
 
 def display(value, metric: str, unit: str = "") -> str:
@@ -109,23 +112,39 @@ def display(value, metric: str, unit: str = "") -> str:
 
 @dataclass
 class FigureBook:
-    """Every value of a subtree's branches over a period (and cumulatively), in a fixed number of
-    queries; figures are made from it on demand and remembered in the order they were used."""
+    """Every value of some branches (each one's whole subtree) over a period, and cumulatively,
+    in a fixed number of queries; figures are made from it on demand and remembered in the order
+    they were used. The highlights report loads its node and the node's direct children."""
 
     branches: dict  # id -> Branch
     period: Period
     values: dict = field(default_factory=dict)
     links: dict = field(default_factory=dict)
+    children: dict = field(default_factory=dict)  # id -> the branches of the book whose parent it is
+    cumulative_ids: set = field(default_factory=set)  # the branches whose cumulative figures were read
+    list_urls: dict = field(default_factory=dict)  # kind slug -> its list's address
 
     @classmethod
-    def load(cls, branches, period: Period) -> "FigureBook":
+    def load(cls, branches, period: Period, *, cumulative=None) -> "FigureBook":
+        """cumulative: the branches whose CUMULATIVE_METRICS (by split: the report quotes them by
+        sector) are also read, from the first records up to the period's end: all by default.
+        Their distinct count reads every year's members, so a caller names only the branches
+        whose cumulative figures it shows (none: an empty list)."""
         book = cls({b.pk: b for b in branches}, period)
+        for b in book.branches.values():
+            if b.parent_id in book.branches:
+                book.children.setdefault(b.parent_id, []).append(b)
         ids = list(book.branches)
         for splits in (None, "*"):
             for row in query(branch_ids=ids, period=period, splits=splits):
                 book.values[(PERIOD, row.branch_id, row.metric, row.split)] = row.value
+        book.cumulative_ids = set(ids if cumulative is None else (b.pk for b in cumulative))
+        if book.cumulative_ids:
             for row in query(
-                branch_ids=ids, period=cumulative_period(period), metrics=CUMULATIVE_METRICS, splits=splits
+                branch_ids=sorted(book.cumulative_ids),
+                period=cumulative_period(period),
+                metrics=CUMULATIVE_METRICS,
+                splits="*",
             ):
                 book.values[(CUMULATIVE, row.branch_id, row.metric, row.split)] = row.value
         return book
@@ -134,8 +153,10 @@ class FigureBook:
         return self.values.get((scope, branch.pk, metric, split), METRICS[metric].from_store(0))
 
     def own(self, branch, metric: str, split: str = TOTAL, scope: str = PERIOD):
-        """What the node's own records add (its roll-up less its children's): additive metrics only."""
-        children = [b for b in self.branches.values() if b.parent_id == branch.pk]
+        """What is left of the branch's roll-up once its children in the book are taken off: its
+        own records' share when the book holds its children, its whole subtree's otherwise.
+        Additive metrics only."""
+        children = self.children.get(branch.pk, ())
         return self.value(branch, metric, split, scope) - sum(self.value(c, metric, split, scope) for c in children)
 
     def splits(self, branch, metric: str, dimension: str, scope: str = PERIOD) -> list[tuple[str, object]]:
@@ -156,7 +177,7 @@ class FigureBook:
             self.links[fid] = Figure(
                 id=fid,
                 display=display(value, metric, unit),
-                url=records_url(metric, split, branch.code, self.period, scope),
+                url=records_url(metric, split, branch.code, self.period, scope, self.list_urls),
                 label=label or _figure_label(branch, metric, split, self.period, scope),
                 metric=metric,
                 split=split,
@@ -178,14 +199,19 @@ class FigureBook:
         return self.links[fid]
 
     def resolve(self, fid: str) -> Link | None:
-        """A figure named by a draft's token: any figure of the subtree can be recomputed."""
+        """A figure named by a draft's token: any figure of the book's branches can be recomputed
+        (a token of another branch, kept from an older draft, reads as missing)."""
         if fid in self.links:
             return self.links[fid]
         parts = fid.split("|")
         if len(parts) != 4 or parts[1] not in METRICS or parts[3] not in (PERIOD, CUMULATIVE):
             return None
         branch = next((b for b in self.branches.values() if b.code == parts[0]), None)
-        if branch is None or (parts[3] == CUMULATIVE and parts[1] not in CUMULATIVE_METRICS):
+        if branch is None:
+            return None
+        if parts[3] == CUMULATIVE and not (
+            parts[1] in CUMULATIVE_METRICS and parts[2] and branch.pk in self.cumulative_ids
+        ):
             return None
         return self.figure(branch, parts[1], parts[2], scope=parts[3])
 

@@ -1,8 +1,11 @@
-"""The year's highlights report of a node: one section per branch of its subtree with something
-to report, written in Chinese like the article the portal grew from.
+"""The year's highlights report of a node, written in Chinese like the article the portal grew
+from: the node's overview and one section per direct child with something to report, each
+child's figures its whole subtree's (the reader drills into a child for its own report). What the
+report costs depends on the node's children, never on the size of its subtree (issue 19).
 
 Every figure comes from the roll-up store (reports.figures.FigureBook, which reads
-metrics.selectors); the stories come from the records themselves (reports.cases).
+metrics.selectors); the stories come from the records themselves, picked from the whole subtree
+(reports.cases).
 """
 
 from dataclasses import dataclass, field
@@ -31,6 +34,12 @@ OVERVIEW_METRICS = (
 )
 
 
+# The sections that quote cumulative financing (截至年末累计…户): a city branch and below. The
+# distinct count behind it reads every year's members of the branch's subtree; for a province
+# or the head office that is millions of rows, so their sections tell the period's figures only.
+CUMULATIVE_LEVELS = (Branch.Level.CITY, Branch.Level.SUB_BRANCH, Branch.Level.OUTLET)
+
+
 @dataclass
 class Section:
     key: str  # the branch code
@@ -39,6 +48,7 @@ class Section:
     stored: str  # generated text, or the draft's when one is applied
     photos: list[ReportPhoto] = field(default_factory=list)
     segments: list = field(default_factory=list)
+    child: bool = False  # a direct child of the report's node: the reader may open its own report
 
 
 @dataclass
@@ -52,6 +62,11 @@ class Report:
     @property
     def title(self) -> str:
         return f"{self.node.name}{zh_period(self.period)}精神文明建设工作亮点"
+
+    @property
+    def tells_children(self) -> bool:
+        """Some sections are the node's direct children, each summed up with its subtree."""
+        return any(section.child for section in self.sections)
 
     @property
     def figures(self):
@@ -83,30 +98,33 @@ class Report:
 
 
 def build_report(user, node: Branch, period: Period) -> Report:
-    """The generated report (Chinese whatever the UI language)."""
+    """The generated report (Chinese whatever the UI language): the node's overview and its
+    direct children's sections, in a fixed number of queries whatever the subtree holds."""
     with translation.override("zh-hans"):
-        branches = list(Branch.objects.in_subtree(node).order_by("path"))
-        book = FigureBook.load(branches, period)
+        children = list(Branch.objects.filter(parent=node).order_by("path"))
+        told = children or [node]
+        cumulative = [b for b in told if b.level in CUMULATIVE_LEVELS]
+        book = FigureBook.load([node, *children], period, cumulative=cumulative)
         cases = load_cases(user, node, period)
-        writer = _Writer(book, cases, period)
+        writer = _Writer(book, cases, period, children)
         sections = []
-        if len(branches) > 1:
+        if children:
             sections.append(Section(node.code, node, node.name, writer.overview(node), cases.photos.get(node.pk, [])))
-        for branch in branches:
-            if branch.pk == node.pk and len(branches) > 1:
-                continue
+        for branch in children or [node]:
             paragraphs = writer.branch(branch)
             if paragraphs:
                 photos = cases.photos.get(branch.pk, [])
-                sections.append(Section(branch.code, branch, branch.name, stored_from_parts(paragraphs), photos))
+                text = stored_from_parts(paragraphs)
+                sections.append(Section(branch.code, branch, branch.name, text, photos, child=bool(children)))
         report = Report(node, period, sections, book)
         report.render()
         return report
 
 
 class _Writer:
-    def __init__(self, book: FigureBook, cases: Cases, period: Period):
+    def __init__(self, book: FigureBook, cases: Cases, period: Period, children=()):
         self.book, self.cases, self.period = book, cases, period
+        self.children = {b.pk for b in children}  # told with their whole subtree
         self.when = zh_period(period)
 
     # --- helpers --------------------------------------------------------------------------
@@ -115,8 +133,14 @@ class _Writer:
         return self.book.figure(branch, metric, split, unit=unit, scope=scope)
 
     def has(self, branch, metric, split="", scope="period") -> bool:
-        """The node's own records add to the figure (children tell their own)."""
+        """The branch's section tells the figure: its records add to it (the report's node:
+        its own records, as its children tell theirs; a child: its whole subtree's)."""
         return bool(self.book.own(branch, metric, split, scope))
+
+    def station_only(self, branch) -> bool:
+        """The love-station visits told in the branch's section are its own station's: an
+        outlet, or the report's node told on its own (not a child summed up with its subtree)."""
+        return branch.pk not in self.children or branch.level == Branch.Level.OUTLET
 
     @staticmethod
     def name(branch) -> str:
@@ -204,7 +228,8 @@ class _Writer:
                 clause += ["向", self.fig(b, "financing_enterprises", split, unit="户"), served]
                 clause += ["发放融资", self.fig(b, "financing_amount_cny", split)] if amount else ["提供服务"]
             cumulative = self.book.value(b, "financing_enterprises", split, CUMULATIVE)
-            if sector != "pension" and cumulative > self.book.value(b, "financing_enterprises", split):
+            told = b.pk in self.book.cumulative_ids  # a city branch or below (CUMULATIVE_LEVELS)
+            if told and sector != "pension" and cumulative > self.book.value(b, "financing_enterprises", split):
                 clause += [f"，截至{zh_period_end(self.period)}累计为"]
                 clause += [self.fig(b, "financing_enterprises", split, unit="户", scope=CUMULATIVE), served]
                 clause += ["发放融资", self.fig(b, "financing_amount_cny", split, scope=CUMULATIVE)]
@@ -303,16 +328,19 @@ class _Writer:
     def love_station(self, branch) -> list:
         b = branch
         since = b.love_station_since
-        if not since or since > self.period.last.year:
+        own_station = bool(since and since <= self.period.last.year)
+        parts = []
+        if own_station:
+            parts.append(f"自{since}年起，{self.name(b)}打造“爱心驿站”，{W.LOVE_STATION}。")
+            corner = b.knowledge_corner_since
+            if corner and corner <= self.period.last.year:
+                verb = "新增" if corner >= self.period.first.year else "设有"
+                parts.append(f"{corner}年起，驿站{verb}“金融知识角”，{W.KNOWLEDGE_CORNER}。")
+        elif not self.has(b, "love_station_visits"):
             return []
-        station = self.book.figure(b, "love_station_visits", unit="人次")
-        parts = [f"自{since}年起，{self.name(b)}打造“爱心驿站”，{W.LOVE_STATION}。"]
-        corner = b.knowledge_corner_since
-        if corner and corner <= self.period.last.year:
-            verb = "新增" if corner >= self.period.first.year else "设有"
-            parts.append(f"{corner}年起，驿站{verb}“金融知识角”，{W.KNOWLEDGE_CORNER}。")
         if self.has(b, "love_station_visits"):
-            parts += [f"{self.when}，驿站服务户外劳动者", station]
+            where = "驿站" if own_station and self.station_only(b) else f"{self.name(b)}辖内爱心驿站"
+            parts += [f"{self.when}，{where}服务户外劳动者", self.fig(b, "love_station_visits", unit="人次")]
             groups = self.book.splits(b, "love_station_visits", "visitor_group")[: W.VISITOR_GROUPS_SHOWN]
             for i, (split, _v) in enumerate(groups):
                 label = split_label("love_station_visits", split)

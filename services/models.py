@@ -215,6 +215,10 @@ class LoveStationTally(Record):
             raise ValidationError({"branch": _("This branch has no love station.")})
 
 
+LARGE_CASH_PIECES = 1000  # a cash service told as a story in the highlights report
+STORY_CUSTOMER_TYPES = ("school", "institution")
+
+
 class CashService(Record):
     class Service(models.TextChoices):
         COIN_COUNTING = "coin_counting", _("coin counting")
@@ -251,6 +255,19 @@ class CashService(Record):
     class Meta(Record.Meta):
         verbose_name = _("cash service")
         verbose_name_plural = _("cash services")
+        indexes = [
+            *Record.Meta.indexes,
+            # The highlights report's stories (services/notable.py): the largest services for
+            # schools and institutions, read off this index down to the LIMIT at any scope size.
+            models.Index(
+                fields=["-pieces_counted", "id"],
+                name="cashservice_story",
+                condition=models.Q(
+                    customer_type__in=STORY_CUSTOMER_TYPES,
+                    pieces_counted__gte=LARGE_CASH_PIECES,
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.occurred_on} {self.get_service_display()} {self.customer_description}"

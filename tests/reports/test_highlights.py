@@ -42,10 +42,20 @@ def section_text(report, code) -> str:
     return to_editable(section.stored, report.book.resolve)
 
 
-def test_one_section_per_branch_with_something_to_report(report):
-    # WH itself (the overview) and the six branches of the article; WH-QK, WH-SGH and WH-HY hold
-    # no records of their own (their outlets tell them).
-    assert [s.key for s in report.sections] == ["WH", "WH-FTZ", "WH-QK-01", "WH-BBT", "WH-XBH", "WH-SGH-01", "WH-HY-01"]
+def test_one_section_per_direct_child_with_something_to_report(report):
+    # WH itself (the overview) and its six direct children of the article, each summed up with
+    # its subtree (WH-QK, WH-SGH and WH-HY hold no records of their own: their outlets' count).
+    assert [s.key for s in report.sections] == ["WH", "WH-FTZ", "WH-QK", "WH-BBT", "WH-XBH", "WH-SGH", "WH-HY"]
+    assert [s.child for s in report.sections] == [False] + [True] * 6
+    assert not any(f.branch_code.endswith("-01") for f in report.figures)  # no grandchild's figure
+
+
+def test_a_child_is_read_in_its_own_report(demo, analyst):
+    qk = build_report(analyst, demo["WH-QK"], Y2025)
+    assert [s.key for s in qk.sections] == ["WH-QK", "WH-QK-01"]
+    outlet = build_report(analyst, demo["WH-QK-01"], Y2025)
+    assert [(s.key, s.child) for s in outlet.sections] == [("WH-QK-01", False)]
+    assert section_text(outlet, "WH-QK-01") == section_text(qk, "WH-QK-01")
 
 
 def test_ftz_figures(report):
@@ -73,10 +83,11 @@ def test_ftz_figures(report):
     assert figure(report, "WH-FTZ", "financing_entities", "sector:pension").value == 73 and "〔73家〕" in text
 
 
-def test_qk01_figures_case_and_letter(report):
-    text = section_text(report, "WH-QK-01")
-    assert figure(report, "WH-QK-01", "home_visits").value == 56 and "〔56次〕" in text
-    assert figure(report, "WH-QK-01", "honours", "kind:praise_ticket").value == 32 and "表扬工单〔32次〕" in text
+def test_qk_figures_case_and_letter(report):
+    # The outlet's figures, case and letter, told in its sub-branch's section.
+    text = section_text(report, "WH-QK")
+    assert figure(report, "WH-QK", "home_visits").value == 56 and "〔56次〕" in text
+    assert figure(report, "WH-QK", "honours", "kind:praise_ticket").value == 32 and "表扬工单〔32次〕" in text
     assert "〔8月14日〕" in text and "高息理财" in text and "反诈民警" in text
     assert "武汉市打击治理电信网络诈骗工作协调机制办公室" in text and "表扬信" in text
 
@@ -91,16 +102,18 @@ def test_bbt_figures_titles_and_residents(report):
     assert "7万" in text
 
 
-def test_xbh_sgh_and_hy(report):
+def test_xbh_sgh_and_hy(report, demo, analyst):
     xbh = section_text(report, "WH-XBH")
     assert figure(report, "WH-XBH", "financing_enterprises", "sector:inclusive").value == 190 and "〔190户〕" in xbh
     assert figure(report, "WH-XBH", "financing_amount_cny", "sector:inclusive").value == Decimal("400000000.00")
     assert "〔4亿元〕" in xbh
-    sgh = section_text(report, "WH-SGH-01")
+    sgh = section_text(report, "WH-SGH")
     assert "〔12月8日〕" in sgh and "小学" in sgh and "〔3,860枚〕" in sgh
-    hy = section_text(report, "WH-HY-01")
-    assert "自2017年起" in hy and "爱心驿站" in hy and "金融知识角" in hy
-    assert figure(report, "WH-HY-01", "love_station_visits").value > 0
+    hy = section_text(report, "WH-HY")
+    visits = figure(report, "WH-HY", "love_station_visits")
+    assert visits.value > 0 and f"汉阳支行辖内爱心驿站服务户外劳动者〔{visits.display}〕" in hy
+    own = section_text(build_report(analyst, demo["WH-HY"], Y2025), "WH-HY-01")  # the drill-in
+    assert "自2017年起" in own and "爱心驿站" in own and "金融知识角" in own and "驿站服务户外劳动者" in own
 
 
 def test_every_figure_equals_the_roll_up_store(report, demo):
@@ -126,6 +139,8 @@ def test_every_figure_on_the_page_links_to_its_records(client, analyst, report):
     for f in report.figures:
         if any(f.id in s.stored for s in report.sections):
             assert f'href="{f.url.replace("&", "&amp;")}"' in html, f.id
+    # Each child's section opens the child's own report.
+    assert 'class="report-drill" href="/reports/highlights/WH-QK/?period=2025"' in html
     # The linked list holds exactly the records behind the figure.
     listed = client.get(home_visits.url)
     assert listed.context["page_obj"].paginator.count == 83
@@ -138,8 +153,11 @@ def test_the_report_takes_a_fixed_number_of_queries(demo, analyst):
     with CaptureQueriesContext(connection) as small:
         build_report(analyst, demo["WH-QK"], Y2025)
     with CaptureQueriesContext(connection) as large:
+        build_report(analyst, demo["WH"], Y2025)
+    with CaptureQueriesContext(connection) as head_office:  # a province child: no cumulative figures
         build_report(analyst, demo["ICBC"], Y2025)
     assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(head_office.captured_queries) == len(small.captured_queries) - 2
 
 
 def test_edited_text_keeps_the_figures_linked(client, analyst, report):
