@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from benchmarks import raw_sql
-from branches.models import Branch
+from branches.models import Branch, Staff
 from metrics.rebuild import PG_SETTINGS
 from records.services import record_bulk_create
 from services.models import HomeVisit
+from services.synthetic import TEAM
 
 GROUPS = ["elderly", "disabled", "ill", "other"]
 PURPOSES = ["pension", "account", "id_check", "card", "other"]
@@ -55,16 +56,33 @@ def import_rows(branch: Branch, n: int, year: int) -> list[dict]:
     return rows
 
 
+def teams(rows: list[dict]) -> list[list[Staff]]:
+    """Each row's team of two (a home visit needs two staff): two staff members of its outlet,
+    made where the outlet has fewer (a network generated before synthetic teams; the caller's
+    transaction rolls them back with the rows)."""
+    outlets = {row["branch"].pk: row["branch"] for row in rows}
+    found: dict[int, list[Staff]] = {pk: [] for pk in outlets}
+    for member in Staff.objects.filter(branch_id__in=outlets).order_by("pk"):
+        found[member.branch_id].append(member)
+    for pk, members in found.items():
+        for name in TEAM[len(members) :]:
+            members.append(Staff.objects.create(branch=outlets[pk], name=name))
+    return [found[row["branch"].pk][:2] for row in rows]
+
+
 def import_seconds(user, rows: list[dict]) -> float:
-    """record_bulk_create of the rows (scope, validation, audit, roll-up), then rolled back so
+    """record_bulk_create of the rows with their teams (scope, validation, audit, roll-up), then rolled back so
     the benchmark database stays as generated. Deferred constraint checks run immediately, so
     the time includes them."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        m2m_rows = [{"staff": team} for team in teams(rows)]
         started = time.perf_counter()
-        created = record_bulk_create(HomeVisit, user=user, rows=rows, action=AuditEntry.Action.IMPORT)
+        created = record_bulk_create(
+            HomeVisit, user=user, rows=rows, m2m_rows=m2m_rows, action=AuditEntry.Action.IMPORT
+        )
         seconds = time.perf_counter() - started
         if len(created) != len(rows):
             raise RuntimeError(f"imported {len(created)} of {len(rows)} rows")
@@ -78,6 +96,7 @@ def _values(rows: list[dict]) -> tuple[list[str], list[list]]:
     out = []
     for fields_given in rows:
         obj = HomeVisit(**fields_given)
+        obj._pending_relations = {"staff": TEAM}  # no column: any two names stand in for the team
         obj.full_clean(validate_unique=False, validate_constraints=False)  # sets derived fields
         out.append([f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields])
     return [f.column for f in fields], out

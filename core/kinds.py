@@ -43,10 +43,13 @@ class NavLink:
 class Synthetic:
     """The kind in the national-scale synthetic network: its share of the records (a weight:
     the shares are scaled to add up to one), and `rows(generator, n)` yielding n rows of column
-    values (demo/synthetic.py's RecordGenerator gives the random source, the outlets and the days)."""
+    values (demo/synthetic.py's RecordGenerator gives the random source, the outlets and the days).
+    `links(generator)`, when given, runs once the rows are loaded and writes what they name
+    through many-to-many tables (a home visit's team of two at its outlet)."""
 
     share: float
     rows: Callable
+    links: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,10 @@ class Sample:
     valid edit, the same two as entry-form data, and an outlet of the demo network where the
     kind can be recorded.
 
-    needs(branch, user) -> {field: record}: the other records a sample names (an activity's
-    partnership), made once through their kind's services as `user`, where every branch of
-    `branch`'s tree may name them; the tests add them to `fields` (as ids to `form`)."""
+    needs(branch, user) -> {field: record or list}: the other records a sample names (an
+    activity's partnership, a home visit's team of two), made once through their kind's services
+    as `user`, where a record at `branch` may name them; the tests add them to `fields` (as ids
+    to `form`)."""
 
     fields: dict
     edit: dict
@@ -83,7 +87,11 @@ class Sample:
         return self.needs(branch, user) if self.needs else {}
 
     def needed_form(self, branch, user) -> dict:
-        return {name: str(record.pk) for name, record in self.needed(branch, user).items()}
+        """The needed records as form values: an id, or a list of ids (a team)."""
+        return {
+            name: [str(r.pk) for r in value] if isinstance(value, (list, tuple)) else str(value.pk)
+            for name, value in self.needed(branch, user).items()
+        }
 
 
 @dataclass(frozen=True)

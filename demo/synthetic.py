@@ -171,6 +171,8 @@ def generate(outlets: int, records: int, seed: int, years: range, prefix: str = 
     for kind in kinds:
         n = math.floor(records * kind.synthetic.share / total_share)
         counts[kind.model._meta.model_name] = _load(kind.model, generator.rows(kind, n))
+        if kind.synthetic.links:
+            kind.synthetic.links(generator)
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner: autovacuum would take minutes to notice millions of
         # new rows, and until then the dashboards' record queries pick plans for empty tables.

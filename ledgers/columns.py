@@ -368,6 +368,19 @@ class StaffListColumn(StaffColumn):
     def blank_value(self):
         return []
 
+    @property
+    def minimum(self) -> int:
+        """How many the kind needs (Record.relation_minimums: a home visit's team of two)."""
+        return getattr(self.field.model, "relation_minimums", {}).get(self.name, 0)
+
+    @property
+    def required(self) -> bool:
+        return self.minimum > 0
+
+    def parse(self, raw, row: dict, ctx):
+        # A blank cell is no staff: the kind's own rule says how many it needs, with the count.
+        return self.blank_value() if _is_blank(raw) else super().parse(raw, row, ctx)
+
     def value_of(self, obj, ctx):
         return ctx.staff_labels(obj)
 
@@ -375,7 +388,10 @@ class StaffListColumn(StaffColumn):
         return "、".join(value) if value else None
 
     def hint(self) -> str:
-        return _("Staff names separated by “、”, such as 张三、李四; add the code in brackets for namesakes.")
+        hint = _("Staff names separated by “、”, such as 张三、李四; add the code in brackets for namesakes.")
+        if self.minimum:
+            hint += " " + _("At least %(n)s names.") % {"n": self.minimum}
+        return hint
 
 
 class RecordColumn(Column):

@@ -87,6 +87,9 @@ class Record(models.Model):
     # Every date field a user sets is checked against the portal's range (core/dates.py):
     # RECORD_DATES unless named here with its own range. See _bound_dates below.
     date_ranges: ClassVar[dict[str, DateRange]] = {}
+    # How many a many-to-many field needs ({name: n}), as the kind's clean() enforces it; the
+    # ledger template marks such a column required.
+    relation_minimums: ClassVar[dict[str, int]] = {}
     # The field a ledger names a record of this kind by, when another kind refers to it (a
     # partnership by its partner unit); None: other kinds' ledgers cannot name it.
     ledger_name: ClassVar[str | None] = None

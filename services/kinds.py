@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from branches.models import Staff
+from branches.services import staff_create
 from core.kinds import Ledger, NavLink, RecordKind, Sample, Synthetic
 from services import notable, reminders, services, synthetic
 from services.api.views import (
@@ -22,6 +24,18 @@ from services.filtersets import (
 )
 from services.forms import CashServiceForm, FinancingForm, HomeVisitForm, LoveStationTallyForm, OutreachEventForm
 from services.models import CashService, Financing, HomeVisit, LoveStationTally, OutreachEvent
+
+SAMPLE_TEAM = ("样例员工甲", "样例员工乙")
+
+
+def sample_team(branch, user) -> dict:
+    """The two staff members a sample home visit names: at the visit's branch, made once."""
+    team = []
+    for name in SAMPLE_TEAM:
+        member = Staff.objects.filter(branch=branch, name=name).first()
+        team.append(member or staff_create(user=user, branch=branch, name=name))
+    return {"staff": team}
+
 
 KINDS = (
     RecordKind(
@@ -56,13 +70,14 @@ KINDS = (
             },
         ),
         nav_links=(NavLink(_("Home-visit follow-ups"), "services:home-visit-follow-ups"),),
-        synthetic=Synthetic(share=0.18, rows=synthetic.home_visits),
+        synthetic=Synthetic(share=0.18, rows=synthetic.home_visits, links=synthetic.home_visit_teams),
         reminders=(reminders.follow_ups,),
         sample=Sample(
             fields={"customer_group": "elderly", "customer_name_masked": "王**", "purpose": "pension"},
             edit={"customer_group": "disabled"},
             form={"customer_group": "elderly", "customer_name_masked": "王**", "purpose": "pension"},
             form_edit={"customer_group": "disabled"},
+            needs=sample_team,
         ),
     ),
     RecordKind(

@@ -1,6 +1,7 @@
 """Customer and community services: home visits, outreach, financing, love stations, cash."""
 
 import datetime
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +13,7 @@ from core.dates import RECORD_DATES
 from core.privacy import validate_masked_name
 from core.validators import validate_amount, validate_credit_code
 from records.models import AgeBand, Record
+from services.rules import HOME_VISIT_TEAM, entities_covered_errors, home_visit_team_errors
 
 FOLLOW_UP_DAYS = 3  # a home visit is followed up within 72 hours
 
@@ -50,6 +52,8 @@ class HomeVisit(Record):
     follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
 
     measures = (Measure("home_visits"),)
+    # At least this many staff go on a visit (services/rules.py); the ledger template marks the column required.
+    relation_minimums: ClassVar[dict[str, int]] = {"staff": HOME_VISIT_TEAM}
 
     class Meta(Record.Meta):
         verbose_name = _("home visit")
@@ -68,8 +72,16 @@ class HomeVisit(Record):
         # (9999-12-31 + 3 days cannot be represented).
         if self.occurred_on and RECORD_DATES.contains(self.occurred_on):
             self.follow_up_due = self.occurred_on + datetime.timedelta(days=FOLLOW_UP_DAYS)
+        errors = {}
         if self.follow_up_done_on and self.occurred_on and self.follow_up_done_on < self.occurred_on:
-            raise ValidationError({"follow_up_done_on": _("The follow-up cannot precede the visit.")})
+            errors["follow_up_done_on"] = [_("The follow-up cannot precede the visit.")]
+        # The team is judged whenever it is written: a new visit, or a write that sets it. A
+        # write that leaves it alone (the follow-up marked done) is not refused for it.
+        writes_team = self.pk is None or "staff" in (getattr(self, "_pending_relations", None) or {})
+        if writes_team and (team := home_visit_team_errors(self.related("staff"))):
+            errors["staff"] = team
+        if errors:
+            raise ValidationError(errors)
 
 
 class OutreachEvent(Record):
@@ -169,6 +181,8 @@ class Financing(Record):
         self.credit_code = (self.credit_code or "").strip().upper()
         self.counterparty_key = counterparty_key(self.counterparty, self.credit_code)
         super().clean()
+        if refused := entities_covered_errors(self.product, self.entities_covered, self.get_product_display()):
+            raise ValidationError({"entities_covered": refused})
 
 
 class LoveStationTally(Record):

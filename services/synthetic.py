@@ -3,6 +3,14 @@ plausible values, drawn from the generator's random source, outlets and days."""
 
 import datetime
 
+from django.db import connection
+
+from branches.models import Staff
+from services.models import HomeVisit
+
+# Every synthetic outlet has a team of two, who make its home visits (a visit needs two staff).
+TEAM = ("员工甲", "员工乙")
+
 
 def home_visits(gen, n):
     r = gen.rng
@@ -17,6 +25,27 @@ def home_visits(gen, n):
             "follow_up_due": (d + datetime.timedelta(days=3)).isoformat(),
             "follow_up_done_on": (d + datetime.timedelta(days=2)).isoformat(),
         }
+
+
+def home_visit_teams(gen) -> None:
+    """Two staff members at every outlet, and each home visit's team: the two of its outlet
+    (one set-based INSERT: the visits were loaded without ids known here)."""
+    made = Staff.objects.bulk_create(
+        [Staff(branch_id=outlet.pk, name=name) for outlet in gen.outlets for name in TEAM], batch_size=5000
+    )
+    if not made:
+        return
+    through = HomeVisit.staff.through
+    own, other = HomeVisit.staff.field.m2m_column_name(), HomeVisit.staff.field.m2m_reverse_name()
+    low, high = min(s.pk for s in made), max(s.pk for s in made)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Table and column names come from the models, never from input.
+            f"INSERT INTO {through._meta.db_table} ({own}, {other}) "  # noqa: S608
+            f"SELECT v.id, s.id FROM {HomeVisit._meta.db_table} v "
+            f"JOIN {Staff._meta.db_table} s ON s.branch_id = v.branch_id WHERE s.id BETWEEN %s AND %s",
+            [low, high],
+        )
 
 
 def outreach_events(gen, n):

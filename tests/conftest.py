@@ -111,11 +111,13 @@ def analyst_hq(net):
 DAY = datetime.date(2025, 8, 14)
 
 
-def record_data(slug: str, net: Network) -> dict:
-    """Valid fields for one record of the kind (the branch included), from the kind's sample."""
+def record_data(slug: str, net: Network, branch: Branch | None = None) -> dict:
+    """Valid fields for one record of the kind at `branch` (the sample's outlet unless given),
+    from the kind's sample: with the records it names there (a home visit's team of two)."""
     sample = kind_for_slug(slug).sample
-    needed = sample.needed(net[sample.branch], net.root_user) if sample.needs else {}
-    return {"branch": net[sample.branch], "occurred_on": DAY, **sample.fields, **needed}
+    branch = branch or net[sample.branch]
+    needed = sample.needed(branch, net.root_user) if sample.needs else {}
+    return {"branch": branch, "occurred_on": DAY, **sample.fields, **needed}
 
 
 @pytest.fixture(scope="module")

@@ -102,7 +102,7 @@ def test_home_visit_team_and_follow_up(net, staff_qk):
     from services.services import home_visit_create, home_visit_follow_up_done
 
     a, b = net.staff("WH-QK-01", "张伟"), net.staff("WH-QK-01", "王芳")
-    visit = home_visit_create(user=staff_qk, staff=[a, b], **record_data("home-visits", net))
+    visit = home_visit_create(user=staff_qk, **record_data("home-visits", net) | {"staff": [a, b]})
     assert set(visit.staff.all()) == {a, b}
     assert str(visit.follow_up_due) == "2025-08-17"
     done = home_visit_follow_up_done(visit, user=staff_qk, done_on=visit.follow_up_due)
@@ -117,9 +117,9 @@ def test_staff_of_another_branch_cannot_be_on_the_team(net, staff_qk):
     from services.models import HomeVisit
     from services.services import home_visit_create
 
-    outsider = net.staff("WH-BBT", "陈杰")
+    outsider, own = net.staff("WH-BBT", "陈杰"), net.staff("WH-QK-01", "张伟")
     with pytest.raises(ValidationError) as refused:
-        home_visit_create(user=staff_qk, staff=[outsider], **record_data("home-visits", net))
+        home_visit_create(user=staff_qk, **record_data("home-visits", net) | {"staff": [own, outsider]})
     assert "staff" in refused.value.message_dict
     assert HomeVisit.objects.count() == 0
 

@@ -28,6 +28,13 @@ def test_generate_network_small():
     assert current_store() == compute_from_records()
     everything = parse_period("2021..2025")
     assert totals(root, everything)["home_visits"] == HomeVisit.objects.count() > 0
+    # Every visit has its team of two, both of the visit's outlet (a home visit needs two staff).
+    teams = HomeVisit.staff.through.objects.values_list("homevisit_id", "homevisit__branch_id", "staff__branch_id")
+    members: dict[int, int] = {}
+    for visit, visit_branch, staff_branch in teams:
+        assert visit_branch == staff_branch
+        members[visit] = members.get(visit, 0) + 1
+    assert len(members) == HomeVisit.objects.count() and set(members.values()) == {2}
 
 
 def test_generate_network_refuses_a_second_network():

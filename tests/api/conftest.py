@@ -22,6 +22,8 @@ def _fresh_throttles():
 
 
 def as_json(value):
+    if isinstance(value, (list, tuple)):
+        return [as_json(v) for v in value]
     if isinstance(value, models.Model):
         return value.code if hasattr(value, "code") else value.pk
     if isinstance(value, (datetime.date, Decimal)):
@@ -31,7 +33,8 @@ def as_json(value):
 
 def payload(kind_name: str, net, **overrides) -> dict:
     """A valid JSON body creating a record of the kind (the branch as its code)."""
-    data = record_data(kind_name, net) | overrides
+    branch = overrides.get("branch")
+    data = record_data(kind_name, net, branch if hasattr(branch, "path") else None) | overrides
     return {name: as_json(value) for name, value in data.items()}
 
 

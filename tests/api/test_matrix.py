@@ -84,7 +84,7 @@ class World:
 
     def record(self, slug: str, code: str):
         kind = kind_for_slug(slug)
-        fields = record_data(slug, self.net) | {"branch": self.net[code]}
+        fields = record_data(slug, self.net, self.net[code])
         return self._once(("record", slug, code), lambda: kind.create(user=self.root, **fields))
 
     def staff_member(self, code: str) -> Staff:

@@ -68,7 +68,7 @@ def test_create_goes_through_the_service(kind, api, net, staff_qk, love_station_
 
 @pytest.mark.parametrize("kind", KINDS, ids=KIND_IDS)
 def test_update_and_delete_go_through_the_service(kind, api, net, staff_qk, love_station_everywhere):
-    obj = kind.create(user=staff_qk, **(record_data(kind.slug, net) | {"branch": net["WH-QK-01"]}))
+    obj = kind.create(user=staff_qk, **(record_data(kind.slug, net, net["WH-QK-01"])))
     response = api.patch(url(kind, obj.pk), kind.sample.edit, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["version"] == 2 and response["ETag"] == f'"{obj.pk}-2"'
@@ -299,7 +299,7 @@ class TestFilters:
         home_visit_create(user=staff_qk, **(record_data("home-visits", net) | {"customer_group": "disabled"}))
         home_visit_create(
             user=staff_qk2,
-            **(record_data("home-visits", net) | {"branch": net["WH-QK-02"], "occurred_on": datetime.date(2025, 3, 2)}),
+            **(record_data("home-visits", net, net["WH-QK-02"]) | {"occurred_on": datetime.date(2025, 3, 2)}),
         )
         return token_client(manager_qk)
 
@@ -359,7 +359,7 @@ def _queries(client, path) -> int:
 def test_list_query_count_does_not_grow_with_rows(kind, net, staff_qk, love_station_everywhere):
     api = token_client(staff_qk)
     people = [net.staff("WH-QK-01", f"员工{i}") for i in range(2)]
-    fields = record_data(kind.slug, net) | {"branch": net["WH-QK-01"]}
+    fields = record_data(kind.slug, net, net["WH-QK-01"])
     for name in kind.m2m:
         fields[name] = people
 

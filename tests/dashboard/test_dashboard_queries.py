@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -74,8 +75,9 @@ def populate(user, tree):
 class _Net:
     """Enough of tests.conftest.Network for record_data: every code maps to one branch."""
 
-    def __init__(self, branch):
+    def __init__(self, branch, root_user=None):
         self.branch = branch
+        self.root_user = root_user or get_user_model().objects.filter(is_superuser=True).first()
 
     def __getitem__(self, code):
         return self.branch

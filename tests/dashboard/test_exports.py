@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def recorded(net, manager_qk):
     home_visit_create(user=manager_qk, **record_data("home-visits", net))
-    home_visit_create(user=manager_qk, **(record_data("home-visits", net) | {"branch": net["WH-QK-02"]}))
+    home_visit_create(user=manager_qk, **record_data("home-visits", net, net["WH-QK-02"]))
     financing_create(user=manager_qk, **(record_data("financing", net) | {"amount": Decimal("1472.50")}))
     return net
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import Branch
+from branches.models import Branch, Staff
 from metrics.models import Submission
 from services.models import HomeVisit
 from services.services import home_visit_create
@@ -57,6 +57,7 @@ def test_an_approved_month_refuses_the_staff_members_next_edit_with_the_reason(b
         customer_name_masked="张**",
         purpose="card",
         duration_minutes=30,
+        staff=Staff.objects.filter(branch__code="WH-QK-01").order_by("pk")[:2],  # a team of two
     )
     # The staff member opens the record to correct it; the month is still open.
     staff_page.goto(reverse("services:home-visits-edit", args=[visit.pk]))

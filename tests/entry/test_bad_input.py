@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from antifraud.models import Intervention
 from audit.models import AuditEntry
+from core.kinds import kind_for_slug
 from core.validators import credit_code_check_char
 from services.models import Financing, HomeVisit, OutreachEvent
 from services.services import home_visit_create
@@ -30,6 +31,12 @@ LOAN = {
     "entities_covered": "1",
     "amount": "1000000.00",
 }
+
+
+@pytest.fixture
+def visit_form(net):
+    """VISIT with its team of two at WH-QK-01 (staff the outlet's user may pick)."""
+    return VISIT | kind_for_slug("home-visits").sample.needed_form(net["WH-QK-01"], net.root_user)
 
 
 @pytest.fixture
@@ -65,10 +72,11 @@ def refused(client, url, data, model) -> dict:
         ({"branch": "99999999999999999999999"}, "branch"),
         ({"staff": ["99999999999999999999999"]}, "staff"),
         ({"staff": ["x"]}, "staff"),
+        ({"staff": []}, "staff"),  # a home visit is made by two (上门员工（双人）)
     ],
 )
-def test_home_visit_form(staff, net, changes, field):
-    data = VISIT | {"branch": str(net["WH-QK-01"].pk)} | changes
+def test_home_visit_form(staff, net, visit_form, changes, field):
+    data = visit_form | {"branch": str(net["WH-QK-01"].pk)} | changes
     if field is None:
         assert staff.post("/services/home-visits/new/", data).status_code == 302
         return
@@ -88,6 +96,7 @@ def test_home_visit_form(staff, net, changes, field):
         ({"credit_code": WRONG_CHECK}, "credit_code"),
         ({"credit_code": "91420100MA4K1111I"}, "credit_code"),
         ({"entities_covered": "0"}, "entities_covered"),
+        ({"entities_covered": "2"}, "entities_covered"),  # only an annuity mandate covers more than one
         ({"counterparty": "联系人 13912345678"}, "counterparty"),
     ],
 )
@@ -103,8 +112,8 @@ def test_valid_credit_code_is_accepted_in_lower_case(staff, net):
     assert Financing.objects.get().credit_code == VALID_CODE
 
 
-def test_full_customer_name_is_masked_and_never_echoed(staff, net):
-    data = VISIT | {"branch": str(net["WH-QK-01"].pk), "customer_name_masked": "欧阳娜娜", "occurred_on": TOMORROW}
+def test_full_customer_name_is_masked_and_never_echoed(staff, net, visit_form):
+    data = visit_form | {"branch": str(net["WH-QK-01"].pk), "customer_name_masked": "欧阳娜娜", "occurred_on": TOMORROW}
     response = staff.post("/services/home-visits/new/", data)
     assert response.status_code == 200 and "娜娜" not in response.content.decode()
     assert "欧阳**" in response.content.decode()
@@ -133,16 +142,16 @@ def test_intervention_cannot_start_confirmed_or_with_a_negative_amount(staff, ne
     assert set(errors) == {"amount_at_risk", "status"}
 
 
-def test_out_of_scope_branch_is_404_and_nothing_saved(staff, net):
+def test_out_of_scope_branch_is_404_and_nothing_saved(staff, net, visit_form):
     for code in ("WH-QK-02", "WH-BBT", "WH"):
-        data = VISIT | {"branch": str(net[code].pk)}
+        data = visit_form | {"branch": str(net[code].pk)}
         assert staff.post("/services/home-visits/new/", data).status_code == 404
     assert not HomeVisit.objects.exists()
 
 
-def test_edit_with_a_missing_or_bad_version_is_refused(staff, net, staff_qk):
+def test_edit_with_a_missing_or_bad_version_is_refused(staff, net, staff_qk, visit_form):
     visit = home_visit_create(user=staff_qk, **record_data("home-visits", net))
-    data = VISIT | {"branch": str(net["WH-QK-01"].pk), "customer_group": "ill"}
+    data = visit_form | {"branch": str(net["WH-QK-01"].pk), "customer_group": "ill"}
     for version in ({}, {"version": "x"}, {"version": "99999999999999999999"}):
         response = staff.post(f"/services/home-visits/{visit.pk}/edit/", data | version)
         assert response.status_code == 200 and "version" in response.context["form"].errors

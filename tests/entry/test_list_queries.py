@@ -17,10 +17,14 @@ pytestmark = pytest.mark.django_db
 
 def add_rows(kind, net, start, n):
     rows = [
-        record_data(kind.slug, net) | {"occurred_on": datetime.date(2025, 8, 14) - datetime.timedelta(days=start + i)}
+        {k: v for k, v in record_data(kind.slug, net).items() if k not in kind.m2m}
+        | {"occurred_on": datetime.date(2025, 8, 14) - datetime.timedelta(days=start + i)}
         for i in range(n)
     ]
-    m2m = [{name: [net.staff("WH-QK-01", f"员工{start + i}")] for name in kind.m2m} for i in range(n)]
+    m2m = [
+        {name: [net.staff("WH-QK-01", f"员工{start + i}{half}") for half in "甲乙"] for name in kind.m2m}
+        for i in range(n)
+    ]  # a team of two each
     records = record_bulk_create(kind.model, user=net.root_user, rows=rows, m2m_rows=m2m)
     for record in records:
         photo_add(record, user=net.root_user, upload=upload(jpeg_bytes((16, 16))))

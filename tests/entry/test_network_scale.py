@@ -41,10 +41,13 @@ def grow(parent: Branch, n: int, prefix: str) -> None:
 
 def add_records(kind, net, n: int) -> None:
     rows = [
-        record_data(kind.slug, net) | {"occurred_on": datetime.date(2025, 8, 14) - datetime.timedelta(days=i)}
+        {k: v for k, v in record_data(kind.slug, net).items() if k not in kind.m2m}
+        | {"occurred_on": datetime.date(2025, 8, 14) - datetime.timedelta(days=i)}
         for i in range(n)
     ]
-    m2m = [{name: [net.staff("WH-QK-01", f"员工{i}")] for name in kind.m2m} for i in range(n)]
+    m2m = [
+        {name: [net.staff("WH-QK-01", f"员工{i}{half}") for half in "甲乙"] for name in kind.m2m} for i in range(n)
+    ]  # a team of two each
     record_bulk_create(kind.model, user=net.root_user, rows=rows, m2m_rows=m2m)
 
 
@@ -146,7 +149,10 @@ def test_a_form_never_lists_the_tree_and_still_refuses_a_branch_out_of_scope(cli
     assert "WH-QK-01" in page  # the chosen (home) branch, labelled
     assert "WH-QK-02" not in page and "WH-BBT" not in page  # nothing else rendered
     assert 'role="combobox"' in page and reverse("branch-choices") + "?for=home-visits" in page
-    data = {k: (v.pk if isinstance(v, Branch) else v) for k, v in record_data("home-visits", net).items()}
+    data = record_data("home-visits", net)
+    data = {k: (v.pk if isinstance(v, Branch) else v) for k, v in data.items()} | {
+        "staff": [s.pk for s in data["staff"]]
+    }
     assert client.post(url, data | {"branch": net["WH-BBT"].pk}).status_code == 404
     refused = client.post(url, data | {"branch": "999999"})
     assert refused.status_code == 200 and "branch" in refused.context["form"].errors

@@ -6,6 +6,7 @@ import io
 import pytest
 from PIL import Image
 
+from core.kinds import kind_for_slug
 from records.models import Photo
 from services.models import HomeVisit
 from services.services import home_visit_create, outreach_event_create
@@ -93,7 +94,12 @@ def test_one_bad_photo_refuses_the_whole_batch(client, settings, staff_qk, visit
 
 def test_a_bad_photo_on_the_new_form_saves_neither_record_nor_photos(client, settings, net, staff_qk):
     client.force_login(staff_qk)
-    data = VISIT | {"branch": str(net["WH-QK-01"].pk), "photos": [upload(jpeg_bytes()), upload(bomb_png(), "x.png")]}
+    team = kind_for_slug("home-visits").sample.needed_form(net["WH-QK-01"], net.root_user)  # a team of two
+    data = (
+        VISIT
+        | team
+        | {"branch": str(net["WH-QK-01"].pk), "photos": [upload(jpeg_bytes()), upload(bomb_png(), "x.png")]}
+    )
     response = client.post("/services/home-visits/new/", data)
     assert response.status_code == 200 and "photos" in response.context["form"].errors
     assert not HomeVisit.objects.exists() and not Photo.objects.exists() and media_files(settings) == []

@@ -16,6 +16,7 @@ ROLES = ["staff", "manager", "analyst", "outsider", "anonymous"]
 OWN, OTHER = "WH-QK-01", "WH-HY-01"
 # Which of the two records each role sees, and where it may record.
 SEES = {"staff": {OWN}, "manager": {OWN}, "analyst": {OWN, OTHER}, "outsider": set(), "anonymous": set()}
+HOME = {"outsider": "WH-QK-02"}  # where each role works (WH-QK-01 unless named)
 WRITES = {"staff": {OWN}, "manager": {OWN}, "analyst": set(), "outsider": set(), "anonymous": set()}
 
 
@@ -46,9 +47,14 @@ class RecordViewContract:
 
         return resolve(self.kind.url("new")).func.view_initkwargs["form_class"]
 
+    def form_at(self, branch, root, named_at=None) -> dict:
+        """The form's data for a record at `branch`, with what the kind's sample names at
+        `named_at` (the branch itself unless given): a home visit's team of two, made by `root` once."""
+        return self.data | self.kind.sample.needed_form(named_at or branch, root) | {"branch": str(branch.pk)}
+
     def make(self, net, code):
         """A record at `code`, through the kind's form and service as the administrator."""
-        form = self.form_class(self.data | {"branch": str(net[code].pk)}, user=net.root_user)
+        form = self.form_class(self.form_at(net[code], net.root_user), user=net.root_user)
         assert form.is_valid(), form.errors
         return self.kind.create(user=net.root_user, **form.service_fields())
 
@@ -61,7 +67,8 @@ class RecordViewContract:
         return model.objects.count(), sorted(model.objects.values_list("pk", "version")), AuditEntry.objects.count()
 
     def edit_data(self, record):
-        return self.data | {"branch": str(record.branch_id), "version": str(record.version)} | self.edit
+        base = self.form_at(record.branch, record.created_by)  # the records are the administrator's
+        return base | {"version": str(record.version)} | self.edit
 
     @pytest.mark.parametrize("role", ROLES)
     def test_list(self, role, people, login, records):
@@ -92,8 +99,11 @@ class RecordViewContract:
         page = client.get(self.kind.url("new"))
         assert page.status_code == {"anonymous": 302, "analyst": 403}.get(role, 200)
         for code in (OWN, OTHER):
+            # A team the user may pick (at its own outlet): a post to another branch is then
+            # refused for the branch itself, out of scope (404), not for the team.
+            data = self.form_at(net[code], net.root_user, named_at=net[HOME.get(role, OWN)])
             before = self.state()
-            response = client.post(self.kind.url("new"), self.data | {"branch": str(net[code].pk)})
+            response = client.post(self.kind.url("new"), data)
             if role == "anonymous":
                 assert response.status_code == 302 and reverse("login") in response["Location"]
             elif role == "analyst":

@@ -111,7 +111,9 @@ def test_follow_ups_list_due_and_overdue_visits_and_mark_done(client, net, staff
     done = home_visit_create(
         user=staff_qk, **(data | {"occurred_on": today - datetime.timedelta(days=9), "follow_up_done_on": today})
     )
-    elsewhere = home_visit_create(user=staff_qk2, **(data | {"branch": net["WH-QK-02"], "occurred_on": today}))
+    elsewhere = home_visit_create(
+        user=staff_qk2, **(record_data("home-visits", net, net["WH-QK-02"]) | {"occurred_on": today})
+    )
     client.force_login(staff_qk)
     page = client.get("/services/home-visits/follow-ups/")
     rows = page.context["rows"]

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 
 from ledgers.importing import import_ledger
 from ledgers.specs import spec_for
+from services.kinds import SAMPLE_TEAM, sample_team
 
 FILES = Path(__file__).parent / "files"
 
@@ -48,6 +49,18 @@ class Ledger:
         return path
 
 
+# The team of two every visit() row names (a home visit needs two staff): the sample team, made
+# at WH-QK-01 for each ledger test that builds the network.
+TEAM = "、".join(SAMPLE_TEAM)
+
+
+@pytest.fixture(autouse=True)
+def _home_visit_team(request):
+    if "net" in request.fixturenames:
+        net = request.getfixturevalue("net")
+        sample_team(net["WH-QK-01"], net.root_user)
+
+
 @pytest.fixture
 def ledger(tmp_path):
     return Ledger(tmp_path)
@@ -68,6 +81,7 @@ def visit(**extra) -> dict:
         "customer_group": "老年客户",
         "customer_name_masked": "王**",
         "purpose": "养老金",
+        "staff": TEAM,
         **extra,
     }
 

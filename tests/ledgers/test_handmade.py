@@ -45,7 +45,7 @@ def visit(i=0, **cells) -> list:
         "name": NAMES[i],
         "age": "80岁及以上",
         "purpose": "养老金",
-        "staff": None,
+        "staff": "张三、李四",  # a home visit's team of two (corpus_user makes them)
         "minutes": 30,
         "rec": None,
         "follow": None,

@@ -63,7 +63,7 @@ def sheet_xml(
     header_cells: str, *, row2_ref='r="2"', cell_ref=None, header_ref=None, dimension=None, merged=None
 ) -> str:
     row = visit()
-    names = ["branch", "occurred_on", "customer_group", "customer_name_masked", "purpose"]
+    names = ["branch", "occurred_on", "customer_group", "customer_name_masked", "purpose", "staff"]
     with translation.override("zh-hans"):
         from ledgers.specs import spec_for
 

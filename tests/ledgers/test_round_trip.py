@@ -37,7 +37,14 @@ def full_records(kind_name, net, user) -> list[dict]:
             follow_up_done_on=DAY + datetime.timedelta(days=1),
         ),
         "outreach-events": dict(place="百步亭社区", partnership=held),
-        "financing": dict(credit_code=CREDIT_CODE, entities_covered=3, amount=Decimal("1234567.89")),
+        # More than one entity: an annuity mandate (a loan covers one).
+        "financing": dict(
+            sector="pension",
+            product="annuity_trustee",
+            credit_code=CREDIT_CODE,
+            entities_covered=3,
+            amount=Decimal("1234567.89"),
+        ),
         "love-station-tallies": dict(),
         "cash-services": dict(customer_description="某小学", staff_hours=Decimal("2.5")),
         "interventions": dict(
@@ -150,8 +157,8 @@ def test_export_needs_login(client, net):
 
 def test_csv_export_has_the_template_columns_and_keeps_formulas_text(client, net, writer):
     kind = next(k for k in KINDS if k.slug == "home-visits")
-    a = net.staff("WH-QK-01", "张三")
-    kind.create(user=writer, staff=[a], **record_data("home-visits", net) | {"notes": "=HYPERLINK(1)"})
+    a, b = net.staff("WH-QK-01", "张三"), net.staff("WH-QK-01", "李四")
+    kind.create(user=writer, **record_data("home-visits", net) | {"staff": [a, b], "notes": "=HYPERLINK(1)"})
     client.force_login(writer)
     response = client.get("/ledgers/home-visits/export.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
@@ -159,7 +166,7 @@ def test_csv_export_has_the_template_columns_and_keeps_formulas_text(client, net
     assert text.startswith("\ufeff")
     header, row = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert header[:3] == ["机构", "日期", "客户类别"]
-    assert row[:3] == ["WH-QK-01", "2025-08-14", "老年客户"] and row[6] == "张三"
+    assert row[:3] == ["WH-QK-01", "2025-08-14", "老年客户"] and set(row[6].split("、")) == {"张三", "李四"}
     assert row[-1] == "'=HYPERLINK(1)"
 
 
@@ -179,8 +186,8 @@ def test_export_query_count_does_not_grow_with_rows(client, net, writer, fmt):
         for i in range(n):
             kind.create(
                 user=writer,
-                staff=staff,
-                **record_data("home-visits", net) | {"occurred_on": DAY - datetime.timedelta(days=len(str(i)) + i)},
+                **record_data("home-visits", net)
+                | {"staff": staff, "occurred_on": DAY - datetime.timedelta(days=len(str(i)) + i)},
             )
 
     add(2)

@@ -200,7 +200,7 @@ def test_an_item_of_wh_bbt_never_reaches_wh_qk(net, people, settings):
     with on(d("2026-03-10")):
         home_visit_create(
             user=people["staff_bbt"],
-            **{**record_data("home-visits", net), "branch": net["WH-BBT"], "occurred_on": d("2026-03-08")},
+            **{**record_data("home-visits", net, net["WH-BBT"]), "occurred_on": d("2026-03-08")},
         )
         title(net, people["mgr_bbt"], "2026-04-30", branch=net["WH-BBT"])
         target_set(user=people["mgr_bbt"], branch=net["WH-BBT"], year=2026, metric="outreach_events", value=40)

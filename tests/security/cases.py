@@ -13,7 +13,7 @@ from django.test.client import MULTIPART_CONTENT, encode_multipart
 from core.kinds import kind_for_slug
 from tests.api.conftest import payload
 from tests.security.routes import Route, _slug_of, build
-from tests.security.world import DAY, FORM_DATA, FORM_EDITS, World, jpeg
+from tests.security.world import DAY, FORM_DATA, FORM_EDITS, OUTSIDE, ROLE_USERS, World, jpeg
 
 BOUNDARY = "SecurityMatrixBoundary"
 CREATE_DAY = datetime.date(2025, 8, 13)  # not the day of the existing rows (a love-station tally is unique per day)
@@ -47,7 +47,11 @@ def ui_body(world: World, route: Route, role: str, target: str) -> tuple[bytes |
     branch = world.branch(target)
     slug = _slug_of(route.key)
     if name.endswith("-new") and kind_for_slug(slug):
-        needed = kind_for_slug(slug).sample.needed_form(branch, world.root)
+        # What the sample names (a home visit's team of two) where the user may pick it: at the
+        # target, or at the user's own branch when the target is out of scope, so that the post
+        # is refused for its branch (404), not for a team the form does not offer.
+        home = world.net[ROLE_USERS[role][1]] if target in OUTSIDE.get(role, ()) and role in ROLE_USERS else branch
+        needed = kind_for_slug(slug).sample.needed_form(home, world.root)
         return _form(FORM_DATA[slug] | needed | {"branch": branch.pk, "occurred_on": CREATE_DAY.isoformat()})
     if name.endswith("-edit") and kind_for_slug(slug):
         record = world.record(slug, target)

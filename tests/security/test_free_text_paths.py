@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from branches.models import Role
 from branches.services import branch_update, staff_create
 from core.free_text import BIDI_CONTROLS, safe_file_name
+from core.kinds import kind_for_slug
 from core.periods import parse_period
 from core.privacy import contains_personal_identifier
 from records.models import Photo
@@ -153,6 +154,7 @@ def test_the_entry_form_refuses_every_spelling_and_shows_it_masked(client, net, 
     client.force_login(staff_qk)
     form = {"branch": net["WH-QK-01"].pk, "occurred_on": "2025-08-14", "customer_group": "elderly"}
     form |= {"customer_name_masked": "王**", "purpose": "pension"}
+    form |= kind_for_slug("home-visits").sample.needed_form(net["WH-QK-01"], net.root_user)  # a team of two
 
     @DB
     @given(text=personal_numbers(), ref=personal_numbers().filter(lambda t: len(t) <= 100))

@@ -6,6 +6,7 @@ payload appended, and the API's upload path (ledger imports) given the same disg
 import pytest
 from django.test import Client
 
+from core.kinds import kind_for_slug
 from records.models import Photo
 from services.models import HomeVisit
 from services.services import home_visit_create
@@ -45,6 +46,7 @@ def test_markup_named_as_a_photo_is_refused_and_nothing_stored(browser, settings
 def test_markup_on_the_new_record_form_saves_neither_record_nor_photo(browser, settings, net, data, name, content_type):
     form = {"branch": net["WH-QK-01"].pk, "occurred_on": "2025-08-14", "customer_group": "elderly"}
     form |= {"customer_name_masked": "王**", "purpose": "pension", "photos": [upload(data, name, content_type)]}
+    form |= kind_for_slug("home-visits").sample.needed_form(net["WH-QK-01"], net.root_user)  # a team of two
     response = browser.post("/services/home-visits/new/", form)
     assert response.status_code == 200 and "photos" in response.context["form"].errors
     assert not HomeVisit.objects.exists() and not Photo.objects.exists() and media_files(settings) == []

@@ -137,7 +137,7 @@ class World:
         for target, code in CODES.items():
             branch = net[code]
             for kind in record_kinds():
-                fields = record_data(kind.slug, net) | {"branch": branch, "notes": MARKERS[target]}
+                fields = record_data(kind.slug, net, branch) | {"notes": MARKERS[target]}
                 record = kind.create(user=self.root, **fields)
                 self.records[kind.slug, target] = record
             for slug in PHOTO_KINDS.values():
