@@ -7,8 +7,9 @@ Generate the client, then run the tour against a running portal:
     .venv/bin/python scripts/api_client_tour.py --url http://127.0.0.1:8000 \\
         --client /tmp/portal_api_client --username USER --password PASS --branch WH-QK-01
 
-It logs in; lists and filters home visits; creates one with an Idempotency-Key (sent twice: one
-record) under `Authorization: Bearer`; changes it with If-Match (a stale tag is refused);
+It logs in; lists and filters home visits; creates one (a team of two from the staff list) with
+an Idempotency-Key (sent twice: one record) under `Authorization: Bearer`; changes it with
+If-Match (a stale tag is refused);
 keeps a mirror in sync with `updated_since` and the deletion feed, deletes the visit and checks
 the mirror equals the server; pulls `by=month` metrics into pandas with numeric dtypes; and
 sends a ledger the portal refuses, reading the parsed refusal. Each step asserts what it
@@ -64,11 +65,17 @@ class Tour:
         print(f"{listed.count} elderly customers' home visits at {self.branch}")
         return listed
 
-    # 3. Create once, whatever the retries.
+    # 3. Create once, whatever the retries. A home visit is made by a team of two: their ids
+    #    come from the staff list of the branch.
     def create_home_visit(self):
+        staff = self.op("staff", "staff_list").sync(client=self.client, branch=self.branch, is_active=True)
+        assert isinstance(staff, self.models.PaginatedStaffMemberList), staff
+        team = [member.id for member in staff.results[:2]]
+        assert len(team) == 2, f"two active staff members at {self.branch}"
         create = self.op("home_visits", "home_visits_create")
         body = self.models.HomeVisitRequest(
             branch=self.branch,
+            staff=team,
             occurred_on=datetime.date.today() - datetime.timedelta(days=1),
             customer_group=self.models.CustomerGroupEnum.ELDERLY,
             customer_name_masked="王**",
