@@ -14,6 +14,8 @@ import io
 from collections import defaultdict
 from operator import itemgetter
 
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -60,6 +62,17 @@ class Namesakes:
         return known
 
 
+# The merge of the staff links into the rows compares (day, id) in Python as the database
+# ordered them. The day as text does that on both databases (PostgreSQL's ISO dates sort as
+# their text; SQLite keeps dates as text), and also for a stored date that cannot be read
+# (records/stored_dates.py), whose converted value would be None.
+DAY_TEXT_FIELD = "export_day_text"
+
+
+def DAY_TEXT(field: str):  # noqa: N802 (an expression factory named like the value it gives)
+    return Cast(field, output_field=CharField())
+
+
 class _Links:
     """The staff of a many-to-many column, streamed in the records' order and merged in."""
 
@@ -69,7 +82,9 @@ class _Links:
         self.pairs = (
             field.remote_field.through.objects.filter(**{f"{own}__in": queryset.values("pk")})
             .order_by(f"{own}__occurred_on", f"{own}_id")
-            .values_list(f"{own}__occurred_on", f"{own}_id", f"{other}__name", f"{other}__branch__code", f"{other}_id")
+            .values_list(
+                DAY_TEXT(f"{own}__occurred_on"), f"{own}_id", f"{other}__name", f"{other}__branch__code", f"{other}_id"
+            )
             .iterator(chunk_size=CHUNK_ROWS)
         )
         self.namesakes = namesakes
@@ -128,7 +143,7 @@ class ExportRows:
             return itemgetter(self._slot("branch__code"))
         if isinstance(column, StaffListColumn):
             links = _Links(self.spec, column, queryset, staff_names)
-            day, pk, path = self._slot("occurred_on"), self._slot("pk"), self._slot("branch__path")
+            day, pk, path = self._slot(DAY_TEXT_FIELD), self._slot("pk"), self._slot("branch__path")
             return lambda row: links.label(row[day], row[pk], row[path])
         if isinstance(column, (StaffColumn, RecordColumn)):
             label = f"{name}__{column.name_field}" if isinstance(column, RecordColumn) else f"{name}__name"
@@ -153,7 +168,10 @@ class ExportRows:
 
     def __iter__(self):
         getters = self.getters
-        for row in self.queryset.values_list(*self.fields).iterator(chunk_size=CHUNK_ROWS):
+        queryset = self.queryset
+        if DAY_TEXT_FIELD in self.fields:
+            queryset = queryset.annotate(**{DAY_TEXT_FIELD: DAY_TEXT("occurred_on")})
+        for row in queryset.values_list(*self.fields).iterator(chunk_size=CHUNK_ROWS):
             yield [get(row) for get in getters]
 
 

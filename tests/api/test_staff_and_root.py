@@ -46,6 +46,8 @@ def test_staff_are_scoped_and_minimal(manager_qk, people, django_assert_max_num_
 
 
 def test_a_listed_id_fills_a_home_visits_staff(manager_qk, people, net):
+    # A visit is made by two (services/rules.py): a second staff member at the outlet.
+    Staff.objects.create(name="员工WH-QK-01乙", branch=net["WH-QK-01"], birth_year=1985, is_party_member=False)
     api = token_client(manager_qk)
     ids = [r["id"] for r in api.get("/api/v1/staff/", {"branch": "WH-QK-01"}).json()["results"]]
     body = payload("home-visits", net, staff=ids)

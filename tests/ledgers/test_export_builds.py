@@ -37,13 +37,13 @@ def writer(net):
 @pytest.fixture
 def visits(net, writer):
     """Three home visits under WH-QK, with staff (a namesake elsewhere in the subtree)."""
-    a, b = net.staff("WH-QK-01", "张三"), net.staff("WH-QK-01", "李四")
+    a, b, c = (net.staff("WH-QK-01", name) for name in ("张三", "李四", "王五"))
     net.staff("WH-QK-02", "张三")
-    for i, staff in enumerate(([a, b], [b], [])):
+    for i, staff in enumerate(([a, b], [b, c], [a, c])):  # a visit is made by two (services/rules.py)
         KIND.create(
             user=writer,
-            staff=staff,
-            **record_data("home-visits", net) | {"occurred_on": DAY - datetime.timedelta(days=i), "notes": f"第{i}条"},
+            **record_data("home-visits", net)
+            | {"staff": staff, "occurred_on": DAY - datetime.timedelta(days=i), "notes": f"第{i}条"},
         )
 
 
@@ -89,7 +89,7 @@ def test_the_background_export_is_the_export_streamed_at_once(
         assert download["Content-Disposition"] == f'attachment; filename="{build.file_name}"'
         data = b"".join(download.streaming_content)
         if fmt == "csv":
-            assert data == direct and [r[6] for r in csv_rows(data)[1:]] == ["", "李四", "张三、李四"]
+            assert data == direct and [r[6] for r in csv_rows(data)[1:]] == ["张三、王五", "李四、王五", "张三、李四"]
         else:
             built, streamed = (list(load_workbook(io.BytesIO(d)).worksheets[0].values) for d in (data, direct))
             assert built[1:] == streamed[1:] and len(built) == 5  # all but the title's export time
@@ -188,7 +188,7 @@ def test_the_rows_cost_no_query_each(net, writer, slug, monkeypatch):
     spec = spec_for(slug)
     staff = net.staff("WH-QK-01", "张三")
     extra = {
-        "home-visits": {"staff": [staff]},
+        "home-visits": {"staff": [staff, net.staff("WH-QK-01", "李四")]},
         "honours": {"recipient_staff": staff},
         "outreach-events": {"partnership": record_data("partnership-activities", net)["partnership"]},
     }[slug]

@@ -41,7 +41,7 @@ def test_the_paragraph_tells_sessions_person_times_people_hours_and_types(net, m
             hours=Decimal(hours),
         )
     outreach_event_create(user=manager_qk, **record_data("outreach-events", net))
-    report = build_report(analyst_wh, net["WH"], Y2025)
+    report = build_report(analyst_wh, net["WH-QK"], Y2025)  # WH-QK-01 is a direct child
     text = text_of(report, "WH-QK-01")
     sessions = len(plan)
     person_times = sum(p[3] for p in plan)
@@ -65,5 +65,5 @@ def test_the_paragraph_tells_sessions_person_times_people_hours_and_types(net, m
 
 def test_no_paragraph_without_sessions(net, manager_qk, analyst_wh):
     outreach_event_create(user=manager_qk, **record_data("outreach-events", net))
-    report = build_report(analyst_wh, net["WH"], Y2025)
+    report = build_report(analyst_wh, net["WH-QK"], Y2025)  # WH-QK-01 is a direct child
     assert "学习教育" not in text_of(report, "WH-QK-01")
