@@ -71,16 +71,9 @@ def test_a_bulk_write_lists_the_rows_that_cover_too_many(net, staff_qk):
 
 
 def form_data(net, **extra) -> dict:
-    return {
-        "branch": net["WH-QK-01"].pk,
-        "occurred_on": DAY.isoformat(),
-        "sector": "tech",
-        "product": "kc_yunshandai",
-        "counterparty": "武汉某科技有限公司",
-        "entities_covered": "1",
-        "amount": "1000000.00",
-        **extra,
-    }
+    """The kind's sample entry form (a 科创云闪贷 loan covering 1 entity) at WH-QK-01."""
+    sample = kind_for_slug("financing").sample.form
+    return sample | {"branch": net["WH-QK-01"].pk, "occurred_on": DAY.isoformat()} | extra
 
 
 def test_the_form_and_entry_page_show_the_error_at_entities_covered(client, net, staff_qk):

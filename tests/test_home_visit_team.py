@@ -96,14 +96,9 @@ def test_a_bulk_write_lists_every_row_without_a_team_and_writes_nothing(net, sta
 
 
 def form_data(net, staff) -> dict:
-    return {
-        "branch": net["WH-QK-01"].pk,
-        "occurred_on": DAY.isoformat(),
-        "customer_group": "elderly",
-        "customer_name_masked": "王**",
-        "purpose": "pension",
-        "staff": [s.pk for s in staff],
-    }
+    """The kind's sample entry form at WH-QK-01, with `staff` as the team."""
+    sample = kind_for_slug("home-visits").sample.form
+    return sample | {"branch": net["WH-QK-01"].pk, "occurred_on": DAY.isoformat(), "staff": [s.pk for s in staff]}
 
 
 @pytest.mark.parametrize("size", [0, 1])
