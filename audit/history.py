@@ -42,10 +42,19 @@ def audit(
     *, user, action: str, obj=None, changes: dict | None = None, reason: str = "", branch=None, **columns
 ) -> AuditEntry:
     """Write an audit entry (`columns` set the object columns of an entry naming no one object)."""
-    data_changed()  # a dashboard's cached part (targets, submissions, branch names) may show it
-    return AuditEntry.objects.create(
-        **audit_fields(user=user, action=action, obj=obj, changes=changes, reason=reason, branch=branch) | columns
-    )
+    fields = audit_fields(user=user, action=action, obj=obj, changes=changes, reason=reason, branch=branch)
+    data_changed(_changed_branches(obj, fields["branch"]))
+    return AuditEntry.objects.create(**fields | columns)
+
+
+def _changed_branches(obj, branch) -> list[int] | None:
+    """Where a dashboard's cached part may show the write (a record, target or submission: its
+    branch and the ancestors, whose figures, sub-branch rows and completeness include it); None
+    (everywhere) for a change to a branch itself (a name or a parent shows in other branches'
+    pages) or a write tied to no branch."""
+    if branch is None or obj == branch:
+        return None
+    return getattr(branch, "ancestor_ids", None)
 
 
 def audited_upsert(model, *, user, branch, lookup: dict, values: dict):

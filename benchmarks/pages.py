@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from branches.models import Branch, Membership, Role
 from core.periods import Period
@@ -96,15 +97,46 @@ def forget_cached_parts() -> None:
     new_epoch()
 
 
-def time_page(page: Page, requests: int, warmup: int = 3, cold: bool = False) -> Timing:
+class Writer:
+    """Saves a record at an outlet of the network through its kind's service, as outlet staff
+    would (its roll-up deltas and the versions of the outlet and its ancestors replaced on
+    commit), and takes them all away again afterwards through the same services."""
+
+    SLUG = "outreach-events"
+
+    def __init__(self, root: Branch):
+        from core.kinds import kind_for_slug
+
+        self.kind = kind_for_slug(self.SLUG)
+        self.outlet = (
+            Branch.objects.filter(path__startswith=root.path, level=Branch.Level.OUTLET).order_by("code").first()
+        )
+        self.user = _user(f"bench-writer-{self.outlet.code}", self.outlet, Role.OUTLET_STAFF)
+        self.day = timezone.localdate()  # this month: open, as a clerk's write usually is
+        self.written: list = []
+
+    def write(self) -> None:
+        fields = {"branch": self.outlet, "occurred_on": self.day, **self.kind.sample.fields}
+        self.written.append(self.kind.create(user=self.user, **fields))
+
+    def undo(self) -> None:
+        for record in self.written:
+            self.kind.delete(record, user=self.user)
+        self.written = []
+
+
+def time_page(page: Page, requests: int, warmup: int = 3, cold: bool = False, before=None) -> Timing:
     """p50 and p95 of `requests` warm requests (after `warmup` untimed ones); `cold`: each right
-    after a write, so the dashboard's cached part is built again."""
+    after a change that shows everywhere (a rebuild), so the dashboard's cached part is built
+    again whole; `before`: called untimed before each request (a write)."""
     for _ in range(warmup):
         _get(page)
     seconds = []
     for _ in range(requests):
         if cold:
             forget_cached_parts()
+        if before is not None:
+            before()
         started = time.perf_counter()
         _get(page)
         seconds.append(time.perf_counter() - started)

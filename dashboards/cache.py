@@ -1,12 +1,17 @@
-"""The store-derived part of a dashboard (figures, charts, sub-branches, completeness), cached.
+"""What a dashboard keeps between writes: the store-derived part of a node's page (figures,
+charts, sub-branches, completeness) and, inside it, each sub-branch's row (its figures, targets,
+completeness and the HTML written for them).
 
-One epoch for every dashboard: each audited write, each change to the roll-up store and each
-rebuild replaces it when its transaction commits, so a cached part is never older than the last
-write that committed. The part holds nothing of the user who asked (scope decides whether the
-page is shown at all; the user-scoped lists, notable records and lapsing titles, are never
-cached) and is keyed by node, period, sort, language and today's date (completeness depends on
-which months are due). Parts also expire after PART_SECONDS, which bounds staleness if the cache
-was unreachable when an epoch had to change.
+Every key holds the data epoch and the versions of the branches the entry shows
+(core/freshness.py): a write at a branch replaces the versions of the branch and its ancestors
+when its transaction commits, so nothing is served older than the last committed write, and a
+write at one outlet leaves the rows of every other province of the head office's page cached
+(issue 19: the head office's dashboard right after a write). A write that may show anywhere (a
+rebuild, a change to the tree) replaces the epoch. Nothing kept holds anything of the user who
+asked (scope decides whether the page is shown at all; the user-scoped lists, notable records and
+lapsing titles, are never cached); keys also hold the period, the sort, the language and today's
+date (completeness depends on which months are due). Entries also expire after PART_SECONDS,
+which bounds staleness if the cache was unreachable when a version had to change.
 
 On only when the cache is shared by every process (`DASHBOARD_CACHE`, by default whenever
 REDIS_URL is set): a per-process cache could not hear of a write made in another worker.
@@ -20,17 +25,25 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from core.freshness import current_epoch
+from core.freshness import current_epoch, current_versions
 
 log = logging.getLogger(__name__)
 
 PART_SECONDS = 300
+# Part of every key: raise it when what is kept changes shape, so a deploy never reads entries
+# an older release kept (they would not unpickle into today's classes).
+KEY_FORMAT = 2
 
 
-def part_key(epoch: str, branch_id: int, period_text: str, sort: str | None) -> str:
-    parts = [epoch, str(branch_id), period_text, sort or "", translation.get_language() or "", timezone.localdate()]
-    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:40]
-    return f"dashboard:part:{digest}"
+def _digest(*parts) -> str:
+    return hashlib.sha256("\x1f".join(map(str, (KEY_FORMAT, *parts))).encode()).hexdigest()[:40]
+
+
+def part_key(epoch: str, version: str, branch_id: int, period_text: str, sort: str | None) -> str:
+    language = translation.get_language() or ""
+    return (
+        f"dashboard:part:{_digest(epoch, version, branch_id, period_text, sort or '', language, timezone.localdate())}"
+    )
 
 
 def cached_part(branch, period, sort: str | None, build: Callable[[], dict]) -> dict:
@@ -38,15 +51,56 @@ def cached_part(branch, period, sort: str | None, build: Callable[[], dict]) -> 
     if not settings.DASHBOARD_CACHE:
         return build()
     try:
-        key = part_key(current_epoch(), branch.pk, period.text, sort)
+        key = part_key(current_epoch(), current_versions([branch.pk])[branch.pk], branch.pk, period.text, sort)
         part = cache.get(key)
     except Exception:
         log.warning("dashboard cache: unreachable, building the page", exc_info=True)
         return build()
     if part is None:
         part = build()
-        try:
-            cache.set(key, part, PART_SECONDS)
-        except Exception:
-            log.warning("dashboard cache: could not keep the part", exc_info=True)
+        _keep({key: part})
     return part
+
+
+def row_keys(kind: str, branch_ids: list[int], period_text: str, *extra) -> dict[int, str] | None:
+    """{branch id: key} of one kind of kept row (a child's data, its HTML), or None when nothing
+    is kept (the cache off or unreachable)."""
+    if not settings.DASHBOARD_CACHE or not branch_ids:
+        return None
+    try:
+        epoch, versions = current_epoch(), current_versions(branch_ids)
+    except Exception:
+        log.warning("dashboard cache: unreachable, building the rows", exc_info=True)
+        return None
+    language, today = translation.get_language() or "", timezone.localdate()
+    return {
+        pk: f"dashboard:{kind}:{_digest(epoch, versions[pk], pk, period_text, language, today, *extra)}"
+        for pk in branch_ids
+    }
+
+
+def cached_rows(keys: dict[int, str] | None, ids: list[int], build: Callable[[list[int]], dict]) -> dict:
+    """{id: row} for every id: those kept under `keys` from the cache (one round trip), the
+    others from build(missing ids), which must build them all at once, and are then kept."""
+    found: dict = {}
+    if keys is not None:
+        try:
+            kept = cache.get_many([keys[pk] for pk in ids])
+        except Exception:
+            log.warning("dashboard cache: unreachable, building the rows", exc_info=True)
+            kept = {}
+        found = {pk: kept[keys[pk]] for pk in ids if keys[pk] in kept}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        built = build(missing)
+        if keys is not None:
+            _keep({keys[pk]: built[pk] for pk in missing})
+        found.update(built)
+    return found
+
+
+def _keep(entries: dict) -> None:
+    try:
+        cache.set_many(entries, PART_SECONDS)
+    except Exception:
+        log.warning("dashboard cache: could not keep the part", exc_info=True)

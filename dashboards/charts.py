@@ -2,7 +2,7 @@
 
 from core.catalogue import METRICS
 from core.numbers import money_scale, unit_heading
-from core.periods import Period
+from core.periods import Period, period_between
 from dashboards.labels import dimension_label, split_label
 from metrics.selectors import TOTAL, query
 
@@ -51,17 +51,24 @@ def axis(metric_key: str, values: list) -> dict:
     return {"divisor": 1, "unit": unit_heading(metric_key), "integer": metric.decimals == 0}
 
 
-def _monthly(branch_id: int, period: Period) -> dict[str, list]:
-    series: dict[str, list] = {key: [] for key in METRICS}
-    for row in query(branch_ids=[branch_id], period=period, by=("month",)):
-        series[row.metric].append(_number(row.value))
-    return series
+def _monthly(branch_id: int, period: Period, previous: Period | None) -> tuple[dict[str, list], dict[str, list]]:
+    """The monthly series of the period and of the one it is compared with, read in one pass
+    over the months from the earlier's first to the later's last."""
+    current: dict[str, list] = {key: [] for key in METRICS}
+    before: dict[str, list] = {key: [] for key in METRICS} if previous else {}
+    span = period_between(min(period.first, previous.first), max(period.last, previous.last)) if previous else period
+    now_months, before_months = set(period.months), set(previous.months) if previous else set()
+    for row in query(branch_ids=[branch_id], period=span, by=("month",)):
+        if row.month in now_months:
+            current[row.metric].append(_number(row.value))
+        if row.month in before_months:
+            before[row.metric].append(_number(row.value))
+    return current, before
 
 
 def chart_data(branch, period: Period, previous_period: Period | None) -> dict:
     """Everything the charts draw; JSON-ready (Decimals become floats)."""
-    current = _monthly(branch.pk, period)
-    previous = _monthly(branch.pk, previous_period) if previous_period else {}
+    current, previous = _monthly(branch.pk, period, previous_period)
     split_metrics = sorted({metric for metric, _dim in SPLIT_CHARTS})
     found: dict[tuple[str, str], list[dict]] = {}
     for row in query(branch_ids=[branch.pk], period=period, metrics=split_metrics, splits="*"):

@@ -4,10 +4,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from core.catalogue import METRICS
-from core.periods import Period, PeriodError, current_year_period, parse_period
-from dashboards.standing import LEVEL_LABELS, cell_level
+from core.periods import Period, PeriodError, current_year_period, month_start, parse_period
+from dashboards.standing import LEVEL_LABELS, Submissions, cell_level
 from dashboards.summary import SORT_FIELDS, STANDING_SORTS, parse_sort
-from metrics.completeness import COUNTED_STATUSES, STATUS_LABELS, children_completeness, completeness_rate
+from metrics.completeness import COUNTED_STATUSES, STATUS_LABELS
 
 # A dashboard spans at most ten years: beyond that a page of monthly charts says nothing.
 MAX_MONTHS = 120
@@ -86,25 +86,28 @@ def _grid(row) -> list[dict]:
     return out
 
 
-def completeness(branch, period: Period) -> dict:
-    rows = children_completeness(branch, period.months)
-    complete, expected = completeness_rate(rows)
-    grid = len(period.months) <= GRID_MONTHS
+def completeness_row(cells, period: Period, today) -> dict:
+    """What the completeness table shows of one child (its cells, one per month of the period)
+    and what the standing reads of it: the months submitted among those that have ended."""
+    this_month = month_start(today)
+    due = [cell for cell in cells if cell.month < this_month]
     return {
-        "rows": [
-            {
-                "branch": row[0].branch,
-                "cells": row,
-                "grid": _grid(row) if grid else [],
-                "complete": sum(1 for c in row if c.is_complete),
-                "expected": sum(1 for c in row if c.is_expected),
-                "counts": {status: sum(1 for c in row if c.status == status) for status in COUNTED_STATUSES},
-            }
-            for row in rows
-            if row
-        ],
+        "branch": cells[0].branch,
+        "grid": _grid(cells) if len(period.months) <= GRID_MONTHS else [],
+        "complete": sum(1 for c in cells if c.is_complete),
+        "expected": sum(1 for c in cells if c.is_expected),
+        "counts": {status: sum(1 for c in cells if c.status == status) for status in COUNTED_STATUSES},
+        "submitted": Submissions(sum(1 for c in due if c.is_complete), len(due)) if due else None,
+    }
+
+
+def completeness(rows: list[dict], period: Period) -> dict:
+    """The completeness table of a node's active children (rows by completeness_row(), by code)."""
+    complete, expected = sum(r["complete"] for r in rows), sum(r["expected"] for r in rows)
+    return {
+        "rows": rows,
         "months": period.months,
-        "grid": grid,
+        "grid": len(period.months) <= GRID_MONTHS,
         "complete": complete,
         "expected": expected,
         "rate": (complete / expected) if expected else None,

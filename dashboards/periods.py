@@ -3,9 +3,11 @@ written back as the period text core.periods parses (so every link keeps its ?pe
 
 import datetime
 import re
+from functools import lru_cache
 
 from django import forms
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -129,3 +131,16 @@ def picker_for(period: Period | None) -> PeriodPickerForm:
     initial.setdefault("start", f"{period.first:%Y-%m}")
     initial.setdefault("end", f"{period.last:%Y-%m}")
     return PeriodPickerForm(initial=initial, auto_id=AUTO_ID)
+
+
+def picker_html(code: str, period: Period, sort: str | None) -> str:
+    """The picker of a valid period as the dashboard writes it: the same for every user, so kept
+    in the process (a form of some fifty widgets takes milliseconds to write, on every request)."""
+    return _picker_html(code, period.text, sort or "", translation.get_language() or "", timezone.localdate())
+
+
+@lru_cache(maxsize=1024)
+def _picker_html(code: str, period_text: str, sort: str, _language: str, _today: datetime.date) -> str:
+    period = parse_period(period_text)
+    context = {"picker": picker_for(period), "period": period, "branch": {"code": code}, "sort": sort}
+    return render_to_string("dashboards/_period_picker.html", context)

@@ -118,12 +118,7 @@ def cell_level(figure, share: Decimal | None) -> str | None:
 def annotate(summary, completeness: dict, today: datetime.date) -> Decimal | None:
     """Set each child row's standing; returns the share of the yearly targets due by today."""
     share = expected_share(summary.period, today)
-    this_month = month_start(today)
-    submitted = {}
-    for row in completeness["rows"]:
-        due = [cell for cell in row["cells"] if cell.month < this_month]
-        if due:
-            submitted[row["branch"].pk] = Submissions(sum(1 for c in due if c.is_complete), len(due))
+    submitted = {row["branch"].pk: row["submitted"] for row in completeness["rows"] if row["submitted"]}
     for child in summary.children:
         child.standing = Standing(attainment_of(child.figures, share), submitted.get(child.branch.pk))
         child.share = share

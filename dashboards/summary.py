@@ -80,6 +80,7 @@ class ChildRow:
     standing: Standing | None = None  # set by dashboards.standing.annotate
     share: Decimal | None = None  # the share of the yearly targets due by today
     compact_keys: frozenset = frozenset()  # the metric columns a phone shows; others are "col-extra"
+    html: str = ""  # the row as the dashboard writes it (dashboards/pieces.py)
 
     def value(self, key: str):
         return next(f.value for f in self.figures if f.key == key)
@@ -153,42 +154,69 @@ def previous_of(period: Period) -> Period | None:
 def build_summary(branch: Branch, period: Period, *, sort: str | None = None) -> Summary:
     """The node's figures and one row per child; about ten queries in all."""
     children = list(Branch.objects.filter(parent=branch).order_by("path"))
-    ids = [branch.pk, *(c.pk for c in children)]
-    now = totals_by_branch(ids, period)
+    return node_summary(branch, period, child_rows(children, period), sort=sort)
+
+
+def node_summary(branch: Branch, period: Period, children: list["ChildRow"], *, sort: str | None = None) -> Summary:
+    """The node's own figures (with the preceding period's and its targets) over `children`, its
+    rows built by child_rows() or kept by the dashboard (dashboards/pieces.py)."""
+    now = totals_by_branch([branch.pk], period)[branch.pk]
     previous_period = previous_of(period)
-    before = totals_by_branch([branch.pk], previous_period) if previous_period else {}
-    year = period.year
-    targets: dict[tuple[int, str], Decimal] = {}
-    if year is not None:
-        targets = {
-            (t.branch_id, t.metric): t.value
-            for t in Target.objects.filter(branch_id__in=ids, year=year, metric__in=list(METRICS))
-        }
-
-    def figures_of(node_id: int, previous: dict | None) -> list[Figure]:
-        return [
-            Figure(
-                metric=metric,
-                value=now[node_id][key],
-                previous=previous.get(key) if previous is not None else None,
-                target=targets.get((node_id, key)),
-            )
-            for key, metric in METRICS.items()
-        ]
-
+    before = totals_by_branch([branch.pk], previous_period)[branch.pk] if previous_period else None
     summary = Summary(
         branch=branch,
         period=period,
         previous_period=previous_period,
-        target_year=year,
-        figures=figures_of(branch.pk, before.get(branch.pk) if previous_period else None),
-        children=[ChildRow(c, figures_of(c.pk, None), _link(c, period)) for c in children],
+        target_year=period.year,
+        figures=_figures(now, before, _targets([branch.pk], period).get(branch.pk, {})),
+        children=children,
     )
     summary.children = sort_children(summary.children, sort)
     return summary
 
 
-def _link(branch: Branch, period: Period) -> str:
+def child_rows(children: list[Branch], period: Period) -> list["ChildRow"]:
+    """A row per child, in the order given: their figures and targets, three queries for any number."""
+    found = child_figures(children, period)
+    return [child_row(c, *found[c.pk], child_link(c, period)) for c in children]
+
+
+def child_figures(children: list[Branch], period: Period) -> dict[int, tuple[dict, dict]]:
+    """{child id: ({metric: value}, {metric: target})}: plain data, as the dashboard keeps it."""
+    if not children:
+        return {}
+    now = totals_by_branch([c.pk for c in children], period)
+    targets = _targets([c.pk for c in children], period)
+    return {c.pk: (dict(now[c.pk]), targets.get(c.pk, {})) for c in children}
+
+
+def child_row(child: Branch, values: dict, targets: dict, link: str) -> "ChildRow":
+    return ChildRow(child, _figures(values, None, targets), link)
+
+
+def _targets(branch_ids: list[int], period: Period) -> dict[int, dict[str, Decimal]]:
+    """{branch id: {metric: target}} for the period's year; nothing for a period across years."""
+    if period.year is None:
+        return {}
+    found: dict[int, dict[str, Decimal]] = {}
+    for t in Target.objects.filter(branch_id__in=branch_ids, year=period.year, metric__in=list(METRICS)):
+        found.setdefault(t.branch_id, {})[t.metric] = t.value
+    return found
+
+
+def _figures(now: dict, previous: dict | None, targets: dict) -> list[Figure]:
+    return [
+        Figure(
+            metric=metric,
+            value=now[key],
+            previous=previous.get(key) if previous is not None else None,
+            target=targets.get(key),
+        )
+        for key, metric in METRICS.items()
+    ]
+
+
+def child_link(branch: Branch, period: Period) -> str:
     return f"{reverse('dashboard:node', args=[branch.code])}?period={quote(period.text, safe='/')}"
 
 

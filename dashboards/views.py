@@ -28,9 +28,10 @@ from dashboards.exports import csv_text, tables, workbook_bytes
 from dashboards.forms import TargetForm
 from dashboards.lapsing import LAPSE_WARNING_DAYS, lapsing_titles
 from dashboards.notable import notable_records
-from dashboards.periods import AUTO_ID, PeriodPickerForm, picker_for
+from dashboards.periods import AUTO_ID, PeriodPickerForm, picker_for, picker_html
+from dashboards.pieces import children_data, write_rows
 from dashboards.standing import LEVEL_LABELS, annotate
-from dashboards.summary import Figure, build_summary, sort_children
+from dashboards.summary import Figure, build_summary, node_summary, sort_children
 from metrics.selectors import totals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -112,7 +113,7 @@ def dashboard(request, code: str):
         context["picker"] = picker_for(None)
         return render(request, "dashboards/dashboard.html", context, status=400)
     context["period_text"] = period.text
-    context["picker"] = picker_for(period)
+    context["picker_html"] = picker_html(branch.code, period, sort)
     part = cached_part(branch, period, sort, lambda: _store_part(branch, period, sort))
     context.update(
         {
@@ -133,13 +134,18 @@ def dashboard(request, code: str):
 
 def _store_part(branch: Branch, period, sort: str | None) -> dict:
     """The figures, charts, sub-branches and completeness: the same for every user who may open
-    the node, so rendered once here and kept by dashboards.cache."""
-    summary = build_summary(branch, period, sort=sort)
+    the node, so rendered once here and kept by dashboards.cache, each child's row kept on its own
+    (dashboards.pieces): after a write only the node's own figures and the changed rows are built."""
+    today = timezone.localdate()
+    children = list(Branch.objects.filter(parent=branch).order_by("path"))
+    rows, completeness_rows, keys = children_data(children, period, today)
+    summary = node_summary(branch, period, rows)
     charts = chart_data(branch, period, summary.previous_period)
-    completeness_data = completeness(branch, period)
-    annotate(summary, completeness_data, timezone.localdate())
-    summary.children = sort_children(summary.children, sort)  # sorts by standing need it
+    completeness_data = completeness(completeness_rows, period)
+    annotate(summary, completeness_data, today)
+    summary.children = sort_children(summary.children, sort)
     weights = weigh(summary, HEADLINE_TRENDS)
+    write_rows(summary.children, completeness_data["rows"], keys, weights["compact"])
     context = {
         "branch": branch,
         "period": period,

@@ -221,7 +221,8 @@ def add_to_store(sums: Counter, members: Counter) -> None:
             _upsert(cursor, MetricValue._meta.db_table, ("branch_id", "metric", "split", "month"), ("value",), sum_rows)
         if member_rows:
             _add_members(cursor, member_rows)
-    data_changed()
+    # Keys lead with the node: the record's branch and each of its ancestors.
+    data_changed({key[0] for key in sums} | {key[0] for key in members})
 
 
 def _add_members(cursor, member_rows: list) -> None:

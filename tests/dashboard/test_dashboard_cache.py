@@ -112,3 +112,103 @@ def test_without_a_shared_cache_nothing_is_kept(settings, client, net, analyst_w
     _, second = page(client)
     assert first == second
     assert not [k for k in getattr(cache, "_cache", {}) if "dashboard:part" in str(k)]
+
+
+def store_ids(queries) -> list[set[int]]:
+    """The branch ids of each read of the roll-up store's sums, in the order made."""
+    reads = [q["sql"] for q in queries if "FROM metrics_metricvalue WHERE branch_id IN (" in q["sql"]]
+    return [{int(pk) for pk in re.search(r"branch_id IN \(([^)]*)\)", sql)[1].split(", ")} for sql in reads]
+
+
+def committed(django_capture_on_commit_callbacks, write):
+    with django_capture_on_commit_callbacks(execute=True):
+        return write()
+
+
+def test_after_a_write_only_the_changed_row_is_built_again(
+    cached, client, net, analyst_wh, staff_qk, django_capture_on_commit_callbacks
+):
+    client.force_login(analyst_wh)
+    page(client)
+    committed(
+        django_capture_on_commit_callbacks, lambda: home_visit_create(user=staff_qk, **record_data("home-visits", net))
+    )
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(dashboard_url("WH", "2025")).content.decode()
+    children = {net[code].pk for code in ("WH-QK", "WH-BBT", "WH-HY")}
+    read = set().union(*store_ids(queries)) & children
+    assert read == {net["WH-QK"].pk}  # WH-BBT's and WH-HY's rows came from the cache
+    assert figures(html)["home_visits"] == "1"
+    rows = child_rows(html)
+    assert (rows["WH-QK"]["home_visits"], rows["WH-BBT"]["home_visits"], rows["WH-HY"]["home_visits"]) == (
+        "1",
+        "0",
+        "0",
+    )
+
+
+def test_a_write_leaves_the_pages_of_other_branches_cached(
+    cached, client, net, analyst_wh, staff_qk, django_capture_on_commit_callbacks
+):
+    client.force_login(analyst_wh)
+    page(client, "WH-HY")
+    _, warm = page(client, "WH-HY")
+    committed(
+        django_capture_on_commit_callbacks, lambda: home_visit_create(user=staff_qk, **record_data("home-visits", net))
+    )
+    committed(
+        django_capture_on_commit_callbacks,
+        lambda: target_set(user=analyst_wh, branch=net["WH-QK"], year=2025, metric="home_visits", value=8),
+    )
+    _, after = page(client, "WH-HY")
+    assert after == warm
+    html, _ = page(client, "WH-QK")
+    assert figures(html)["home_visits"] == "1" and 'data-target="8.00"' in html
+
+
+def test_a_change_to_the_tree_rebuilds_every_row(
+    cached, client, net, analyst_wh, root_user, django_capture_on_commit_callbacks
+):
+    client.force_login(analyst_wh)
+    page(client)
+    committed(django_capture_on_commit_callbacks, lambda: branch_update(net["WH-BBT"], user=root_user, name="新名"))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(dashboard_url("WH", "2025")).content.decode()
+    assert {net[c].pk for c in ("WH-QK", "WH-BBT", "WH-HY")} <= set().union(*store_ids(queries))
+    assert "新名" in html
+
+
+SORTS = ["", "-home_visits", "home_visits", "attainment", "-submissions", "name", "-code"]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_kept_rows_write_the_same_part_as_a_page_built_from_scratch(
+    cached, settings, client, net, analyst_wh, staff_qk, staff_qk2, manager_qk, django_capture_on_commit_callbacks, sort
+):
+    """Whatever was kept before the writes, the page after them is the page built without any cache."""
+    client.force_login(analyst_wh)
+    params = {"sort": sort} if sort else {}
+    writes = [
+        lambda: home_visit_create(user=staff_qk, **record_data("home-visits", net)),
+        lambda: target_set(user=analyst_wh, branch=net["WH-HY"], year=2025, metric="home_visits", value=3),
+        lambda: home_visit_create(user=staff_qk2, **record_data("home-visits", net, net["WH-QK-02"])),
+        lambda: submission_submit(user=manager_qk, branch=net["WH-QK"], month=datetime.date(2025, 8, 1)),
+        lambda: target_set(user=analyst_wh, branch=net["WH"], year=2025, metric="outreach_events", value=5),
+    ]
+    for write in writes:
+        client.get(dashboard_url("WH", "2025", **params))  # keeps the part and every row
+        committed(django_capture_on_commit_callbacks, write)
+        kept = client.get(dashboard_url("WH", "2025", **params)).context["store_part"]
+        settings.DASHBOARD_CACHE = False
+        fresh = client.get(dashboard_url("WH", "2025", **params)).context["store_part"]
+        settings.DASHBOARD_CACHE = True
+        assert kept == fresh
+
+
+def test_an_evicted_branch_version_is_never_read_as_an_older_one(cached):
+    from core.freshness import VERSION_KEY, current_versions
+
+    first = current_versions([7])[7]
+    assert current_versions([7])[7] == first
+    cache.delete(VERSION_KEY % 7)  # evicted under memory pressure
+    assert current_versions([7])[7] != first
