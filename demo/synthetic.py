@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from branches.models import Branch, path_segment
+from branches.models import Branch, Staff, path_segment
 from core.kinds import record_kinds
 
 CODE_PREFIX = "SYN"
@@ -176,7 +176,10 @@ def generate(outlets: int, records: int, seed: int, years: range, prefix: str = 
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner: autovacuum would take minutes to notice millions of
         # new rows, and until then the dashboards' record queries pick plans for empty tables.
+        # The staff and the kinds' link tables (a home visit's team) too: the exports read the
+        # staff lists through them.
+        links = [field.remote_field.through for k in kinds for field in k.model._meta.many_to_many]
         with connection.cursor() as cursor:
-            for model in [Branch, *(k.model for k in kinds)]:
+            for model in [Branch, Staff, *(k.model for k in kinds), *links]:
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {"outlets": len(outlet_rows), "branches": Branch.objects.count(), "records": counts}

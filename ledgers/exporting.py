@@ -2,20 +2,22 @@
 
 A constant number of queries whatever the row count, and constant memory: the records are
 streamed as tuples of the columns' fields (branch codes, staff and partner names joined in the
-same query, no model instance per row), the staff lists of a many-to-many column are streamed
-by a second query in the same order and merged in; only the names the labels are told apart
-by (the user's staff, the partnerships the user may name) are loaded once. Each row comes out
-as the values its cells show (ExportRows), which the CSV (csv_chunks) and the XLSX writer
-(ledgers/workbooks.py) write as they are.
-"""
+same query, choice labels computed by it, no model instance per row), with the staff ids of a
+many-to-many column from a correlated subquery over the link table's index (StaffLists); only
+the names the labels are told apart by (the user's staff, the partnerships the user may name)
+and the staff's names and codes are loaded once. Each row comes out as the values its cells
+show (ExportRows): when every column is a field or a label the query computes, the query's own
+tuple, with no Python per row. The CSV (csv_chunks) and the XLSX writer (ledgers/workbooks.py)
+write them as they are."""
 
 import csv
 import io
 from collections import defaultdict
 from operator import itemgetter
 
-from django.db.models import CharField
-from django.db.models.functions import Cast
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Case, CharField, F, Func, OuterRef, Subquery, TextField, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,7 @@ from records.references import reachable_records
 
 CHUNK_ROWS = 5000  # rows fetched from the database at a time
 CSV_FLUSH_ROWS = 1000  # rows per piece of a streamed CSV
+CELLS_HELD = 10_000  # staff cells remembered by team and branch (memory held whatever the rows)
 
 
 def _reaches(a: str, b: str) -> bool:
@@ -52,8 +55,11 @@ class Namesakes:
         for name, path in pairs:
             self.paths[(name or "").strip()].append(path)
         self._shared: dict[tuple[str, str], bool] = {}
+        self.repeated = {name for name, paths in self.paths.items() if len(paths) > 1}  # all others are unique
 
     def shared(self, name: str, branch_path: str) -> bool:
+        if name not in self.repeated:
+            return False
         key = (name, branch_path)
         known = self._shared.get(key)
         if known is None:
@@ -62,56 +68,57 @@ class Namesakes:
         return known
 
 
-# The merge of the staff links into the rows compares (day, id) in Python as the database
-# ordered them. The day as text does that on both databases (PostgreSQL's ISO dates sort as
-# their text; SQLite keeps dates as text), and also for a stored date that cannot be read
-# (records/stored_dates.py), whose converted value would be None.
-DAY_TEXT_FIELD = "export_day_text"
+class StaffLists:
+    """The staff of a many-to-many column: each row's query gives the record's staff ids, by a
+    correlated subquery over the link table's (record, staff) index, read without touching
+    the staff or branch tables; their names and branch codes come from one query over the staff
+    loaded before the rows (memory in proportion to the staff, not to the rows). A cell lists
+    the staff ordered by name (code point order), then id, each with the branch code in brackets
+    when a namesake is reachable (Namesakes); a member added after the staff were read (between
+    the two queries) is passed over."""
 
-
-def DAY_TEXT(field: str):  # noqa: N802 (an expression factory named like the value it gives)
-    return Cast(field, output_field=CharField())
-
-
-class _Links:
-    """The staff of a many-to-many column, streamed in the records' order and merged in."""
-
-    def __init__(self, spec: LedgerSpec, column, queryset, namesakes: Namesakes):
+    def __init__(self, spec: LedgerSpec, column, namesakes: Namesakes):
         field = spec.model._meta.get_field(column.name)
         own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
-        self.pairs = (
-            field.remote_field.through.objects.filter(**{f"{own}__in": queryset.values("pk")})
-            .order_by(f"{own}__occurred_on", f"{own}_id")
-            .values_list(
-                DAY_TEXT(f"{own}__occurred_on"), f"{own}_id", f"{other}__name", f"{other}__branch__code", f"{other}_id"
-            )
-            .iterator(chunk_size=CHUNK_ROWS)
-        )
+        ids = field.remote_field.through.objects.filter(**{f"{own}_id": OuterRef("pk")}).order_by()
+        self.listed = connection.vendor == "postgresql"  # an array of ids, else "id,id" (SQLite)
+        if self.listed:
+            self.expression = ArraySubquery(ids.values(f"{other}_id"))
+        else:
+            text = Func(f"{other}_id", function="group_concat", output_field=TextField())
+            self.expression = Subquery(ids.values(members=text), output_field=TextField())
+        self.members = {
+            pk: (name, pk, code)
+            for pk, name, code in field.related_model.objects.order_by().values_list("pk", "name", "branch__code")
+        }
         self.namesakes = namesakes
-        self.waiting = None
+        self.cells: dict[tuple, str | None] = {}
 
-    def label(self, day, record_id: int, branch_path: str) -> str | None:
-        """The staff of the record (of `day`, the order's first key); a link to a record the
-        rows' query did not see (written between the two queries) is passed over."""
-        members = []
-        at = (day, record_id)
-        pair = self.waiting or next(self.pairs, None)
-        while pair is not None and pair[:2] <= at:
-            if pair[1] == record_id:
-                members.append(pair)
-            pair = next(self.pairs, None)
-        self.waiting = pair
-        if not members:
+    def label(self, ids, branch_path: str) -> str | None:
+        """The cell of one record, from its staff ids as the subquery gave them (the same team
+        at the same branch is labelled once, among the last CELLS_HELD teams)."""
+        if not ids:
             return None
-        members.sort(key=lambda m: (m[2], m[4]))
+        key = (ids if ids.__class__ is str else tuple(ids), branch_path)
+        cell = self.cells.get(key, self)
+        if cell is not self:
+            return cell
+        if not self.listed:
+            ids = [int(pk) for pk in ids.split(",")]
+        get = self.members.get
+        members = sorted(m for m in map(get, ids) if m is not None)  # by name, then id
         shared = self.namesakes.shared
-        return "、".join(
-            f"{name}({code})" if shared(name.strip(), branch_path) else name for _d, _r, name, code, _s in members
+        cell = "、".join(
+            f"{name}({code})" if shared(name.strip(), branch_path) else name for name, _pk, code in members
         )
+        if len(self.cells) >= CELLS_HELD:
+            self.cells.clear()
+        self.cells[key] = cell or None
+        return cell or None
 
 
 class ExportRows:
-    """The records of `queryset` as lists of cell values in the ledger's columns: branch codes,
+    """The records of `queryset` as sequences of cell values in the ledger's columns: branch codes,
     dates, numbers, choice labels (in Chinese), staff and partner names as the import reads
     them. Iterate it once."""
 
@@ -119,6 +126,7 @@ class ExportRows:
         self.spec = spec
         self.queryset = queryset
         self.fields: list[str] = []
+        self.annotations = {}  # field: expression, for the columns the rows' query computes
         self.getters = []
         staff_names = record_names = None
         with translation.override("zh-hans"):
@@ -130,21 +138,23 @@ class ExportRows:
                     record_names = Namesakes(
                         reachable_records(model, user).values_list(model.ledger_name, "branch__path")
                     )
-                self.getters.append(self._getter(column, queryset, staff_names, record_names))
+                self.getters.append(self._getter(column, staff_names, record_names))
 
     def _slot(self, field: str) -> int:
         if field not in self.fields:
             self.fields.append(field)
         return self.fields.index(field)
 
-    def _getter(self, column, queryset, staff_names, record_names):
+    def _getter(self, column, staff_names, record_names):
         name = column.name
         if isinstance(column, BranchColumn):
-            return itemgetter(self._slot("branch__code"))
+            return self._slot("branch__code")
         if isinstance(column, StaffListColumn):
-            links = _Links(self.spec, column, queryset, staff_names)
-            day, pk, path = self._slot(DAY_TEXT_FIELD), self._slot("pk"), self._slot("branch__path")
-            return lambda row: links.label(row[day], row[pk], row[path])
+            lists = StaffLists(self.spec, column, staff_names)
+            field = f"export_{column.name}"
+            self.annotations[field] = lists.expression
+            members, path = self._slot(field), self._slot("branch__path")
+            return lambda row: lists.label(row[members], row[path])
         if isinstance(column, (StaffColumn, RecordColumn)):
             label = f"{name}__{column.name_field}" if isinstance(column, RecordColumn) else f"{name}__name"
             value, code, path = self._slot(label), self._slot(f"{name}__branch__code"), self._slot("branch__path")
@@ -160,19 +170,40 @@ class ExportRows:
                 return f"{text}({row[code]})" if names.shared(key, row[path]) else text
 
             return named
+        if isinstance(column, ChoiceColumn) and isinstance(column.field, CharField):
+            field = f"export_{column.name}"
+            self.annotations[field] = choice_label(column)
+            return self._slot(field)
         index = self._slot(column.field.attname)
         if isinstance(column, ChoiceColumn):
             labels = {code: str(label) for code, label in column.field.choices} | {None: None, "": None}
             return lambda row: labels.get(row[index], row[index])
-        return itemgetter(index)
+        return index
 
     def __iter__(self):
+        """Each record as the tuple the query gives when every column is a field or a label the
+        query computes, in the columns' order (no Python per row); else as a list."""
+        queryset = self.queryset.annotate(**self.annotations) if self.annotations else self.queryset
+        rows = queryset.values_list(*self.fields).iterator(chunk_size=CHUNK_ROWS)
         getters = self.getters
-        queryset = self.queryset
-        if DAY_TEXT_FIELD in self.fields:
-            queryset = queryset.annotate(**{DAY_TEXT_FIELD: DAY_TEXT("occurred_on")})
-        for row in queryset.values_list(*self.fields).iterator(chunk_size=CHUNK_ROWS):
+        if all(get.__class__ is int for get in getters):
+            if getters == list(range(len(self.fields))):
+                yield from rows
+                return
+            if len(getters) > 1:
+                yield from map(itemgetter(*getters), rows)
+                return
+        getters = [itemgetter(get) if get.__class__ is int else get for get in getters]
+        for row in rows:
             yield [get(row) for get in getters]
+
+
+def choice_label(column: ChoiceColumn):
+    """The label (in the active language) of a text choice field's code, computed by the
+    query: the code itself when it is not one of the choices (an old row), None when empty."""
+    name = column.field.attname
+    whens = [When(**{name: code}, then=Value(str(label))) for code, label in column.field.choices]
+    return Case(*whens, When(**{name: ""}, then=Value(None)), default=F(name), output_field=CharField())
 
 
 def record_rows(user, spec: LedgerSpec, queryset) -> ExportRows:
@@ -190,14 +221,17 @@ def csv_chunks(spec: LedgerSpec, rows, flush_every: int = CSV_FLUSH_ROWS):
     texts = [i for i, c in enumerate(spec.columns) if isinstance(c, TextColumn)]
     decimals = [(i, f".{c.places}f") for i, c in enumerate(spec.columns) if isinstance(c, DecimalColumn)]
     batch = []
-    for values in rows:
+    for values in rows:  # a tuple (ExportRows) is copied only to be changed
         for i in texts:
             text = values[i]
             if text and text.startswith(FORMULA_START):
+                values = list(values)
                 values[i] = "'" + text
-        for i, shape in decimals:
-            if values[i] is not None:
-                values[i] = format(values[i], shape)
+        if decimals:
+            values = list(values)
+            for i, shape in decimals:
+                if values[i] is not None:
+                    values[i] = format(values[i], shape)
         batch.append(values)
         if len(batch) == flush_every:
             writer.writerows(batch)

@@ -40,9 +40,9 @@ def row_xml(values: list, row: int, letters: list[str], styles: list[str]) -> st
                 continue
             if ILLEGAL.search(value):
                 value = ILLEGAL.sub("", value)
-            append(
-                f'<c r="{letter}{row}"{style} t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
-            )
+            if "&" in value or "<" in value or ">" in value:  # most cells need no escaping: no call
+                value = escape(value)
+            append(f'<c r="{letter}{row}"{style} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
         elif kind is datetime.date:
             append(f'<c r="{letter}{row}"{style} t="n"><v>{value.toordinal() - EXCEL_EPOCH}</v></c>')
         elif kind is datetime.time:

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from background.models import DocumentBuild
@@ -211,19 +212,89 @@ def test_the_rows_cost_no_query_each(net, writer, slug, monkeypatch):
     assert (one, seven) == (1, 7) and many == few
 
 
-def test_staff_links_of_records_the_rows_did_not_see_are_passed_over():
-    """The staff lists come from a second query in the rows' order: a record written (or
-    deleted) between the two queries does not shift the lists of the others."""
-    links = exporting._Links.__new__(exporting._Links)
-    d1, d2, d3 = (datetime.date(2025, 8, day) for day in (1, 2, 3))
-    links.pairs = iter(
-        [(d1, 1, "张三", "A", 7), (d1, 5, "王五", "A", 9), (d2, 2, "李四", "A", 8), (d3, 4, "赵六", "A", 6)]
-    )
-    links.namesakes, links.waiting = exporting.Namesakes([]), None
-    # record 5 is unseen by the rows; record 3 has no staff (or was written after the links' query)
-    assert [links.label(d, pk, "/1/") for d, pk in ((d1, 1), (d2, 2), (d2, 3), (d3, 4))] == [
-        "张三",
-        "李四",
-        None,
-        "赵六",
+def staff_cells(user, **filters) -> list[str | None]:
+    spec = spec_for("home-visits")
+    queryset = spec.model.objects.for_user(user).filter(**filters).order_by("occurred_on", "pk")
+    return [values[6] for values in ExportRows(user, spec, queryset)]
+
+
+def test_a_staff_cell_lists_the_team_by_name_then_id_with_codes_for_reachable_namesakes(net, writer):
+    """Two, three or four staff: ordered by name as Python orders text (code points: capitals,
+    then small letters, then Chinese), namesakes by id; a name gets its branch code when a
+    namesake is reachable from the visit's branch, not when the namesake is elsewhere."""
+    at = {code: (lambda name, code=code: net.staff(code, name)) for code in ("WH-QK-01", "WH-QK-02", "WH-QK")}
+    wang, zoe, adam = at["WH-QK-01"]("王五"), at["WH-QK-01"]("Zoe"), at["WH-QK-01"]("adam")
+    zhang_here, zhang_above = at["WH-QK-01"]("张三"), at["WH-QK"]("张三")  # namesakes, reachable from WH-QK-01
+    li_here, li_there = at["WH-QK-01"]("李四"), at["WH-QK-02"]("李四")  # namesakes, not reachable from each other
+    teams = ([wang, li_here], [wang, zoe, adam], [zhang_above, zhang_here, wang, li_here])
+    for i, team in enumerate(teams):
+        KIND.create(user=writer, **record_data("home-visits", net) | {"staff": team, "notes": f"第{i}条"})
+    first, second = sorted((zhang_here, zhang_above), key=lambda s: s.pk)
+    assert staff_cells(writer, notes__in=["第0条", "第1条", "第2条"]) == [
+        "李四、王五",
+        "Zoe、adam、王五",
+        f"张三({first.branch.code})、张三({second.branch.code})、李四、王五",
     ]
+    assert li_there.branch.code == "WH-QK-02"  # a namesake that does not reach WH-QK-01 changes nothing
+
+
+def test_the_staff_cells_cost_one_query_whatever_the_rows_and_team_sizes(net, writer):
+    staff = [net.staff("WH-QK-01", name) for name in ("张三", "李四", "王五", "赵六")]
+
+    def add(teams):
+        for team in teams:
+            KIND.create(user=writer, **record_data("home-visits", net) | {"staff": team})
+
+    def queries() -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as ctx:
+            cells = staff_cells(writer)
+        return len(ctx.captured_queries), cells
+
+    add([staff[:2]])
+    few, one = queries()
+    add([staff[:3], staff, staff[1:3]] * 3)
+    many, ten = queries()
+    assert one == ["张三、李四"] and len(ten) == 10 and many == few
+    assert sorted(set(ten)) == ["张三、李四", "张三、李四、王五", "张三、李四、王五、赵六", "李四、王五"]
+
+
+def test_a_staff_member_linked_after_the_staff_were_read_is_passed_over(net, writer):
+    """The staff are read before the rows: one added in between is left out of the cell (it
+    is there in the next export), and the stream goes on."""
+    spec = spec_for("home-visits")
+    a, b = net.staff("WH-QK-01", "张三"), net.staff("WH-QK-01", "李四")
+    visit = KIND.create(user=writer, **record_data("home-visits", net) | {"staff": [a, b]})
+    rows = ExportRows(writer, spec, spec.model.objects.for_user(writer).order_by("occurred_on", "pk"))
+    visit.staff.add(net.staff("WH-QK-01", "王五"))
+    assert [values[6] for values in rows] == ["张三、李四"]
+    assert staff_cells(writer) == ["张三、李四、王五"]
+
+
+def test_choice_cells_show_the_label_an_old_code_as_stored_and_nothing_for_an_empty_one(net, writer):
+    """The query computes the labels (in Chinese): a code no longer among the choices comes out
+    as it is stored, an empty one as an empty cell; a love-station tally, whose columns are all
+    fields or labels, comes out as the query's row."""
+    spec = spec_for("home-visits")
+    visit = KIND.create(user=writer, **record_data("home-visits", net) | {"customer_age_band": ""})
+
+    def cells(spec) -> list[dict]:
+        queryset = spec.model.objects.for_user(writer).order_by("occurred_on", "pk")
+        return [
+            dict(zip((c.name for c in spec.columns), values, strict=True))
+            for values in ExportRows(writer, spec, queryset)
+        ]
+
+    (row,) = cells(spec)
+    assert (row["customer_group"], row["customer_age_band"]) == ("老年客户", None)
+    spec.model.objects.filter(pk=visit.pk).update(customer_group="retired-code")
+    assert cells(spec)[0]["customer_group"] == "retired-code"
+
+    tallies = spec_for("love-station-tallies")
+    tally = next(k for k in KINDS if k.slug == "love-station-tallies")
+    tally.create(user=writer, **record_data("love-station-tallies", net))
+    (values,) = ExportRows(writer, tallies, tallies.model.objects.for_user(writer))
+    field = tallies.model._meta.get_field
+    with translation.override("zh-hans"):
+        labels = (str(dict(field("visitor_group").choices)["courier"]), str(dict(field("service").choices)["water"]))
+    assert values.__class__ is tuple and values[:1] + values[2:5] == ("WH-HY-01", *labels, 3)
+    assert all("\u4e00" <= label[0] <= "\u9fff" for label in labels)  # the Chinese labels, not the codes

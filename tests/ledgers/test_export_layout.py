@@ -89,3 +89,15 @@ def test_content_widths_count_cjk_double_and_numbers_in_their_format():
     assert shown(Decimal("0.1234"), "0.0%") == "12.3%"
     assert cell_width("融资金额（元）") == 16 and cell_width("字" * 100) == 50
     assert cell_width(Decimal("9" * 45), "#,##0") > 50  # a number is never cut
+
+
+def test_markup_characters_in_a_cell_come_back_as_written(client, net, writer):
+    """Only the cells holding &, < or > are escaped in the streamed sheet XML: each reads back
+    as written, next to cells that needed nothing."""
+    notes = ["A&B <公司> 3>2", "普通备注", "&amp; is text"]
+    for note in notes:
+        financing_create(user=writer, **(record_data("financing", net) | {"notes": note}))
+    client.force_login(writer)
+    ws, _data = export_sheet(client, "financing")
+    column = [c.name for c in spec_for("financing").columns].index("notes")
+    assert sorted(row[column] for row in ws.iter_rows(min_row=3, values_only=True)) == sorted(notes)
