@@ -13,6 +13,7 @@ write them as they are."""
 import csv
 import io
 from collections import defaultdict
+from itertools import islice
 from operator import itemgetter
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -71,11 +72,11 @@ class Namesakes:
 class StaffLists:
     """The staff of a many-to-many column: each row's query gives the record's staff ids, by a
     correlated subquery over the link table's (record, staff) index, read without touching
-    the staff or branch tables; their names and branch codes come from one query over the staff
-    loaded before the rows (memory in proportion to the staff, not to the rows). A cell lists
-    the staff ordered by name (code point order), then id, each with the branch code in brackets
-    when a namesake is reachable (Namesakes); a member added after the staff were read (between
-    the two queries) is passed over."""
+    the staff or branch tables; the names and branch codes of the ids a chunk of rows names and
+    no earlier chunk did come from one query before the chunk is written (memory in proportion
+    to the staff named, never the network's whole staff: a small export costs what it shows).
+    A cell lists the staff ordered by name (code point order), then id, each with the branch
+    code in brackets when a namesake is reachable (Namesakes)."""
 
     def __init__(self, spec: LedgerSpec, column, namesakes: Namesakes):
         field = spec.model._meta.get_field(column.name)
@@ -87,12 +88,28 @@ class StaffLists:
         else:
             text = Func(f"{other}_id", function="group_concat", output_field=TextField())
             self.expression = Subquery(ids.values(members=text), output_field=TextField())
-        self.members = {
-            pk: (name, pk, code)
-            for pk, name, code in field.related_model.objects.order_by().values_list("pk", "name", "branch__code")
-        }
+        self.model = field.related_model
+        self.members: dict[int, tuple | None] = {}  # id: (name, id, branch code); None: no longer there
         self.namesakes = namesakes
         self.cells: dict[tuple, str | None] = {}
+
+    def _ids(self, value) -> list[int]:
+        if not value:
+            return []
+        return value if self.listed else [int(pk) for pk in value.split(",")]
+
+    def load(self, values) -> None:
+        """Read the staff the chunk's id lists name that are not known yet: one query, or none."""
+        known = self.members
+        missing = {pk for value in values for pk in self._ids(value) if pk not in known}
+        if not missing:
+            return
+        for pk, name, code in self.model.objects.filter(pk__in=sorted(missing)).values_list(
+            "pk", "name", "branch__code"
+        ):
+            known[pk] = (name, pk, code)
+        for pk in missing - known.keys():
+            known[pk] = None  # unlinked and deleted since the rows were read
 
     def label(self, ids, branch_path: str) -> str | None:
         """The cell of one record, from its staff ids as the subquery gave them (the same team
@@ -103,8 +120,7 @@ class StaffLists:
         cell = self.cells.get(key, self)
         if cell is not self:
             return cell
-        if not self.listed:
-            ids = [int(pk) for pk in ids.split(",")]
+        ids = self._ids(ids)
         get = self.members.get
         members = sorted(m for m in map(get, ids) if m is not None)  # by name, then id
         shared = self.namesakes.shared
@@ -127,6 +143,7 @@ class ExportRows:
         self.queryset = queryset
         self.fields: list[str] = []
         self.annotations = {}  # field: expression, for the columns the rows' query computes
+        self.staff_lists: list[tuple[StaffLists, int]] = []  # and the slot of their id lists
         self.getters = []
         staff_names = record_names = None
         with translation.override("zh-hans"):
@@ -154,6 +171,7 @@ class ExportRows:
             field = f"export_{column.name}"
             self.annotations[field] = lists.expression
             members, path = self._slot(field), self._slot("branch__path")
+            self.staff_lists.append((lists, members))
             return lambda row: lists.label(row[members], row[path])
         if isinstance(column, (StaffColumn, RecordColumn)):
             label = f"{name}__{column.name_field}" if isinstance(column, RecordColumn) else f"{name}__name"
@@ -194,8 +212,11 @@ class ExportRows:
                 yield from map(itemgetter(*getters), rows)
                 return
         getters = [itemgetter(get) if get.__class__ is int else get for get in getters]
-        for row in rows:
-            yield [get(row) for get in getters]
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            for lists, slot in self.staff_lists:
+                lists.load(row[slot] for row in chunk)
+            for row in chunk:
+                yield [get(row) for get in getters]
 
 
 def choice_label(column: ChoiceColumn):
