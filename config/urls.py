@@ -4,6 +4,7 @@ from django.urls import include, path
 from config import views
 from config.health import healthz
 from records.pages.choosers import branch_choices, record_choices
+from records.pages.staff_choosers import staff_choices
 
 handler400 = views.bad_request
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
     path("choices/branches/", branch_choices, name="branch-choices"),
+    path("choices/staff/", staff_choices, name="staff-choices"),
     path("choices/<slug:kind>/", record_choices, name="record-choices"),
     path("services/", include("services.urls")),
     path("antifraud/", include("antifraud.urls")),

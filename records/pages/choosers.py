@@ -1,5 +1,5 @@
 """Choosers that search on the server as you type: a branch of the tree, a record another record
-names (a partnership). A page never renders the tree or a table as <option>s (18,467 branches at
+names (a partnership), staff members (records/pages/staff_choosers.py). A page never renders the tree or a table as <option>s (18,467 branches at
 national scale): the widget renders the chosen option(s) only, and static/portal/choosers.js asks
 the endpoints below for at most CHOICES_LIMIT matches of what is typed.
 
@@ -25,15 +25,17 @@ CHOICES_LIMIT = 20
 MAX_QUERY_LENGTH = 50
 
 
-class SearchSelect(forms.Select):
-    """A <select> holding only the chosen option(s), with a search box bound by choosers.js.
+class ChosenOnly:
+    """A choice widget that renders the chosen option(s) only, with a search box bound by
+    choosers.js.
 
     `search_url` answers ?q=TEXT with {"results": [{"value", "label"}]}; `value_field` names
     which attribute of a result the form posts (the field's to_field_name, else the pk).
     """
 
-    template_name = "records/widgets/search_select.html"
     search_label = _("Search by code or name")
+    # At most this many chosen values are looked up and rendered (None: all the posted ones).
+    chosen_limit: int | None = CHOICES_LIMIT
 
     def __init__(self, attrs=None, *, search_url: str = "", search_label=None):
         super().__init__(attrs)
@@ -51,17 +53,17 @@ class SearchSelect(forms.Select):
         key = field.to_field_name or "pk"
         if key == "pk":
             values = [v for v in values if parse_id(v) is not None]
-        values = [v for v in values if v and len(v) <= 100]
+        values = list(dict.fromkeys(v for v in values if v and len(v) <= 100))[: self.chosen_limit]
         if not values:
             return []
         lookup = f"{key}__in" if key == "pk" else f"{key}__iexact"
         if key == "pk":
-            objs = list(queryset.filter(**{lookup: values})[:CHOICES_LIMIT])
+            objs = list(queryset.filter(**{lookup: values})[: self.chosen_limit])
         else:
             q = Q()
-            for v in values[:CHOICES_LIMIT]:
+            for v in values:
                 q |= Q(**{lookup: v})
-            objs = list(queryset.filter(q)[:CHOICES_LIMIT])
+            objs = list(queryset.filter(q)[: self.chosen_limit])
         return [(str(field.prepare_value(obj)), field.label_from_instance(obj)) for obj in objs]
 
     def optgroups(self, name, value, attrs=None):
@@ -82,6 +84,35 @@ class SearchSelect(forms.Select):
         context["widget"]["none_label"] = _("No match in your scope.")
         field = getattr(self.choices, "field", None)
         context["widget"]["value_key"] = getattr(field, "to_field_name", None) or "id"
+        return context
+
+
+class SearchSelect(ChosenOnly, forms.Select):
+    """A <select> holding only the chosen option, with a search box bound by choosers.js."""
+
+    template_name = "records/widgets/search_select.html"
+
+
+class SearchCheckboxes(ChosenOnly, forms.CheckboxSelectMultiple):
+    """A checked checkbox per chosen value, and a search box (choosers.js) that adds one for each
+    match picked; unticking one leaves it out. Without JavaScript the chosen values still post.
+    The field's label names the search box; `group_label` (the field's label too) the boxes."""
+
+    template_name = "records/widgets/search_checkboxes.html"
+    chosen_limit = None  # a record's whole team is shown, however many: what the page shows
+
+    def __init__(self, attrs=None, *, group_label="", **kwargs):
+        super().__init__(attrs, **kwargs)
+        self.group_label = group_label
+
+    def id_for_label(self, id_, index=None):
+        if index is not None:  # a checkbox's own id
+            return f"{id_}_{index}"
+        return f"{id_}_search" if id_ else ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["group_label"] = self.group_label
         return context
 
 

@@ -16,6 +16,7 @@ from core.validators import SET_BY_THE_PORTAL, validate_not_future
 from records.models import announce_relations
 from records.pages.choosers import BranchSearchSelect, RecordSearchSelect, branch_label
 from records.pages.ids import parse_id
+from records.pages.staff_choosers import StaffSearchCheckboxes, StaffSearchSelect, staff_in_scope, staff_label
 from records.references import is_record_model, reachable_records
 
 MAX_PHOTOS_PER_UPLOAD = 10
@@ -56,11 +57,16 @@ class BranchField(forms.ModelChoiceField):
 
 class StaffLabelMixin:
     def label_from_instance(self, obj):
-        return f"{obj.name} · {obj.branch}"
+        return staff_label(obj)
 
 
 class StaffChoiceField(StaffLabelMixin, forms.ModelChoiceField):
-    pass
+    """Checks the id before it reaches a query, where an overlong one would fail."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 class StaffMultipleChoiceField(StaffLabelMixin, forms.ModelMultipleChoiceField):
@@ -73,13 +79,6 @@ class StaffMultipleChoiceField(StaffLabelMixin, forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
-
-
-def staff_in_scope(user, keep=()):
-    """Active staff of the user's scope (plus those already on the record)."""
-    qs = Staff.objects.for_user(user).select_related("branch")
-    keep = [s.pk for s in keep]
-    return qs.filter(models.Q(is_active=True) | models.Q(pk__in=keep)).order_by("branch__path", "name")
 
 
 class RecordChoiceField(forms.ModelChoiceField):
@@ -289,7 +288,7 @@ class RecordForm(EntryFormMixin, forms.ModelForm):
                     required=False,
                     label=field.label,
                     help_text=field.help_text,
-                    widget=forms.CheckboxSelectMultiple,
+                    widget=StaffSearchCheckboxes(group_label=field.label),
                 )
             elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Staff:
                 current = getattr(self.instance, name, None) if self.editing else None
@@ -298,6 +297,7 @@ class RecordForm(EntryFormMixin, forms.ModelForm):
                     required=field.required,
                     label=field.label,
                     help_text=field.help_text,
+                    widget=StaffSearchSelect,
                 )
             elif isinstance(field, forms.ModelChoiceField) and is_record_model(field.queryset.model):
                 current = getattr(self.instance, name, None) if self.editing else None

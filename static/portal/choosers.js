@@ -1,5 +1,7 @@
 // Choosers that search on the server as you type (records/pages/choosers.py): the page holds a
-// <select> with the chosen option only; typing asks the endpoint for at most 20 matches.
+// <select> with the chosen option only, or (data-multiple) a checked checkbox per chosen value;
+// typing asks the endpoint for at most 20 matches. Picking one replaces the chosen option, or adds
+// a checked checkbox (unticking one leaves it out of the form).
 // Keyboard: arrow keys move through the matches, Enter picks, Escape closes. No inline scripts
 // anywhere (Content-Security-Policy).
 (() => {
@@ -7,9 +9,10 @@
 
   const bind = (box) => {
     const select = box.querySelector("select");
+    const chosen = box.querySelector(".search-select-chosen"); // data-multiple: the checkboxes
     const input = box.querySelector(".search-select-input");
     const list = box.querySelector(".search-select-results");
-    if (!select || !input || !list || box.dataset.bound) return;
+    if (!(select || chosen) || !input || !list || box.dataset.bound) return;
     box.dataset.bound = "1";
     input.hidden = false;
     const valueKey = box.dataset.valueKey || "id";
@@ -39,7 +42,37 @@
       items[active].scrollIntoView({ block: "nearest" });
     };
 
+    const add = (result) => {
+      const value = String(result[valueKey]);
+      const boxes = Array.from(chosen.querySelectorAll("input[type=checkbox]"));
+      let tick = boxes.find((b) => b.value === value);
+      if (!tick) {
+        tick = document.createElement("input");
+        tick.type = "checkbox";
+        tick.name = box.dataset.name;
+        tick.value = value;
+        tick.id = `${chosen.id}_${boxes.length}`;
+        while (document.getElementById(tick.id)) tick.id += "_";
+        const label = document.createElement("label");
+        label.htmlFor = tick.id;
+        label.append(tick, ` ${result.label}`);
+        const wrap = document.createElement("div");
+        wrap.className = "form-check";
+        wrap.append(label);
+        chosen.append(wrap);
+      }
+      tick.checked = true;
+      input.value = "";
+      results = [];
+      close();
+      tick.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+
     const pick = (result) => {
+      if (chosen) {
+        add(result);
+        return;
+      }
       for (const option of Array.from(select.options)) {
         if (option.value !== "") option.remove();
       }

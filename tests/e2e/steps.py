@@ -27,8 +27,7 @@ def record_home_visit(page, *, customer="欧阳娜娜", photo=None, notes="") ->
     page.fill("#id_customer_name_masked", customer)
     page.select_option("#id_customer_age_band", "80_plus")
     page.select_option("#id_purpose", "pension")
-    for box in page.locator("#id_staff input[type=checkbox]").all()[:2]:
-        box.check()
+    add_people(page, "id_staff", 2)
     page.fill("#id_duration_minutes", "45")
     if notes:
         page.fill("#id_notes", notes)
@@ -53,6 +52,29 @@ def choose(page, field_id: str, text: str) -> None:
     search.press("Enter")
 
 
+def add_people(page, field_id: str, n: int) -> None:
+    """Add the first `n` staff a list of people offers (a home visit's team): focusing its search
+    box lists the first matches; the arrow keys move to the next one not yet added, Enter adds it
+    as a ticked checkbox (records/pages/choosers.py, SearchCheckboxes) and closes the list, which
+    the arrow key opens again."""
+    from playwright.sync_api import expect
+
+    search = page.locator(f"#{field_id}_search")
+    ticked = page.locator(f"#{field_id} input[type=checkbox]:checked")
+    search.focus()
+    for i in range(n):
+        if i:
+            search.press("ArrowDown")
+        option = page.locator(f"#{field_id}_results [role=option]").nth(i)
+        option.wait_for()
+        for _ in range(25):
+            if option.get_attribute("aria-selected") == "true":
+                break
+            search.press("ArrowDown")
+        search.press("Enter")
+        expect(ticked).to_have_count(i + 1)
+
+
 def go_home(page) -> None:
     """The portal's name in the menu bar leads home (on a phone too: it stays outside the menu)."""
     if path_of(page) != "/":
@@ -70,8 +92,8 @@ def quick_add(page, slug: str) -> None:
 
 def fill_record_form(page, kind, *, staff: int = 2) -> None:
     """Fill the open new-record form with the kind's sample entry (core.kinds.Sample.form); a
-    list of people (a home visit's staff, a session's participants) gets the first `staff`; a
-    required chooser still empty (an activity's partnership) takes its first match."""
+    list of people (a home visit's staff, a session's participants) gets the first `staff` its
+    chooser offers; a required chooser still empty (an activity's partnership) takes its first match."""
     for name, value in kind.sample.form.items():
         field = page.locator(f"form.record-form #id_{name}")
         tag = field.evaluate("e => e.tagName")
@@ -79,13 +101,9 @@ def fill_record_form(page, kind, *, staff: int = 2) -> None:
             field.select_option(str(value))
         else:
             field.fill(str(value))
-    names = page.locator("form.record-form input[type=checkbox]").evaluate_all("els => els.map(e => e.name)")
-    for name in dict.fromkeys(n for n in names if names.count(n) > 1):  # a list of people, not a yes/no box
-        boxes = page.locator(f"form.record-form input[type=checkbox][name='{name}']")
-        if not boxes.and_(page.locator(":checked")).count():
-            for box in boxes.all()[:staff]:
-                box.check()
-    for search in page.locator("form.record-form input[id$='_search']").all():
+    for people in page.locator("form.record-form .search-checkboxes .search-select-chosen").all():
+        add_people(page, people.get_attribute("id"), staff)
+    for search in page.locator("form.record-form .search-select:not([data-multiple]) input[id$='_search']").all():
         field_id = search.get_attribute("id").removesuffix("_search")
         chosen = page.locator(f"#{field_id}")
         if chosen.input_value() or not chosen.evaluate("e => e.required"):

@@ -105,6 +105,7 @@ UI: dict[str, dict] = {
     # Choosers that search as you type (records/pages/choosers.py): each in the user's scope.
     "branch-choices": only(GET=UI_READ),
     "record-choices": only(GET=UI_READ),
+    "staff-choices": only(GET=UI_READ),
     "services:home-visit-follow-ups": only(GET=UI_READ),
     "services:home-visit-follow-up-done": only(POST=UI_WRITE),
     "services:love-station-tally": only(GET=UI_TALLY_PICK),
