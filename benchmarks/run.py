@@ -89,6 +89,9 @@ def _setup(database: str | None) -> None:
     from django.conf import settings
 
     settings.DEBUG = False  # as in production: no log of every query in memory
+    from config.garbage_collection import settle
+
+    settle()  # as each gunicorn worker does (config/wsgi.py): no full collection of the loaded app mid-request
 
 
 def _generate(args) -> None:

@@ -18,6 +18,7 @@ from branches.models import Branch, Role, Target
 from core.catalogue import METRICS
 from core.kinds import record_kinds
 from core.periods import add_months, parse_period
+from dashboards.authored import authored_ids
 from metrics.completeness import children_completeness
 from metrics.models import Submission
 from metrics.selectors import totals_by_branch
@@ -65,31 +66,32 @@ def roles_of(access) -> set[str]:
     return {m.role for m in access.memberships}
 
 
-def kind_counts(user) -> dict[str, int]:
-    """The user's own records of the last year by kind: one query (a UNION of per-kind counts,
-    each read through the (branch, date) index of the user's scope)."""
+def kind_counts(user, authored: dict) -> dict[str, int]:
+    """The user's own records of the last year by kind, of those they created lately
+    (dashboards/authored.py): one query (a UNION of per-kind counts, read by primary key)."""
     since = timezone.localdate() - datetime.timedelta(days=COUNTED_DAYS)
     parts = [
         kind.model.objects.for_user(user)
-        .filter(created_by=user, occurred_on__gte=since)
+        .filter(pk__in=authored[kind.model], created_by=user, occurred_on__gte=since)
         .order_by()
         .values("created_by")
         .annotate(n=Count("pk"), slug=Value(kind.slug))
         .values_list("slug", "n")
         for kind in record_kinds()
+        if kind.model in authored
     ]
     if not parts:
         return {}
     return dict(parts[0].union(*parts[1:], all=True))
 
 
-def quick_add(user) -> list[QuickAdd]:
+def quick_add(user, authored: dict) -> list[QuickAdd]:
     """A button per kind the user may record somewhere, their most used first (then the
     registry's order). A kind limited to some branches (the love-station tally) is offered only
     where the user has such a branch: one query per kind with such a limit."""
     if not may(user, "record.create"):
         return []
-    counts = kind_counts(user)
+    counts = kind_counts(user, authored)
     buttons = []
     for order, kind in enumerate(record_kinds()):
         if kind.form_class is None:
@@ -102,13 +104,16 @@ def quick_add(user) -> list[QuickAdd]:
     return [QuickAdd(k.slug, k.label, k.url("new"), -n) for n, _order, k in buttons]
 
 
-def own_recent(user, limit: int = RECENT) -> list:
-    """The user's own records, newest date first: one query per kind."""
+def own_recent(user, authored: dict, limit: int = RECENT) -> list:
+    """The user's own records of those they created lately (dashboards/authored.py), newest
+    date first: one query per kind they created, each read by primary key."""
     found = []
     for kind in record_kinds():
+        if kind.model not in authored:
+            continue
         found.extend(
             kind.model.objects.for_user(user)
-            .filter(created_by=user)
+            .filter(pk__in=authored[kind.model], created_by=user)
             .select_related("branch")
             .order_by("-occurred_on", "-id")[:limit]
         )
@@ -229,12 +234,13 @@ def home_for(user) -> Home:
     home = Home(roles=roles_of(access))
     writer = any(access.can_write_records(m.branch) for m in access.memberships) or access.sees_everything
     if writer:
-        home.quick_add = quick_add(user)
+        authored = authored_ids(user)
+        home.quick_add = quick_add(user, authored)
         offered = {b.slug for b in home.quick_add}
         home.work_pages = [
             (link.label, reverse(link.url_name)) for k in record_kinds() if k.slug in offered for link in k.nav_links
         ]
-        home.recent = own_recent(user)
+        home.recent = own_recent(user, authored)
     if Role.OUTLET_STAFF in home.roles:
         home.follow_ups = notifications(
             user,

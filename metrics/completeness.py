@@ -25,6 +25,10 @@ STATUS_LABELS = {
 COUNTED_STATUSES = [s for s in STATUS_LABELS if s != FUTURE]
 # How many branches a subtree grid lists at most (a head office opens a lower branch instead).
 SUBTREE_ROWS = 400
+# A subtree of more branches than a screen shows (about 3 KB of grid each) is listed by the
+# node's direct children instead, each opening its own grid: what a page costs depends on
+# what it shows, never on the size of the subtree (issue 19).
+SCREEN_ROWS = 40
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,11 @@ def subtree_branches(branch: Branch, limit: int = SUBTREE_ROWS) -> tuple[list[Br
         .exclude(pk=branch.pk)
         .order_by("depth", "code")[: limit + 1]
     )
-    cut = len(below) > limit
-    below = below[:limit]
+    return tree_order(branch, below[:limit]), len(below) > limit
+
+
+def tree_order(branch: Branch, below: list[Branch]) -> list[Branch]:
+    """`branch` (when it submits to a parent), then the given branches below it in tree order."""
     by_parent: dict[int, list[Branch]] = {}
     for b in below:
         by_parent.setdefault(b.parent_id, []).append(b)
@@ -109,7 +116,7 @@ def subtree_branches(branch: Branch, limit: int = SUBTREE_ROWS) -> tuple[list[Br
             walk(child.pk)
 
     walk(branch.pk)
-    return ordered, cut
+    return ordered
 
 
 def subtree_completeness(branch: Branch, months: list[datetime.date]) -> tuple[list[list[Cell]], bool]:
@@ -117,6 +124,23 @@ def subtree_completeness(branch: Branch, months: list[datetime.date]) -> tuple[l
     two queries whatever the size. Returns (rows, cut short)."""
     branches, cut = subtree_branches(branch)
     return completeness_rows(branches, months), cut
+
+
+def screen_completeness(branch: Branch, months: list[datetime.date]) -> tuple[list[list[Cell]], bool, bool]:
+    """The subtree's rows in tree order (the node's own first, as subtree_completeness) when it
+    fits a screen (SCREEN_ROWS branches below the node), else the node's own row and one per
+    active direct child, up to SUBTREE_ROWS. Three queries whatever the size, each reading a
+    bounded number of rows. Returns (rows, whole subtree, cut short)."""
+    below = list(
+        Branch.objects.filter(path__startswith=branch.path, is_active=True)
+        .exclude(pk=branch.pk)
+        .order_by()[: SCREEN_ROWS + 1]  # unordered: the scan stops at the first rows found
+    )
+    children = list(Branch.objects.filter(parent=branch, is_active=True).order_by("code")[: SUBTREE_ROWS + 1])
+    if len(below) <= SCREEN_ROWS:
+        return completeness_rows(tree_order(branch, below), months), True, False
+    own = [branch] if branch.parent_id else []
+    return completeness_rows(own + children[:SUBTREE_ROWS], months), False, len(children) > SUBTREE_ROWS
 
 
 def completeness_rate(rows: list[list[Cell]]) -> tuple[int, int]:

@@ -28,8 +28,8 @@ from metrics.completeness import (
     children_completeness,
     completeness_rate,
     completeness_rows,
+    screen_completeness,
     status_of,
-    subtree_completeness,
 )
 from metrics.models import Submission
 from records.actions import may
@@ -248,7 +248,8 @@ class SubmissionActionView(SubmissionMonthView):
 class CompletenessYearView(LoginRequiredMixin, View):
     """Every branch of the node's subtree (the node itself first, when it submits to a parent),
     one cell per month of the year: on time, late, nil return, returned, missing, open, not begun.
-    Two queries for the grid whatever the subtree's size."""
+    A subtree larger than a screen is listed by the node's direct children, each linking to its
+    own grid. Three queries for the grid whatever the subtree's size."""
 
     def get(self, request, code, year):
         year = int(year)
@@ -256,7 +257,7 @@ class CompletenessYearView(LoginRequiredMixin, View):
             raise Http404()
         branch = get_object_or_404(Branch.objects.for_user(request.user), code=code)
         months = [datetime.date(year, m, 1) for m in range(1, 13)]
-        rows, cut = subtree_completeness(branch, months)
+        rows, whole, cut = screen_completeness(branch, months)
         done, expected = completeness_rate(rows)
         return render(
             request,
@@ -268,6 +269,7 @@ class CompletenessYearView(LoginRequiredMixin, View):
                 "next_year": year + 1,
                 "months": months,
                 "rows": [(row[0].branch, row[0].branch.depth - branch.depth, row) for row in rows],
+                "whole": whole,
                 "cut": cut,
                 "done": done,
                 "expected": expected,

@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from audit.models import AuditEntry
 from branches.models import Role
 from core.kinds import kind_for_slug, record_kinds
 from metrics.models import Submission
+from records.services import record_bulk_create
 from submissions.services import submission_return, submission_submit
 from tests.conftest import record_data
 
@@ -78,8 +80,23 @@ def test_own_recent_records_by_date_not_by_entry(client, net, staff_qk, staff_qk
     assert recent == [newer, older]
 
 
+def test_own_records_are_found_from_the_audit_log_single_and_imported(client, net, staff_qk, manager_qk):
+    """Records are found through the user's audit entries (the record tables have no index by
+    author): one by one, and the last ones of a bulk import; not other users' in the scope."""
+    single = log(net, staff_qk, "outreach-events", occurred_on=days_ago(30))
+    model = kind_for_slug("outreach-events").model
+    rows = [record_data("outreach-events", net) | {"occurred_on": days_ago(20 - i)} for i in range(3)]
+    imported = record_bulk_create(model, user=staff_qk, rows=rows, action=AuditEntry.Action.IMPORT)
+    log(net, manager_qk, "outreach-events", occurred_on=days_ago(1))  # in scope, not theirs
+    home = home_of(client, staff_qk).context["home"]
+    assert home.recent == [*sorted(imported, key=lambda r: r.occurred_on, reverse=True), single]
+    assert home.quick_add[0].slug == "outreach-events" and home.quick_add[0].count == 4
+    assert home_of(client, manager_qk).context["home"].recent[0].occurred_on == days_ago(1)
+
+
 def test_the_query_count_does_not_grow_with_the_data(client, net, staff_qk, manager_qk, analyst_wh):
-    log(net, staff_qk, "outreach-events")
+    for slug in ("outreach-events", "interventions", "home-visits"):  # at most one query per kind logged
+        log(net, staff_qk, slug)
     before = {u.username: queries_of(client, u) for u in (staff_qk, manager_qk, analyst_wh)}
     for day in range(1, 25):
         for slug in ("outreach-events", "interventions", "home-visits"):

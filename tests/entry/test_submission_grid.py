@@ -132,3 +132,47 @@ def test_the_branch_column_is_sticky_and_never_one_character_wide(client, net, a
     css = ENTRY_CSS.read_text(encoding="utf-8")
     rule = re.search(r"\.completeness-grid \.branch-col \{([^}]*)\}", css).group(1)
     assert "position: sticky" in rule and "min-width: 9rem" in rule and "word-break: keep-all" in rule
+
+
+def test_a_subtree_larger_than_a_screen_is_listed_by_its_direct_children(client, net, analyst_wh, monkeypatch):
+    """Who has not submitted stays visible level by level: the node's own row and each direct
+    child's, each child linking to its own grid; the page and its queries do not grow with the
+    outlets below (issue 19)."""
+    monkeypatch.setattr("metrics.completeness.SCREEN_ROWS", 3)
+    submission_submit(user=net.root_user, branch=net["WH-QK"], month=AUG)
+    client.force_login(analyst_wh)
+
+    def page():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/submissions/WH/year/2025/")
+        assert response.status_code == 200
+        return response, len(captured)
+
+    client.get("/submissions/WH/year/2025/")  # warm the session and content types
+    before, queries_before = page()
+    children = sorted(b.code for b in Branch.objects.filter(parent=net["WH"], is_active=True))
+    rows = before.context["rows"]
+    # WH submits to its parent: its own row first, then its children's.
+    assert [(node.code, d) for node, d, _c in rows] == [("WH", 0)] + [(code, 1) for code in children]
+    assert not before.context["whole"]
+    qk = next(cells for node, _d, cells in rows if node.code == "WH-QK")
+    assert qk[7].status in ("on_time", "late") and qk[6].status == MISSING
+    html = before.content.decode()
+    for code in children:
+        assert f'href="/submissions/{code}/year/2025/"' in html
+    assert "直属下级机构" in html
+    for i in range(30):
+        net.add(f"WH-BBT-{i:02d}", "WH-BBT", Branch.Level.OUTLET)
+    after, queries_after = page()
+    assert queries_after == queries_before
+    assert len(after.content) == len(before.content)
+    # A subtree that fits a screen is shown whole, as before, in as many queries.
+    monkeypatch.setattr("metrics.completeness.SCREEN_ROWS", 400)
+    shown_whole, queries_whole = page()
+    assert shown_whole.context["whole"] and len(shown_whole.context["rows"]) > len(rows)
+    assert queries_whole == queries_before
+    whole = client.get("/submissions/WH-QK/year/2025/")
+    assert whole.context["whole"] and "所有下级机构" in whole.content.decode()
