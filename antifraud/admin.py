@@ -16,7 +16,6 @@ class InterventionAdmin(RecordAdmin):
     )
     list_display = ("occurred_on", "branch", "channel", "fraud_type", "status", "amount_at_risk", "amount_protected")
     list_filter = ("status", "fraud_type", "channel")
-    filter_horizontal = ("staff",)
     readonly_fields = (*RecordAdmin.readonly_fields, "status")
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from branches import services as svc
-from branches.admin_base import ScopedAdminMixin
+from branches.admin_base import ScopedAdminMixin, SearchedRelationsMixin
 from branches.models import Branch, Membership, Staff, Target
 
 
@@ -34,6 +34,8 @@ class StaffAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = {k: v for k, v in form.cleaned_data.items() if k in {f.name for f in Staff._meta.fields}}
+        if "user" in data:  # the staff member's login; the services' `user` is who writes
+            data["portal_user"] = data.pop("user")
         if change:
             saved = svc.staff_update(Staff.objects.get(pk=obj.pk), user=request.user, **data)
         else:
@@ -42,7 +44,7 @@ class StaffAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SearchedRelationsMixin, admin.ModelAdmin):
     list_display = ("user", "branch", "role")
     list_filter = ("role",)
     search_fields = ("user__username", "branch__code", "branch__name")

@@ -85,13 +85,15 @@ def branch_update(branch: Branch, *, user, **changes) -> Branch:
 
 
 @transaction.atomic
-def staff_create(*, user, branch: Branch, name: str, **fields) -> Staff:
+def staff_create(*, user, branch: Branch, name: str, portal_user=None, **fields) -> Staff:
+    """A staff member at `branch`, written by `user`; `portal_user` is the staff member's own
+    login (Staff.user), if any."""
     access = access_for(user)
     if not access.in_scope(branch):
         raise OutOfScope()
     if not access.can_write_records(branch):
         raise PermissionDenied(_("Your role does not allow managing staff at %(branch)s.") % {"branch": branch})
-    staff = Staff(branch=branch, name=name, **fields)
+    staff = Staff(branch=branch, name=name, user=portal_user, **fields)
     staff.full_clean()
     staff.save()
     audit(user=user, action=AuditEntry.Action.CREATE, obj=staff, branch=branch, changes=diff({}, snapshot(staff)))
@@ -100,6 +102,9 @@ def staff_create(*, user, branch: Branch, name: str, **fields) -> Staff:
 
 @transaction.atomic
 def staff_update(staff: Staff, *, user, **changes) -> Staff:
+    """`changes` name Staff fields; the staff member's own login (Staff.user) is `portal_user`."""
+    if "portal_user" in changes:
+        changes["user"] = changes.pop("portal_user")
     access = access_for(user)
     current = Staff.objects.select_for_update().select_related("branch").get(pk=staff.pk)
     if not access.in_scope(current.branch):

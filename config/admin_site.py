@@ -11,6 +11,8 @@ from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
+from config.admin_autocomplete import ScopedAutocompleteJsonView
+
 
 class SuperuserLoginForm(AdminAuthenticationForm):
     def confirm_login_allowed(self, user):
@@ -29,3 +31,6 @@ class PortalAdminSite(AdminSite):
     def has_permission(self, request):
         user = request.user
         return bool(user.is_active and user.is_superuser)
+
+    def autocomplete_view(self, request):
+        return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)

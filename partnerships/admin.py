@@ -25,4 +25,3 @@ class PartnershipActivityAdmin(RecordAdmin):
     list_display = ("occurred_on", "branch", "partnership", "activity_type", "people_reached")
     list_filter = ("activity_type",)
     list_select_related = ("branch", "partnership")
-    raw_id_fields = ("partnership",)

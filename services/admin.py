@@ -18,7 +18,6 @@ class HomeVisitAdmin(RecordAdmin):
         "follow_up_done_on",
     )
     list_filter = ("customer_group", "purpose")
-    filter_horizontal = ("staff",)
     readonly_fields = (*RecordAdmin.readonly_fields, "follow_up_due")
 
 

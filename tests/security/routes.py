@@ -10,6 +10,7 @@ route fails the tests until someone says how to reach it: nothing is skipped sil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -139,6 +140,9 @@ def _admin(world: World, route: Route, target: str) -> dict:
         values["app_label"] = "branches"
     if "url" in route.params:  # the catch-all
         values["url"] = "no-such-page/"
+    if route.key == "admin:autocomplete":  # a search box's answer: the branches a code matches
+        field = {"app_label": "services", "model_name": "homevisit", "field_name": "branch"}
+        values["?"] = urlencode(field | {"term": world.code(target)})
     return values
 
 
