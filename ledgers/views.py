@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from branches.access import access_for
+from branches.models import Staff
 from ledgers import export_builds, jobs, slots
 from ledgers.exporting import ExportRows, csv_chunks, export_queryset, row_limit_passed
 from ledgers.files import max_upload_bytes
@@ -82,8 +83,9 @@ def template_for(user, spec) -> str:
         example = stations[0] if stations else example
     names = []
     if spec.m2m and example.upper() in lookups.branches:
+        # The example branch's staff only: a head office's scope holds tens of thousands.
         branch = lookups.branches[example.upper()]
-        names = sorted({s.name for members in lookups.staff.values() for s in members if s.branch_id == branch.pk})
+        names = sorted(set(Staff.objects.for_user(user).filter(branch=branch).values_list("name", flat=True)))
     return template_file(spec, codes, example, names)
 
 
