@@ -92,17 +92,6 @@ def children_completeness(branch: Branch, months: list[datetime.date]) -> list[l
     return completeness_rows(children, months)
 
 
-def subtree_branches(branch: Branch, limit: int = SUBTREE_ROWS) -> tuple[list[Branch], bool]:
-    """`branch` (when it submits to a parent) and every active branch below it, in tree order
-    (children by code under their parent): one query. Returns (branches, cut short)."""
-    below = list(
-        Branch.objects.filter(path__startswith=branch.path, is_active=True)
-        .exclude(pk=branch.pk)
-        .order_by("depth", "code")[: limit + 1]
-    )
-    return tree_order(branch, below[:limit]), len(below) > limit
-
-
 def tree_order(branch: Branch, below: list[Branch]) -> list[Branch]:
     """`branch` (when it submits to a parent), then the given branches below it in tree order."""
     by_parent: dict[int, list[Branch]] = {}
@@ -119,15 +108,8 @@ def tree_order(branch: Branch, below: list[Branch]) -> list[Branch]:
     return ordered
 
 
-def subtree_completeness(branch: Branch, months: list[datetime.date]) -> tuple[list[list[Cell]], bool]:
-    """One row per branch of the subtree (the node's own submission first), one cell per month:
-    two queries whatever the size. Returns (rows, cut short)."""
-    branches, cut = subtree_branches(branch)
-    return completeness_rows(branches, months), cut
-
-
 def screen_completeness(branch: Branch, months: list[datetime.date]) -> tuple[list[list[Cell]], bool, bool]:
-    """The subtree's rows in tree order (the node's own first, as subtree_completeness) when it
+    """The subtree's rows in tree order (the node's own first) when it
     fits a screen (SCREEN_ROWS branches below the node), else the node's own row and one per
     active direct child, up to SUBTREE_ROWS. Three queries whatever the size, each reading a
     bounded number of rows. Returns (rows, whole subtree, cut short)."""
