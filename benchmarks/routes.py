@@ -426,6 +426,20 @@ def measure_url(client: Client, url: str, requests: int, budget: float) -> Measu
     )
 
 
+def fresh(client: Client) -> Client:
+    """A new test client with `client`'s credentials (its session cookie or token header).
+
+    Django's test Client connects its bound method store_exc_info to a signal on every request,
+    and each connect registers a weakref.finalize on the client, released only with the client.
+    One client kept for a whole run piles up tens of thousands of them, and every full garbage
+    collection walks them: pauses that grew to 100-300 ms late in a run, the slow p95 of routes
+    measured late, which no served request has (a gunicorn worker has no test client). So each
+    route is requested by a client of its own."""
+    made = Client(**client.defaults)
+    made.cookies.load(client.cookies)
+    return made
+
+
 def measure_routes(world: RouteWorld, requests: int = 10, budget: float = 3.0, only: str = "") -> list[RouteResult]:
     results = []
     browsers = {level: world.browser(level) for level in LEVELS}
@@ -435,7 +449,7 @@ def measure_routes(world: RouteWorld, requests: int = 10, budget: float = 3.0, o
             continue
         result = RouteResult(route.key, limit_of(route.key))
         for level, url in urls.items():
-            client = apis[level] if route.is_api else browsers[level]
+            client = fresh(apis[level] if route.is_api else browsers[level])
             result.by_level[level] = measure_url(client, url, requests, budget)
         results.append(result)
     return results
@@ -450,7 +464,7 @@ def count_queries(world: RouteWorld, only: str = "") -> dict[tuple[str, str], in
         if only and not re.search(only, route.key):
             continue
         for level, url in urls.items():
-            client = apis[level] if route.is_api else browsers[level]
+            client = fresh(apis[level] if route.is_api else browsers[level])
             response, _took, _size_ = _request(client, url)  # warm: first-request caches are not counted
             if response.status_code >= 500:
                 raise RuntimeError(f"{url} answered {response.status_code}")

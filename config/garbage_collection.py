@@ -1,11 +1,11 @@
 """The cyclic garbage collector of a serving process, tuned once the application is loaded.
 
-A full (generation 2) collection walks every tracked object of the process: with Django, the
-portal's modules, URL patterns, forms, serializers and the API schema loaded, that is a pause of
-100-300 ms on a loaded machine, and it fell inside roughly one request in ten or twenty (the
-slow p95 of the API lists, issue 19). What is loaded at startup lives as long as the process, so
-it is frozen (gc.freeze(): kept out of every later collection), so a full collection walks only
-what the requests made since. The collection thresholds stay CPython's: collecting the youngest
+A full (generation 2) collection walks every tracked object of the process, and it falls inside
+some request every few dozen: its pause grows with what the process holds (measured in the bench
+process, 15 ms with the app loaded, near 200 ms with some 400,000 objects held, issue 19). What
+is loaded at startup (the portal's modules, URL patterns, forms, serializers) lives as long as
+the process, so it is frozen (gc.freeze(): kept out of every later collection), so a full
+collection walks only what the requests made since. The collection thresholds stay CPython's: collecting the youngest
 generation less often (tried at 50,000 allocations) let the reference cycles of documents built
 in a request (python-docx, openpyxl) pile up, and an evidence pack's zip took a process from
 170 MB to 480 MB (issue 19: no worker above 300 MB).

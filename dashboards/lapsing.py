@@ -18,6 +18,6 @@ def lapsing_titles(user, branch, *, today: datetime.date | None = None, days: in
     rows = []
     for kind in record_kinds():
         if kind.lapsing is not None:
-            rows += kind.lapsing(kind.model.objects.for_user(user).in_subtree(branch), today, days, LAPSING_LIMIT)
+            rows += kind.lapsing(kind.model.objects.for_user_in_subtree(user, branch), today, days, LAPSING_LIMIT)
     rows.sort(key=lambda row: row["days_left"])
     return rows[:LAPSING_LIMIT]

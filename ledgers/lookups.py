@@ -5,9 +5,10 @@ Loaded once per file (one query each), so a 50,000-row ledger costs no query per
 
 from collections import defaultdict
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from branches.access import access_for
+from branches.access import WRITERS, access_for
 from branches.models import Branch, Staff
 from ledgers.cells import fold
 from ledgers.columns import QUALIFIED_NAME, CellError, shown
@@ -65,8 +66,22 @@ class Lookups:
             )
         return candidates[0] if candidates else None
 
+    def writable(self):
+        """The branches the user may record at, as a query (a head office's scope holds tens of
+        thousands: a template lists their codes without loading them)."""
+        scope = Branch.objects.for_user(self.user)
+        if self.access.sees_everything:
+            return scope
+        paths = [m.branch.path for m in self.access.memberships if m.role in WRITERS]
+        if not paths:
+            return scope.none()
+        q = Q()
+        for path in paths:
+            q |= Q(path__startswith=path)
+        return scope.filter(q)
+
     def writable_codes(self) -> list[str]:
-        return [b.code for b in self.branches.values() if self.writable_branch(b.code) is not None]
+        return list(self.writable().values_list("code", flat=True))
 
     @property
     def staff(self) -> dict[str, list[Staff]]:

@@ -56,38 +56,53 @@ def row_xml(values: list, row: int, letters: list[str], styles: list[str]) -> st
     return "".join(parts)
 
 
-def splice_rows(template: str, path: str, sheet_index: int, rows, first_row: int, styles: list[str]) -> int:
+def splice_rows(
+    template: str, path: str, sheet_index: int, rows, first_row: int, styles: list[str], *, more=None
+) -> int:
     """Write to `path` the workbook saved at `template` with `rows` (lists of cell values)
     added to its sheet `sheet_index` (0-based) from `first_row` on; the placeholder last row
-    becomes the real one. Returns the number of rows."""
-    sheet = f"xl/worksheets/sheet{sheet_index + 1}.xml"
-    letters = [get_column_letter(i) for i in range(1, len(styles) + 1)]
-    count = 0
+    becomes the real one. `more` ({sheet index: (rows, first row, styles)}) fills other sheets
+    the same way (the hidden sheet of the lists the dropdowns read). Returns the number of rows
+    of sheet `sheet_index`."""
+    parts = {f"xl/worksheets/sheet{sheet_index + 1}.xml": (sheet_index, rows, first_row, styles)}
+    for index, (other_rows, other_first, other_styles) in (more or {}).items():
+        parts[f"xl/worksheets/sheet{index + 1}.xml"] = (index, other_rows, other_first, other_styles)
+    counts = {}
     with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         later = []
         for info in source.infolist():
             if info.filename == "xl/workbook.xml":
                 later.append(info)
                 continue
-            if info.filename != sheet:
+            if info.filename not in parts:
                 with source.open(info) as src, target.open(info.filename, "w") as dst:
                     shutil.copyfileobj(src, dst)
                 continue
+            index, part_rows, part_first, part_styles = parts[info.filename]
             head, tail = source.read(info).decode("utf-8").split("</sheetData>", 1)
-            with target.open(sheet, "w", force_zip64=True) as out:
+            with target.open(info.filename, "w", force_zip64=True) as out:
                 out.write(head.encode("utf-8"))
-                batch = []
-                for row, values in enumerate(rows, first_row):
-                    batch.append(row_xml(values, row, letters, styles))
-                    count += 1
-                    if len(batch) == 1000:
-                        out.write("".join(batch).encode("utf-8"))
-                        batch = []
-                out.write("".join(batch).encode("utf-8"))
-                last = max(first_row - 1 + count, first_row - 1)
+                counts[index] = _write_rows(out, part_rows, part_first, part_styles)
+                last = part_first - 1 + counts[index]
                 out.write(("</sheetData>" + _last_row(tail, last)).encode("utf-8"))
         for info in later:
-            target.writestr(info.filename, _last_row(source.read(info).decode("utf-8"), first_row - 1 + count))
+            target.writestr(
+                info.filename, _last_row(source.read(info).decode("utf-8"), first_row - 1 + counts[sheet_index])
+            )
+    return counts[sheet_index]
+
+
+def _write_rows(out, rows, first_row: int, styles: list[str]) -> int:
+    letters = [get_column_letter(i) for i in range(1, len(styles) + 1)]
+    count = 0
+    batch = []
+    for row, values in enumerate(rows, first_row):
+        batch.append(row_xml(values, row, letters, styles))
+        count += 1
+        if len(batch) == 1000:
+            out.write("".join(batch).encode("utf-8"))
+            batch = []
+    out.write("".join(batch).encode("utf-8"))
     return count
 
 

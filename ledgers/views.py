@@ -79,13 +79,13 @@ def template_for(user, spec) -> str:
     home = access.home_branch
     example = home.code if home is not None and home.code in codes else (codes[0] if codes else "WH-QK-01")
     if spec.slug == "love-station-tallies":
-        stations = [b.code for b in lookups.branches.values() if b.has_love_station and b.code in codes]
-        example = stations[0] if stations else example
+        station = lookups.writable().filter(love_station_since__isnull=False).values_list("code", flat=True).first()
+        example = station or example
     names = []
-    if spec.m2m and example.upper() in lookups.branches:
+    if spec.m2m and codes:
         # The example branch's staff only: a head office's scope holds tens of thousands.
-        branch = lookups.branches[example.upper()]
-        names = sorted(set(Staff.objects.for_user(user).filter(branch=branch).values_list("name", flat=True)))
+        staff = Staff.objects.for_user(user).filter(branch__code=example)
+        names = sorted(set(staff.values_list("name", flat=True)))
     return template_file(spec, codes, example, names)
 
 

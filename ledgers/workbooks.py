@@ -12,6 +12,8 @@ are streamed into the sheet as XML (ledgers/sheet_rows.py).
 
 import os
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import chain, islice
 
 from django.utils import timezone, translation
@@ -38,6 +40,7 @@ TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 SAMPLE_ROWS = 500  # rows held to measure the columns before the sheet is streamed
 WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
 
 
 def _lists_title() -> str:
@@ -48,8 +51,9 @@ def _instructions_title() -> str:
     return _("Instructions")[:31]
 
 
-def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], write_only: bool, widths=None, title=""):
-    """The first sheet with its title row (if any), headers, widths, formats and dropdowns (rows come after)."""
+def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], widths=None, title="", hints=False):
+    """The first sheet of a write-only workbook with its title row (if any), headers (with each
+    column's hint as a comment when `hints`), widths, formats and dropdowns (rows come after)."""
     ws = wb.create_sheet(spec.sheet_title())
     header_row = 2 if title else 1
     set_widths(ws, widths or [column.width for column in spec.columns])
@@ -66,14 +70,13 @@ def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], write_o
     last_row = max_rows() + header_row
     list_sheet = wb.create_sheet(_lists_title())
     list_sheet.sheet_state = "hidden"
+    list_sheet.append([spec.columns[p - 1].header for p, _values, _s in lists])
     longest = max((len(values) for _p, values, _s in lists), default=0)
-    for index in range(longest + 1):
-        list_sheet.append(
-            [
-                (spec.columns[p - 1].header if index == 0 else (values[index - 1] if index <= len(values) else None))
-                for p, values, _s in lists
-            ]
-        )
+    # The lists' rows (tens of thousands of branch codes for a head office) are spliced in as XML
+    # once the workbook is saved (_spliced): openpyxl would take a second for them.
+    list_rows = (
+        [values[index] if index < len(values) else None for _p, values, _s in lists] for index in range(longest)
+    )
     for list_index, (position, values, style) in enumerate(lists, 1):
         source = get_column_letter(list_index)
         validation = DataValidation(
@@ -94,20 +97,27 @@ def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], write_o
         ws.append([cell])
     header = []
     for column in spec.columns:
-        cell = WriteOnlyCell(ws, value=column.header) if write_only else None
-        if cell is None:
-            header.append(column.header)
-            continue
+        cell = WriteOnlyCell(ws, value=column.header)
         cell.font, cell.fill = (REQUIRED_FONT if column.required else HEADER_FONT), HEADER_FILL
+        if hints:
+            cell.alignment = HEADER_ALIGNMENT
+            cell.comment = Comment(column.hint(), "")
         header.append(cell)
     ws.append(header)
-    if not write_only:
-        for position, column in enumerate(spec.columns, 1):
-            cell = ws.cell(row=header_row, column=position)
-            cell.font, cell.fill = (REQUIRED_FONT if column.required else HEADER_FONT), HEADER_FILL
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-            cell.comment = Comment(column.hint(), "")
-    return ws
+    return ws, ListRows(list_sheet, list_rows, len(lists))
+
+
+@dataclass
+class ListRows:
+    """The hidden sheet of the dropdowns' lists and the rows still to be written into it."""
+
+    sheet: object
+    rows: Iterator[list]
+    columns: int
+
+    def part(self, wb: Workbook) -> dict:
+        """splice_rows()'s `more` for this sheet: its rows from row 2 on, without styles."""
+        return {wb.worksheets.index(self.sheet): (self.rows, 2, [""] * self.columns)}
 
 
 def _styles(ws, spec: LedgerSpec) -> list[str]:
@@ -161,21 +171,30 @@ def _save(wb: Workbook) -> str:
 
 
 def template_file(spec: LedgerSpec, branch_codes: list[str], example_branch: str, staff_names=()) -> str:
-    """Path of a new blank template (the caller removes it)."""
+    """Path of a new blank template (the caller removes it), written in write-only mode: a head
+    office's dropdown of branch codes lists tens of thousands."""
     with translation.override("zh-hans"):
-        wb = Workbook()
-        wb.remove(wb.active)
-        ws = _data_sheet(wb, spec, branch_codes, write_only=False)
-        day = timezone.localdate()
-        ws.append(spec.example_cells(example_branch, day, staff_names))
-        for position, column in enumerate(spec.columns, 1):
-            cell = ws.cell(row=2, column=position)
+        wb = Workbook(write_only=True)
+        ws, lists = _data_sheet(wb, spec, branch_codes, hints=True)
+        example = []
+        values = spec.example_cells(example_branch, timezone.localdate(), staff_names)
+        for column, value in zip(spec.columns, values, strict=True):
+            cell = WriteOnlyCell(ws, value=value)
             cell.fill, cell.font = EXAMPLE_FILL, EXAMPLE_FONT
             if column.number_format:
                 cell.number_format = column.number_format
+            example.append(cell)
+        ws.append(example)
         _instructions(wb, spec)
         wb.move_sheet(_instructions_title(), offset=-1)
-        return _save(wb)
+        saved = _save(wb)
+        lists_index, (rows, first_row, styles) = next(iter(lists.part(wb).items()))
+    target = _new_path()
+    try:
+        splice_rows(saved, target, lists_index, rows, first_row, styles)
+    finally:
+        os.unlink(saved)
+    return target
 
 
 def content_widths(spec: LedgerSpec, rows: list) -> list[int]:
@@ -197,16 +216,17 @@ def export_file(spec: LedgerSpec, branch_codes: list[str], rows, title: str = ""
         rows = iter(rows)
         head = list(islice(rows, SAMPLE_ROWS))
         wb = Workbook(write_only=True)
-        ws = _data_sheet(wb, spec, branch_codes, write_only=True, widths=content_widths(spec, head), title=title)
+        ws, lists = _data_sheet(wb, spec, branch_codes, widths=content_widths(spec, head), title=title)
         styles = _styles(ws, spec)
         _instructions(wb, spec)
         header_row = 2 if title else 1
         set_filter(ws, header_row=header_row, columns=len(spec.columns), last_row=PLACEHOLDER_ROW)
         sheet_index = wb.worksheets.index(ws)
+        more = lists.part(wb)
         template = _save(wb)
     target = str(path) if path is not None else _new_path()
     try:
-        splice_rows(template, target, sheet_index, chain(head, rows), header_row + 1, styles)
+        splice_rows(template, target, sheet_index, chain(head, rows), header_row + 1, styles, more=more)
     finally:
         os.unlink(template)
     return target

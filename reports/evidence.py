@@ -24,7 +24,7 @@ from core.kinds import kind_for_slug
 from core.periods import Period, parse_period
 from metrics.templatetags.figures import format_number
 from records.models import Photo
-from records.paging import capped_count
+from records.paging import capped_count, newest_first
 from reports.cases import ReportPhoto, attach_records
 from reports.figures import FigureBook, kind_for_metric, zh_period
 from reports.models import STATEMENT_MAX, EvaluationItem, EvaluationScheme, EvidenceStatement
@@ -139,7 +139,7 @@ def end_field(kind) -> str | None:
 
 
 def _records_of(user, kind, node, period: Period, split: str):
-    qs = kind.model.objects.for_user(user).in_subtree(node).select_related("branch")
+    qs = kind.model.objects.for_user_in_subtree(user, node).select_related("branch")
     names = {f.name for f in kind.model._meta.concrete_fields}
     ends = end_field(kind)
     if ends:  # a standing team or partnership counts while it exists
@@ -188,7 +188,7 @@ def build_pack(user, scheme: EvaluationScheme, node: Branch, year: int, *, liste
                 qs = _records_of(user, kind, node, period, item.split)
                 # Two queries whatever the subtree holds: the newest rows, and a count that stops
                 # at COUNT_CAP (a national year holds millions; the page says "1,000+").
-                evidence.records += [(kind, r) for r in qs[: min(listed, RECORD_LIMIT)]]
+                evidence.records += [(kind, r) for r in newest_first(qs, min(listed, RECORD_LIMIT))]
                 count, capped = capped_count(qs, COUNT_CAP)
                 evidence.record_count += count
                 evidence.record_count_capped |= capped

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.models import Branch, path_segment
+from core.kinds import kind_for_model
 from records import paging
 from records.services import record_bulk_create
 from services.models import HomeVisit
@@ -229,3 +230,15 @@ def test_the_api_caps_its_count_and_keeps_page_numbers(net, analyst_wh, cap_of_t
     assert api.get("/api/v1/home-visits/", {"page_size": 20, "page": 3}).status_code == 404
     feed = api.get("/api/v1/home-visits/", {"updated_since": "2000-01-01", "page_size": 20}).json()
     assert feed["count"] == 10 and feed["count_capped"] is True
+
+
+@pytest.mark.parametrize("size", [1, 7, 30])
+def test_newest_first_gives_the_rows_a_plain_limit_gives(net, analyst_wh, size):
+    add_records(kind_for_model(HomeVisit), net, 25)
+    qs = HomeVisit.objects.for_user_in_subtree(analyst_wh, net["WH"]).select_related("branch")
+    plain = list(qs.order_by("-occurred_on", "-id")[:size])
+    with CaptureQueriesContext(connection) as captured:
+        rows = paging.newest_first(qs, size)
+        [row.branch.code for row in rows]
+    assert [r.pk for r in rows] == [r.pk for r in plain] and len(rows) == min(size, 25)
+    assert len(captured) == 1

@@ -43,6 +43,11 @@ def test_template_has_chinese_headers_dropdowns_example_and_instructions(client,
     assert example["branch"] == "WH-QK-01"  # the user's own branch
     assert isinstance(example["occurred_on"], datetime.datetime)  # a real Excel date
     assert data.cell(row=2, column=2).number_format == "yyyy-mm-dd"
+    with translation.override("zh-hans"):
+        hints = [column.hint() for column in spec.columns]
+    assert [c.comment.text if c.comment else None for c in data[1]] == hints  # each header says how to fill it in
+    assert {c.fill.fgColor.rgb for c in data[2]} == {"00FFF2CC"}  # the example row stands out
+    assert all(c.font.b for c in data[1])
 
     lists = wb[wb.sheetnames[2]]
     validations = {str(dv.sqref).split(":")[0]: dv for dv in data.data_validations.dataValidation}
