@@ -432,7 +432,7 @@ def fresh(client: Client) -> Client:
     Django's test Client connects its bound method store_exc_info to a signal on every request,
     and each connect registers a weakref.finalize on the client, released only with the client.
     One client kept for a whole run piles up tens of thousands of them, and every full garbage
-    collection walks them: pauses that grew to 100-300 ms late in a run, the slow p95 of routes
+    collection walks them: pauses that grew to near 200 ms late in a run, the slow p95 of routes
     measured late, which no served request has (a gunicorn worker has no test client). So each
     route is requested by a client of its own."""
     made = Client(**client.defaults)

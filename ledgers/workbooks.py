@@ -73,7 +73,7 @@ def _data_sheet(wb: Workbook, spec: LedgerSpec, branch_codes: list[str], widths=
     list_sheet.append([spec.columns[p - 1].header for p, _values, _s in lists])
     longest = max((len(values) for _p, values, _s in lists), default=0)
     # The lists' rows (tens of thousands of branch codes for a head office) are spliced in as XML
-    # once the workbook is saved (_spliced): openpyxl would take a second for them.
+    # once the workbook is saved (splice_rows): openpyxl would take a second for them.
     list_rows = (
         [values[index] if index < len(values) else None for _p, values, _s in lists] for index in range(longest)
     )
@@ -115,9 +115,9 @@ class ListRows:
     rows: Iterator[list]
     columns: int
 
-    def part(self, wb: Workbook) -> dict:
-        """splice_rows()'s `more` for this sheet: its rows from row 2 on, without styles."""
-        return {wb.worksheets.index(self.sheet): (self.rows, 2, [""] * self.columns)}
+    def part(self, wb: Workbook) -> tuple[int, tuple]:
+        """(sheet index, (rows, first row, styles)) for splice_rows(): the rows from row 2 on."""
+        return wb.worksheets.index(self.sheet), (self.rows, 2, [""] * self.columns)
 
 
 def _styles(ws, spec: LedgerSpec) -> list[str]:
@@ -188,7 +188,7 @@ def template_file(spec: LedgerSpec, branch_codes: list[str], example_branch: str
         _instructions(wb, spec)
         wb.move_sheet(_instructions_title(), offset=-1)
         saved = _save(wb)
-        lists_index, (rows, first_row, styles) = next(iter(lists.part(wb).items()))
+        lists_index, (rows, first_row, styles) = lists.part(wb)
     target = _new_path()
     try:
         splice_rows(saved, target, lists_index, rows, first_row, styles)
@@ -222,7 +222,7 @@ def export_file(spec: LedgerSpec, branch_codes: list[str], rows, title: str = ""
         header_row = 2 if title else 1
         set_filter(ws, header_row=header_row, columns=len(spec.columns), last_row=PLACEHOLDER_ROW)
         sheet_index = wb.worksheets.index(ws)
-        more = lists.part(wb)
+        more = dict([lists.part(wb)])
         template = _save(wb)
     target = str(path) if path is not None else _new_path()
     try:
