@@ -16,7 +16,6 @@ measurement (benchmarks/suite.py; --skip exports to leave it out).
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -65,10 +64,6 @@ def exporter(root):
     return user
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _export(user, spec, rows: int) -> tuple[float, float, float, float]:
     """Seconds to write the first `rows` records as CSV, then as XLSX: wall clock, and CPU of
     this process (on a busy machine the wall clock counts other processes' turns too)."""
@@ -96,6 +91,7 @@ def _export(user, spec, rows: int) -> tuple[float, float, float, float]:
 
 
 def measure(root, kind: str, rows: int) -> ExportResult:
+    from benchmarks.memory import peak_rss_mb
     from ledgers.specs import spec_for
 
     spec = spec_for(kind)
@@ -103,9 +99,9 @@ def measure(root, kind: str, rows: int) -> ExportResult:
     available = spec.model.objects.for_user(user).count()
     rows = min(rows, available)
     _export(user, spec, max(rows // 10, 1))
-    tenth = _peak_rss_mb()
+    tenth = peak_rss_mb()
     csv_seconds, xlsx_seconds, csv_cpu, xlsx_cpu = _export(user, spec, rows)
-    return ExportResult(kind, rows, csv_seconds, xlsx_seconds, csv_cpu, xlsx_cpu, tenth, _peak_rss_mb())
+    return ExportResult(kind, rows, csv_seconds, xlsx_seconds, csv_cpu, xlsx_cpu, tenth, peak_rss_mb())
 
 
 def figures(result: ExportResult, goals: bool = True) -> list:

@@ -10,10 +10,8 @@ service) and prints rows per second and seconds for each step. Not a unit test.
 """
 
 import argparse
-import contextlib
 import datetime
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -31,6 +29,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import translation  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
+
+from benchmarks.memory import peak_rss_mb, reset_peak  # noqa: E402
 
 STAFF = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"
@@ -95,22 +95,6 @@ def write_ledger(path: Path, kind: str, rows: int, outlets) -> None:
         wb.save(path)
 
 
-def reset_peak_memory() -> None:
-    """Linux: restart the process's peak-RSS count, so that each step shows its own peak."""
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
-
-
-def peak_memory_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
@@ -142,7 +126,7 @@ def main() -> None:
         for step, commit in (("dry run", False), ("commit", True)):
             if commit and not jobs.claim(job, allow_duplicates=False):
                 break
-            reset_peak_memory()
+            reset_peak()
             started, cpu = time.monotonic(), time.process_time()
             jobs.start(job, commit=commit, background=False)
             seconds, cpu = time.monotonic() - started, time.process_time() - cpu
@@ -151,7 +135,7 @@ def main() -> None:
             job.refresh_from_db()
             print(
                 f"  {step:8s} {seconds:6.1f} s  {args.rows / seconds:8,.0f} rows/s  (CPU {cpu:5.1f} s)  "
-                f"peak RSS {peak_memory_mb():,.0f} MB  state={job.state} problems={job.problem_count} "
+                f"peak RSS {peak_rss_mb():,.0f} MB  state={job.state} problems={job.problem_count} "
                 f"created={job.created_count}"
             )
             if job.problem_count or job.file_error:

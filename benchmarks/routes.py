@@ -13,7 +13,6 @@ process (django.test.Client), so this process is the worker whose peak RSS is re
 import datetime
 import io
 import re
-import resource
 import secrets
 import statistics
 import time
@@ -29,6 +28,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from benchmarks.memory import peak_rss_mb
 from benchmarks.pages import forget_cached_parts, percentile
 from branches.models import Branch, Membership, Role, Staff
 
@@ -414,7 +414,7 @@ def measure_url(client: Client, url: str, requests: int, budget: float) -> Measu
     forget_cached_parts()
     with CaptureQueriesContext(connection) as captured:
         _request(client, url)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     return Measure(
         response.status_code,
         statistics.median(seconds),
@@ -497,7 +497,3 @@ def table(results: list[RouteResult]) -> str:
             + f" | {max(m.size for m in measures) / 1024:.0f} | {'/'.join(map(str, statuses))} | {verdict} |"
         )
     return "\n".join(lines)
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from benchmarks import pages as page_module
 from benchmarks import raw_sql, writes
+from benchmarks.memory import peak_rss_mb
 from benchmarks.report import Figure, ms, sec
 from branches.models import Branch, Membership, Role
 from core.periods import parse_period
@@ -261,8 +262,6 @@ def measure(options: Options) -> Results:
         )
     results = Results(figures + served.figures, counts | served.counts, notes + served.notes, served.routes)
     if options.goals and "routes" not in options.skip:
-        from benchmarks.routes import peak_rss_mb
-
         results.figures.append(
             Figure(
                 "(for comparison) peak RSS of the bench's process after every part (the import holds its "
@@ -318,7 +317,7 @@ def _every_route(options: Options, results: Results, small_outlets: int, outlets
             all(r.met for r in judged),
         )
     )
-    peak = routes.peak_rss_mb()
+    peak = peak_rss_mb()
     results.figures.append(
         Figure(
             "Peak RSS of the process serving every request of the bench", f"{peak:.0f} MB", "< 300 MB", "—", peak < 300
