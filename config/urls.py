@@ -7,6 +7,7 @@ from records.pages.choosers import branch_choices, record_choices
 from records.pages.staff_choosers import staff_choices
 
 handler400 = views.bad_request
+handler500 = "config.outage.server_error"  # a database outage outside a view is a 503 too
 
 urlpatterns = [
     path("", views.home, name="home"),

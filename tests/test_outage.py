@@ -35,3 +35,28 @@ def test_other_errors_are_not_disguised(client, net, analyst_wh):
     client.force_login(analyst_wh)
     with mock.patch("dashboards.views._store_part", side_effect=ValueError("a bug")), pytest.raises(ValueError):
         client.get(dashboard_url("WH", "2025"))
+
+
+def test_a_bug_outside_a_view_is_still_the_server_error_page(client, net, analyst_wh):
+    client.raise_request_exception = False
+    client.force_login(analyst_wh)
+    with mock.patch("config.metrics_clients.access_for", side_effect=ValueError("a bug")):
+        response = client.get(dashboard_url("WH", "2025"))
+    assert response.status_code == 500 and "Retry-After" not in response
+
+
+def test_an_outage_outside_a_view_is_a_503(client, net, analyst_wh):
+    client.raise_request_exception = False
+    client.force_login(analyst_wh)
+    with mock.patch("config.metrics_clients.access_for", side_effect=LOST):
+        response = client.get(dashboard_url("WH", "2025"))
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+
+
+def test_the_drivers_own_connection_error_is_an_outage_too(client, net, analyst_wh):
+    from django.db import connection
+
+    client.force_login(analyst_wh)
+    with mock.patch("dashboards.views._store_part", side_effect=connection.Database.OperationalError("gone")):
+        response = client.get(dashboard_url("WH", "2025"))
+    assert response.status_code == 503 and response["Retry-After"] == "5"
