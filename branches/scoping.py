@@ -16,12 +16,7 @@ class ScopedQuerySet(models.QuerySet):
         access = access_for(user)
         if access.sees_everything:
             return self
-        if not access.paths:
-            return self.none()
-        q = models.Q()
-        for path in access.paths:
-            q |= models.Q(**{f"{self.branch_path_lookup}__startswith": path})
-        return self.filter(q)
+        return self._under(access.paths)
 
     def in_subtree(self, branch):
         return self.filter(**{f"{self.branch_path_lookup}__startswith": branch.path})
@@ -36,11 +31,16 @@ class ScopedQuerySet(models.QuerySet):
         access = access_for(user)
         if access.sees_everything or any(branch.path.startswith(path) for path in access.paths):
             return self.in_subtree(branch)
-        inside = [path for path in access.paths if path.startswith(branch.path)]
+        return self._under([path for path in access.paths if path.startswith(branch.path)])
+
+    def _under(self, paths):
+        """The rows of branches under any of `paths` (none without a path)."""
+        if not paths:
+            return self.none()
         q = models.Q()
-        for path in inside:
+        for path in paths:
             q |= models.Q(**{f"{self.branch_path_lookup}__startswith": path})
-        return self.filter(q) if inside else self.none()
+        return self.filter(q)
 
     def dates(self, field_name, kind, order="ASC"):
         """The dates inside the portal's range only (the admin's date hierarchy): a stored date

@@ -48,14 +48,10 @@ class Notable:
             return None
 
 
-def _in_period(qs, branch, period: Period):
-    return qs.in_subtree(branch).filter(occurred_on__gte=period.first, occurred_on__lte=period.end_date)
-
-
 def notable_records(user, branch, period: Period) -> dict[str, list[Notable]]:
     """{slug: [Notable]} of every kind that declares what of it is notable."""
     picked = {
-        kind.slug: kind.notable(_in_period(kind.model.objects.for_user(user), branch, period), NOTABLE_LIMIT)
+        kind.slug: kind.notable(kind.model.seen_in_period(user, branch, period), NOTABLE_LIMIT)
         for kind in record_kinds()
         if kind.notable is not None
     }

@@ -161,6 +161,14 @@ class Record(models.Model):
             return []
         return list(getattr(self, name).all())
 
+    @classmethod
+    def seen_in_period(cls, user, branch, period):
+        """The records of the branch's subtree the user may read, dated in the period (a
+        core.periods.Period), with one path condition (ScopedQuerySet.for_user_in_subtree)."""
+        return cls.objects.for_user_in_subtree(user, branch).filter(
+            occurred_on__gte=period.first, occurred_on__lte=period.end_date
+        )
+
 
 def announce_relations(form) -> None:
     """Before a model form's instance is cleaned: the many-to-many values the form will set,

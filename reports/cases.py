@@ -67,10 +67,6 @@ class Cases:
         return any(branch.pk in by_branch for by_branch in self.groups.values())
 
 
-def _in_period(qs, branch, period: Period):
-    return qs.in_subtree(branch).filter(occurred_on__gte=period.first, occurred_on__lte=period.end_date)
-
-
 def section_of(node, branch) -> int:
     """The id of the report's section that tells a record of `branch` (in the node's subtree):
     the node's own, or the node's direct child on the branch's path."""
@@ -85,7 +81,7 @@ def load_cases(user, node, period: Period) -> Cases:
     for kind in record_kinds():
         if kind.report_cases is None:
             continue
-        picked = kind.report_cases(_in_period(kind.model.objects.for_user(user), node, period), CASE_LIMIT)
+        picked = kind.report_cases(kind.model.seen_in_period(user, node, period), CASE_LIMIT)
         for group, records in picked.items():
             for record in records:
                 told = cases.groups[group][section_of(node, record.branch)]
@@ -107,7 +103,7 @@ def load_photos(user, node, period: Period, *, limit: int = PHOTO_LIMIT) -> list
     parts = [
         Photo.objects.filter(
             content_type=types[kind.model],
-            object_id__in=_in_period(kind.model.objects.for_user(user), node, period).values("pk"),
+            object_id__in=kind.model.seen_in_period(user, node, period).values("pk"),
         ).order_by()
         for kind in kinds
     ]
