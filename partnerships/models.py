@@ -111,11 +111,13 @@ class PartnershipActivity(Record):
     )
 
     class Meta(Record.Meta):
-        # The generic name (%(class)s_branch_date) is over the 30 characters an index name may have.
+        # Record.Meta's indexes, named shorter: the generic name (%(class)s_branch_date) is over
+        # the 30 characters an index name may have.
         indexes = [
             models.Index(fields=["branch", "occurred_on"], name="partneractivity_branch_date"),
-            models.Index(fields=["occurred_on", "id"], name="partneractivity_date_id"),
+            models.Index(fields=["occurred_on", "id"], include=["branch"], name="partneractivity_date_id"),
             models.Index(fields=["updated_at", "id"], name="partneractivity_updated_id"),
+            models.Index(fields=["created_at", "id"], name="partneractivity_created_id"),
         ]
         verbose_name = _("partnership activity")
         verbose_name_plural = _("partnership activities")

@@ -104,8 +104,11 @@ class Record(models.Model):
             # branch in the index, the newest ids of a subtree are found from the index alone
             # (PostgreSQL; records.paging.newest_first): no table row is read to be skipped.
             models.Index(fields=["occurred_on", "id"], include=["branch"], name="%(class)s_date_id"),
-            # The API's change feed (records/api/sync.py) walks (updated_at, id).
+            # The API's change feed (records/api/sync.py) walks (updated_at, id); its lists may
+            # also be ordered by created_at (RecordViewSet.ordering_fields): each reads an index
+            # range, not a sort of the whole table (issue 19; tests/api/test_ordering_indexes.py).
             models.Index(fields=["updated_at", "id"], name="%(class)s_updated_id"),
+            models.Index(fields=["created_at", "id"], name="%(class)s_created_id"),
         ]
 
     def get_absolute_url(self) -> str:
