@@ -6,9 +6,9 @@ process, 15 ms with the app loaded, near 200 ms with some 400,000 objects held, 
 is loaded at startup (the portal's modules, URL patterns, forms, serializers) lives as long as
 the process and is frozen (gc.freeze(): kept out of every later collection), so a full
 collection walks only what the requests made since. The collection thresholds stay CPython's:
-collecting the youngest generation less often (tried at 50,000 allocations) let the reference cycles of documents built
-in a request (python-docx, openpyxl) pile up, and an evidence pack's zip took a process from
-170 MB to 480 MB (issue 19: no worker above 300 MB).
+collecting the youngest generation less often (tried at 50,000 allocations) let the reference
+cycles of documents built in a request (python-docx, openpyxl) pile up, and an evidence pack's
+zip took a process from 170 MB to 480 MB (issue 19: no worker above 300 MB).
 """
 
 import gc
