@@ -43,8 +43,26 @@ def audit(
 ) -> AuditEntry:
     """Write an audit entry (`columns` set the object columns of an entry naming no one object)."""
     fields = audit_fields(user=user, action=action, obj=obj, changes=changes, reason=reason, branch=branch)
-    data_changed(_changed_branches(obj, fields["branch"]))
-    return AuditEntry.objects.create(**fields | columns)
+    return write_entry(fields | columns, obj)
+
+
+def write_entry(fields: dict, obj=None) -> AuditEntry:
+    """Save an audit entry (fields as audit_fields() gives them) and tell the caches what the
+    write changed, once it commits (core.freshness): every audited write passes here, a record's
+    deletion too, whose entry is made before the record goes."""
+    entry = AuditEntry(**fields)
+    data_changed(_changed_branches(obj, entry.branch), topic=_topic(entry))
+    entry.save(force_insert=True)
+    return entry
+
+
+def _topic(entry: AuditEntry) -> str | None:
+    """What the write changed, as core.freshness names it: the label of the object's model (a
+    photo's entry names its record), None for an entry about no object."""
+    if entry.content_type_id is None:
+        return None
+    content_type = ContentType.objects.get_for_id(entry.content_type_id)
+    return f"{content_type.app_label}.{content_type.model}"
 
 
 def _changed_branches(obj, branch) -> list[int] | None:

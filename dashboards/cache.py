@@ -25,57 +25,63 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from core.freshness import current_epoch, current_versions
+from core.freshness import current_versions, topic_tokens
 
 log = logging.getLogger(__name__)
 
 PART_SECONDS = 300
 # Part of every key: raise it when what is kept changes shape, so a deploy never reads entries
 # an older release kept (they would not unpickle into today's classes).
-KEY_FORMAT = 2
+KEY_FORMAT = 3
 
 
 def _digest(*parts) -> str:
     return hashlib.sha256("\x1f".join(map(str, (KEY_FORMAT, *parts))).encode()).hexdigest()[:40]
 
 
-def part_key(epoch: str, version: str, branch_id: int, period_text: str, sort: str | None) -> str:
-    language = translation.get_language() or ""
-    return (
-        f"dashboard:part:{_digest(epoch, version, branch_id, period_text, sort or '', language, timezone.localdate())}"
+def cached_part(branch, period, sort: str | None, build: Callable[[], dict], *, drop=()) -> dict:
+    """build() when the cache is off, unreachable, or holds no part for this key yet."""
+    return cached_section(
+        "part", lambda: current_versions([branch.pk])[branch.pk], branch.pk, period.text, build, sort or "", drop=drop
     )
 
 
-def cached_part(branch, period, sort: str | None, build: Callable[[], dict]) -> dict:
-    """build() when the cache is off, unreachable, or holds no part for this key yet."""
+def cached_section(
+    kind: str, token: Callable[[], str], branch_id: int, period_text: str, build: Callable[[], dict], *extra, drop=()
+) -> dict:
+    """A kept piece of a node's page, under `token()` (the versions it depends on, with the data
+    epoch: core.freshness), the node, the period, the language, today and `extra`: build() when the cache is off,
+    unreachable, or holds none yet; the keys in `drop` of what build() returns are not kept."""
     if not settings.DASHBOARD_CACHE:
         return build()
     try:
-        key = part_key(current_epoch(), current_versions([branch.pk])[branch.pk], branch.pk, period.text, sort)
+        language = translation.get_language() or ""
+        digest = _digest(token(), branch_id, period_text, language, timezone.localdate(), *extra)
+        key = f"dashboard:{kind}:{digest}"
         part = cache.get(key)
     except Exception:
         log.warning("dashboard cache: unreachable, building the page", exc_info=True)
         return build()
     if part is None:
         part = build()
-        _keep({key: part})
+        _keep({key: {name: value for name, value in part.items() if name not in drop}})
     return part
 
 
-def row_keys(kind: str, branch_ids: list[int], period_text: str, *extra) -> dict[int, str] | None:
+def row_keys(kind: str, branch_ids: list[int], period_text: str, *extra, topics=()) -> dict[int, str] | None:
     """{branch id: key} of one kind of kept row (a child's data, its HTML), or None when nothing
-    is kept (the cache off or unreachable)."""
+    is kept (the cache off or unreachable). Kept under each branch's version, or under its token
+    of `topics` when given (core.freshness: what the row shows is written by those only)."""
     if not settings.DASHBOARD_CACHE or not branch_ids:
         return None
     try:
-        epoch, versions = current_epoch(), current_versions(branch_ids)
+        versions = topic_tokens(branch_ids, topics) if topics else current_versions(branch_ids)
     except Exception:
         log.warning("dashboard cache: unreachable, building the rows", exc_info=True)
         return None
     language, today = translation.get_language() or "", timezone.localdate()
     return {
-        pk: f"dashboard:{kind}:{_digest(epoch, versions[pk], pk, period_text, language, today, *extra)}"
-        for pk in branch_ids
+        pk: f"dashboard:{kind}:{_digest(versions[pk], pk, period_text, language, today, *extra)}" for pk in branch_ids
     }
 
 

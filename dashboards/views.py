@@ -1,7 +1,7 @@
 """Dashboard pages: a node's roll-up over a period, its exports and its yearly targets.
 
 Out of scope is 404; the figures come from the roll-up store only (dashboards), the one
-exception being the short list of notable records.
+exception being the short lists of notable records and lapsing titles (dashboards/records_part.py).
 """
 
 from django.contrib import messages
@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import json_script
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,16 +23,16 @@ from core.catalogue import METRICS
 from core.errors import OutOfScope
 from core.periods import PeriodError, parse_period
 from dashboards.cache import cached_part
-from dashboards.charts import HEADLINE_TRENDS, chart_data
+from dashboards.cards import cards_html
+from dashboards.charts import HEADLINE_TRENDS, chart_data, monthly_rows, split_items_html
 from dashboards.context import completeness, dashboard_period, period_choices, sort_columns, weigh
 from dashboards.exports import csv_text, tables, workbook_bytes
 from dashboards.forms import TargetForm
-from dashboards.lapsing import LAPSE_WARNING_DAYS, lapsing_titles
-from dashboards.notable import notable_records
 from dashboards.periods import AUTO_ID, PeriodPickerForm, picker_for, picker_html
 from dashboards.pieces import children_data, write_rows
+from dashboards.records_part import records_part
 from dashboards.standing import LEVEL_LABELS, annotate
-from dashboards.summary import Figure, build_summary, node_summary, sort_children
+from dashboards.summary import Figure, build_summary, node_summary, previous_of, sort_children
 from metrics.selectors import totals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,18 +115,18 @@ def dashboard(request, code: str):
         return render(request, "dashboards/dashboard.html", context, status=400)
     context["period_text"] = period.text
     context["picker_html"] = picker_html(branch.code, period, sort)
-    part = cached_part(branch, period, sort, lambda: _store_part(branch, period, sort))
+    part = cached_part(branch, period, sort, lambda: _store_part(branch, period, sort), drop=("charts", "completeness"))
+    records = records_part(request.user, branch, period)
     context.update(
         {
             "period": period,
             "sort": sort,
             "period_choices": period_choices(period),
             "store_part": part["html"],
-            "charts": part["charts"],
-            "completeness": part["completeness"],
-            "notable": notable_records(request.user, branch, period),
-            "lapsing": lapsing_titles(request.user, branch),
-            "lapse_days": LAPSE_WARNING_DAYS,
+            "charts_script": part["charts_script"],
+            **{name: part[name] for name in ("charts", "completeness") if name in part},  # the tests read them
+            "records_part": records,
+            **records.get("built", {}),
             "export_query": urlencode({"period": period.text}),
         }
     )
@@ -139,13 +140,16 @@ def _store_part(branch: Branch, period, sort: str | None) -> dict:
     today = timezone.localdate()
     children = list(Branch.objects.filter(parent=branch).order_by("path"))
     rows, completeness_rows, keys = children_data(children, period, today)
-    summary = node_summary(branch, period, rows)
-    charts = chart_data(branch, period, summary.previous_period)
+    previous = previous_of(period)
+    monthly = monthly_rows(branch, period, previous)
+    summary = node_summary(branch, period, rows, monthly=monthly)
+    charts = chart_data(branch, period, previous, monthly)
     completeness_data = completeness(completeness_rows, period)
     annotate(summary, completeness_data, today)
     summary.children = sort_children(summary.children, sort)
     weights = weigh(summary, HEADLINE_TRENDS)
     write_rows(summary.children, completeness_data["rows"], keys, weights["compact"])
+    previous_label = str(summary.previous_period.label()) if summary.previous_period else None
     context = {
         "branch": branch,
         "period": period,
@@ -153,8 +157,10 @@ def _store_part(branch: Branch, period, sort: str | None) -> dict:
         "sort": sort,
         "columns": sort_columns(period.text, sort, weights["order"], weights["compact"]),
         "weights": weights,
+        "cards": {name: cards_html(weights[name], previous_label) for name in ("shown", "folded")},
         "levels": list(LEVEL_LABELS.items()),
         "charts": charts,
+        "split_cells": [(split, split_items_html(split)) for split in charts["splits"]],
         "headline": [METRICS[key] for key in HEADLINE_TRENDS],
         "metrics": list(METRICS.values()),
         "completeness": completeness_data,
@@ -162,7 +168,12 @@ def _store_part(branch: Branch, period, sort: str | None) -> dict:
         "name_label": Branch._meta.get_field("name").verbose_name,
     }
     html = render_to_string("dashboards/_store_part.html", context)
-    return {"html": html, "charts": charts, "completeness": context["completeness"]}
+    return {
+        "html": html,
+        "charts_script": json_script(charts, "dashboard-data"),
+        "charts": charts,
+        "completeness": context["completeness"],
+    }
 
 
 def _export_summary(request, code: str):

@@ -222,7 +222,7 @@ def add_to_store(sums: Counter, members: Counter) -> None:
         if member_rows:
             _add_members(cursor, member_rows)
     # Keys lead with the node: the record's branch and each of its ancestors.
-    data_changed({key[0] for key in sums} | {key[0] for key in members})
+    data_changed({key[0] for key in sums} | {key[0] for key in members}, topic=MetricValue._meta.label_lower)
 
 
 def _add_members(cursor, member_rows: list) -> None:

@@ -16,7 +16,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.history import audit, audit_fields, batch_audit, diff, snapshot
+from audit.history import audit, audit_fields, batch_audit, diff, snapshot, write_entry
 from audit.models import AuditEntry
 from branches.access import access_for
 from branches.models import Branch, common_branch
@@ -195,7 +195,7 @@ def record_delete(obj, *, user, expected_version=None) -> None:
         current.delete()
     except ProtectedError as exc:  # the whole delete rolls back, photos included
         raise ValidationError(still_named_by(exc)) from None
-    AuditEntry.objects.create(**entry)
+    write_entry(entry, current)
     store.apply_change(state, None)
 
 

@@ -11,11 +11,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from branches.services import branch_update, target_set
+from antifraud.services import intervention_create, intervention_delete, intervention_transition
+from branches.services import branch_update, staff_update, target_set
+from honours.services import honour_create, honour_delete, honour_revoke, honour_update
+from records.photos import photo_add
 from services.services import home_visit_create
 from submissions.services import submission_submit
 from tests.conftest import record_data
 from tests.dashboard.conftest import child_rows, dashboard_url, figures
+from tests.dashboard.test_notable import jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +216,114 @@ def test_an_evicted_branch_version_is_never_read_as_an_older_one(cached):
     assert current_versions([7])[7] == first
     cache.delete(VERSION_KEY % 7)  # evicted under memory pressure
     assert current_versions([7])[7] != first
+
+
+def records_part_html(client, code="WH") -> str:
+    """The lapsing titles and notable records as the page writes them."""
+    part = client.get(dashboard_url(code, "2025")).context["records_part"]
+    return part["lapsing"] + part["notable"]
+
+
+def record_reads(queries) -> list[str]:
+    tables = ("antifraud_intervention", "honours_honour", "records_photo")
+    return [q["sql"] for q in queries if any(f'FROM "{table}"' in q["sql"] for table in tables)]
+
+
+def test_a_home_visit_leaves_the_notable_records_and_completeness_kept(
+    cached, client, net, analyst_wh, manager_qk, staff_qk, django_capture_on_commit_callbacks
+):
+    """The notable records and lapsing titles read the intervention and honour tables, the
+    completeness rows the submissions: a write of another kind (the usual one) serves them from
+    the cache; the figures are built again."""
+    committed(django_capture_on_commit_callbacks, lambda: honour_create(user=manager_qk, **record_data("honours", net)))
+    visit = committed(django_capture_on_commit_callbacks, lambda: record_data("home-visits", net))  # its team
+    client.force_login(analyst_wh)
+    page(client)
+    committed(django_capture_on_commit_callbacks, lambda: home_visit_create(user=staff_qk, **visit))
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(dashboard_url("WH", "2025")).content.decode()
+    assert record_reads(queries) == [] and store_ids(queries)  # the figures were read, the records not
+    assert not [q for q in queries if 'FROM "metrics_submission"' in q["sql"]]
+    assert figures(html)["home_visits"] == "1" and "服务热情周到" in html
+
+
+def test_an_untopical_write_reaches_every_topic(cached):
+    """A write that names no topic (core.freshness) changes every topic's token; one that names a
+    topic changes its own only."""
+    from core.freshness import new_versions, topic_token
+
+    honours = topic_token(7, ["honours.honour"])
+    visits = topic_token(7, ["services.homevisit"])
+    new_versions([7], "services.homevisit")
+    assert topic_token(7, ["honours.honour"]) == honours and topic_token(7, ["services.homevisit"]) != visits
+    new_versions([7])
+    assert topic_token(7, ["honours.honour"]) != honours
+    assert topic_token(8, ["honours.honour"]) == topic_token(8, ["honours.honour"])  # another branch: untouched
+
+
+def _staff(net, root_user):
+    from branches.services import staff_create
+
+    return staff_create(user=root_user, branch=net["WH-QK-01"], name="林晓")
+
+
+NOTIFIED = {"status": "police_notified"}
+RECORD_WRITES = {
+    "intervention confirmed": lambda net, users, kept: intervention_transition(
+        kept["case"], user=users["manager"], status="confirmed", police_unit="硚口区分局", amount_protected=100
+    ),
+    "intervention attended by police": lambda net, users, kept: intervention_transition(
+        kept["case"], user=users["manager"], status="police_attended", police_unit="硚口区分局"
+    ),
+    "intervention deleted": lambda net, users, kept: intervention_delete(kept["notable case"], user=users["manager"]),
+    "honour": lambda net, users, kept: honour_create(
+        user=users["manager"], **record_data("honours", net) | {"title": "青年文明号"}
+    ),
+    "honour renamed": lambda net, users, kept: honour_update(kept["honour"], user=users["manager"], title="新的称号"),
+    "honour revoked": lambda net, users, kept: honour_revoke(kept["honour"], user=users["manager"], reason="撤销"),
+    "honour deleted": lambda net, users, kept: honour_delete(kept["honour"], user=users["manager"]),
+    "photo added": lambda net, users, kept: photo_add(kept["honour"], user=users["manager"], upload=jpeg()),
+    "staff renamed": lambda net, users, kept: staff_update(kept["staff"], user=users["root"], name="林晓华"),
+    "branch renamed": lambda net, users, kept: branch_update(net["WH-QK-01"], user=users["root"], name="新网点名"),
+}
+
+
+@pytest.mark.parametrize("write", RECORD_WRITES)
+def test_kept_notable_records_are_those_built_from_scratch(
+    cached, settings, client, net, analyst_wh, manager_qk, root_user, django_capture_on_commit_callbacks, write
+):
+    """After every write that shows in them, the kept notable records and lapsing titles are
+    the ones built without any cache."""
+    staff = committed(django_capture_on_commit_callbacks, lambda: _staff(net, root_user))
+    kept = committed(
+        django_capture_on_commit_callbacks,
+        lambda: {
+            "staff": staff,
+            "case": intervention_create(user=manager_qk, **record_data("interventions", net) | NOTIFIED),
+            "notable case": intervention_transition(
+                intervention_create(user=manager_qk, **record_data("interventions", net) | NOTIFIED),
+                user=manager_qk,
+                status="police_attended",
+                police_unit="江岸区分局",
+            ),
+            "honour": honour_create(
+                user=manager_qk,
+                **record_data("honours", net)
+                | {"kind": "title", "level": "city", "recipient_staff": staff, "valid_until": lapsing_soon()},
+            ),
+        },
+    )
+    client.force_login(analyst_wh)
+    before = records_part_html(client)
+    users = {"manager": manager_qk, "root": root_user}
+    committed(django_capture_on_commit_callbacks, lambda: RECORD_WRITES[write](net, users, kept))
+    after = records_part_html(client)
+    settings.DASHBOARD_CACHE = False
+    fresh = records_part_html(client)
+    assert after == fresh and after != before
+
+
+def lapsing_soon() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate() + datetime.timedelta(days=30)
