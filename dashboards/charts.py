@@ -1,7 +1,10 @@
 """Chart data of a dashboard (monthly trends and splits), passed to ECharts with json_script."""
 
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
 from core.catalogue import METRICS
-from core.numbers import money_scale, unit_heading
+from core.numbers import format_figure, money_scale, unit_heading
 from core.periods import Period, period_between
 from dashboards.labels import dimension_label, split_label
 from metrics.selectors import TOTAL, query
@@ -51,14 +54,21 @@ def axis(metric_key: str, values: list) -> dict:
     return {"divisor": 1, "unit": unit_heading(metric_key), "integer": metric.decimals == 0}
 
 
-def _monthly(branch_id: int, period: Period, previous: Period | None) -> tuple[dict[str, list], dict[str, list]]:
-    """The monthly series of the period and of the one it is compared with, read in one pass
-    over the months from the earlier's first to the later's last."""
+def monthly_rows(branch, period: Period, previous: Period | None) -> list:
+    """The node's rows by month of every metric (metrics.selectors.query), over the months from
+    the earlier period's first to the later's last: the charts' series, and the sums and stocks
+    of both periods' figures (metrics.selectors.totals_of_months)."""
+    span = period_between(min(period.first, previous.first), max(period.last, previous.last)) if previous else period
+    return query(branch_ids=[branch.pk], period=span, by=("month",))
+
+
+def _monthly(rows: list, period: Period, previous: Period | None) -> tuple[dict[str, list], dict[str, list]]:
+    """The monthly series of the period and of the one it is compared with (rows by
+    monthly_rows())."""
     current: dict[str, list] = {key: [] for key in METRICS}
     before: dict[str, list] = {key: [] for key in METRICS} if previous else {}
-    span = period_between(min(period.first, previous.first), max(period.last, previous.last)) if previous else period
     now_months, before_months = set(period.months), set(previous.months) if previous else set()
-    for row in query(branch_ids=[branch_id], period=span, by=("month",)):
+    for row in rows:
         if row.month in now_months:
             current[row.metric].append(_number(row.value))
         if row.month in before_months:
@@ -66,9 +76,12 @@ def _monthly(branch_id: int, period: Period, previous: Period | None) -> tuple[d
     return current, before
 
 
-def chart_data(branch, period: Period, previous_period: Period | None) -> dict:
-    """Everything the charts draw; JSON-ready (Decimals become floats)."""
-    current, previous = _monthly(branch.pk, period, previous_period)
+def chart_data(branch, period: Period, previous_period: Period | None, rows: list | None = None) -> dict:
+    """Everything the charts draw; JSON-ready (Decimals become floats). rows: monthly_rows()
+    when read already."""
+    if rows is None:
+        rows = monthly_rows(branch, period, previous_period)
+    current, previous = _monthly(rows, period, previous_period)
     split_metrics = sorted({metric for metric, _dim in SPLIT_CHARTS})
     found: dict[tuple[str, str], list[dict]] = {}
     for row in query(branch_ids=[branch.pk], period=period, metrics=split_metrics, splits="*"):
@@ -110,3 +123,13 @@ def chart_data(branch, period: Period, previous_period: Period | None) -> dict:
         },
         "splits": splits,
     }
+
+
+def split_items_html(split: dict) -> SafeString:
+    """A split chart's items as the list screen readers read in its place, written in Python
+    (a dashboard has some hundred of them)."""
+    return format_html_join(
+        "",
+        "<li>{}: {}</li>",
+        ((item["name"], format_figure(item["value"], split["metric"])) for item in split["items"]),
+    )

@@ -16,10 +16,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from branches.models import Branch, Target
-from core.catalogue import METRICS, Metric
+from core.catalogue import DISTINCT, METRICS, Metric
 from core.periods import Period, PeriodError
 from dashboards.standing import LEVEL_LABELS, Standing, cell_level
-from metrics.selectors import totals_by_branch
+from metrics.selectors import totals_by_branch, totals_of_months
 from metrics.templatetags.figures import format_figure, format_percent
 
 SORT_FIELDS = ("code", "name")
@@ -157,12 +157,16 @@ def build_summary(branch: Branch, period: Period, *, sort: str | None = None) ->
     return node_summary(branch, period, child_rows(children, period), sort=sort)
 
 
-def node_summary(branch: Branch, period: Period, children: list["ChildRow"], *, sort: str | None = None) -> Summary:
+def node_summary(
+    branch: Branch, period: Period, children: list["ChildRow"], *, sort: str | None = None, monthly=None
+) -> Summary:
     """The node's own figures (with the preceding period's and its targets) over `children`, its
-    rows built by child_rows() or kept by the dashboard (dashboards/pieces.py)."""
-    now = totals_by_branch([branch.pk], period)[branch.pk]
+    rows built by child_rows() or kept by the dashboard (dashboards/pieces.py). monthly: the
+    node's rows by month over both periods (dashboards.charts.monthly_rows), when read already:
+    only the distinct counts are read again."""
     previous_period = previous_of(period)
-    before = totals_by_branch([branch.pk], previous_period)[branch.pk] if previous_period else None
+    now = _totals(branch, period, monthly)
+    before = _totals(branch, previous_period, monthly) if previous_period else None
     summary = Summary(
         branch=branch,
         period=period,
@@ -173,6 +177,18 @@ def node_summary(branch: Branch, period: Period, children: list["ChildRow"], *, 
     )
     summary.children = sort_children(summary.children, sort)
     return summary
+
+
+DISTINCT_KEYS = [key for key, metric in METRICS.items() if metric.aggregation == DISTINCT]
+
+
+def _totals(branch: Branch, period: Period, monthly) -> dict:
+    if monthly is None:
+        return totals_by_branch([branch.pk], period)[branch.pk]
+    found = totals_of_months(monthly, period)
+    if DISTINCT_KEYS:
+        found |= totals_by_branch([branch.pk], period, metrics=DISTINCT_KEYS)[branch.pk]
+    return {key: found[key] for key in METRICS}
 
 
 def child_rows(children: list[Branch], period: Period) -> list["ChildRow"]:

@@ -242,6 +242,23 @@ def totals(branch, period: Period, metrics=None) -> dict[str, object]:
     return {r.metric: r.value for r in query(branch_ids=[branch.pk], period=period, metrics=metrics)}
 
 
+def totals_of_months(rows: list[Row], period: Period) -> dict[str, object]:
+    """{metric: value} over the period, worked out from one branch's rows by month (query(...,
+    by=("month",)) over any span that covers the period): a sum adds its months up, a stock is
+    its level in the period's last month. Distinct counts cannot be added up from months: they
+    are left out, for totals(metrics=...) to count."""
+    out: dict[str, object] = {}
+    for row in rows:
+        if row.month is None or not period.first <= row.month <= period.last:
+            continue
+        spec = METRICS[row.metric]
+        if spec.aggregation == SUM:
+            out[row.metric] = out.get(row.metric, spec.from_store(0)) + row.value
+        elif spec.aggregation == LAST and row.month == period.last:
+            out[row.metric] = row.value
+    return out
+
+
 def totals_by_branch(branch_ids, period: Period, metrics=None) -> dict[int, dict[str, object]]:
     out: dict[int, dict[str, object]] = defaultdict(dict)
     for r in query(branch_ids=branch_ids, period=period, metrics=metrics):
