@@ -51,7 +51,7 @@ def write_entry(fields: dict, obj=None) -> AuditEntry:
     write changed, once it commits (core.freshness): every audited write passes here, a record's
     deletion too, whose entry is made before the record goes."""
     entry = AuditEntry(**fields)
-    data_changed(_changed_branches(obj, entry.branch), topic=_topic(entry))
+    data_changed(_changed_branches(obj, entry.branch, entry.changes), topic=_topic(entry))
     entry.save(force_insert=True)
     return entry
 
@@ -65,14 +65,19 @@ def _topic(entry: AuditEntry) -> str | None:
     return f"{content_type.app_label}.{content_type.model}"
 
 
-def _changed_branches(obj, branch) -> list[int] | None:
+def _changed_branches(obj, branch, changes: dict) -> list[int] | None:
     """Where a dashboard's cached part may show the write (a record, target or submission: its
-    branch and the ancestors, whose figures, sub-branch rows and completeness include it); None
-    (everywhere) for a change to a branch itself (a name or a parent shows in other branches'
-    pages) or a write tied to no branch."""
+    branch and the ancestors, whose figures, sub-branch rows and completeness include it, and
+    those of the branch it left when it moved); None (everywhere) for a change to a branch itself
+    (a name or a parent shows in other branches' pages) or a write tied to no branch."""
     if branch is None or obj == branch:
         return None
-    return getattr(branch, "ancestor_ids", None)
+    ids = getattr(branch, "ancestor_ids", None)
+    moved = changes.get("branch") if isinstance(changes, dict) else None
+    if ids is None or not moved or moved[0] in (None, branch.pk):
+        return ids
+    left = type(branch)._default_manager.filter(pk=moved[0]).first()
+    return None if left is None else [*ids, *left.ancestor_ids]
 
 
 def audited_upsert(model, *, user, branch, lookup: dict, values: dict):

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from antifraud.services import intervention_create, intervention_delete, intervention_transition
+from antifraud.services import intervention_create, intervention_delete, intervention_transition, intervention_update
 from branches.services import branch_update, staff_update, target_set
 from honours.services import honour_create, honour_delete, honour_revoke, honour_update
 from records.photos import photo_add
@@ -327,3 +327,24 @@ def lapsing_soon() -> datetime.date:
     from django.utils import timezone
 
     return timezone.localdate() + datetime.timedelta(days=30)
+
+
+def test_a_record_moved_to_another_branch_leaves_the_notable_records_of_its_old_one(
+    cached, client, net, analyst_wh, manager_qk, root_user, django_capture_on_commit_callbacks
+):
+    case = committed(
+        django_capture_on_commit_callbacks,
+        lambda: intervention_transition(
+            intervention_create(user=manager_qk, **record_data("interventions", net) | NOTIFIED),
+            user=manager_qk,
+            status="police_attended",
+            police_unit="江岸区分局",
+        ),
+    )
+    client.force_login(analyst_wh)
+    assert "江岸区分局" in records_part_html(client, "WH-QK") and "江岸区分局" not in records_part_html(client, "WH-HY")
+    committed(
+        django_capture_on_commit_callbacks,
+        lambda: intervention_update(case, user=root_user, branch=net["WH-HY-01"], staff=[]),
+    )
+    assert "江岸区分局" not in records_part_html(client, "WH-QK") and "江岸区分局" in records_part_html(client, "WH-HY")
