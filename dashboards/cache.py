@@ -49,9 +49,10 @@ def cached_part(branch, period, sort: str | None, build: Callable[[], dict], *, 
 def cached_section(
     kind: str, token: Callable[[], str], branch_id: int, period_text: str, build: Callable[[], dict], *extra, drop=()
 ) -> dict:
-    """A kept piece of a node's page, under `token()` (the versions it depends on, with the data
-    epoch: core.freshness), the node, the period, the language, today and `extra`: build() when the cache is off,
-    unreachable, or holds none yet; the keys in `drop` of what build() returns are not kept."""
+    """A kept piece of a node's page, under `token()` (the versions it depends on, with the
+    data epoch: core.freshness), the node, the period, the language, today and `extra`: build()
+    when the cache is off, unreachable, or holds none yet; the keys in `drop` of what build()
+    returns are not kept."""
     if not settings.DASHBOARD_CACHE:
         return build()
     try:

@@ -23,6 +23,8 @@ from metrics.selectors import totals_by_branch, totals_of_months
 from metrics.templatetags.figures import format_figure, format_percent
 
 SORT_FIELDS = ("code", "name")
+# Metrics a node's figure cannot add up from its months (node_summary(monthly=...) reads them).
+DISTINCT_KEYS = [key for key, metric in METRICS.items() if metric.aggregation == DISTINCT]
 # Sub-branches by standing, lowest first on the first click (who lags comes to the top).
 STANDING_SORTS = {
     "attainment": lambda row: row.standing.attainment_key if row.standing else Decimal("Infinity"),
@@ -177,9 +179,6 @@ def node_summary(
     )
     summary.children = sort_children(summary.children, sort)
     return summary
-
-
-DISTINCT_KEYS = [key for key, metric in METRICS.items() if metric.aggregation == DISTINCT]
 
 
 def _totals(branch: Branch, period: Period, monthly) -> dict:
