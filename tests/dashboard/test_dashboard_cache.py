@@ -225,7 +225,11 @@ def records_part_html(client, code="WH") -> str:
 
 
 def record_reads(queries) -> list[str]:
-    tables = ("antifraud_intervention", "honours_honour", "records_photo")
+    from antifraud.models import Intervention
+    from honours.models import Honour
+    from records.models import Photo
+
+    tables = [model._meta.db_table for model in (Intervention, Honour, Photo)]
     return [q["sql"] for q in queries if any(f'FROM "{table}"' in q["sql"] for table in tables)]
 
 
