@@ -33,7 +33,16 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A message not acknowledged within this time goes to another worker: longer than the
     # longest task (an import of the largest allowed file takes about a minute). A task that
     # runs twice does its work once (each task checks its row's state before writing).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))}
+    visibility_timeout = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600))
+    # Workers look for such messages every interval x throttle seconds (kombu's default 10 x 10
+    # = 100 s), kept well within the timeout: 100 s with the default hour, every second with a
+    # timeout of a few seconds (the tests'), where kombu's default would wait 100 s more.
+    sweep = max(1, min(10, visibility_timeout // 100))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": visibility_timeout,
+        "unacked_restore_interval": sweep,
+        "unacked_restore_throttle": sweep,
+    }
 
 # A task is acknowledged when it has finished, not when it starts: a worker that dies (killed,
 # out of memory, its machine gone) leaves the message to be delivered again.
