@@ -7,8 +7,9 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -25,6 +26,7 @@ from tests.api.conftest import payload
 from tests.api.matrix import MATRIX, METHODS, ROLES
 from tests.conftest import record_data
 from tests.kinds import KIND_IDS
+from tests.writes import written_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -183,8 +185,25 @@ ALL_TABLES = [
 ]
 
 
+TRACKED = {model._meta.db_table for model in ALL_TABLES}
+
+
 def snapshot() -> dict:
     return {model._meta.label: list(model.objects.order_by("pk").values_list()) for model in ALL_TABLES}
+
+
+def rows_changed(queries, send_again) -> bool:
+    """Whether a request changed a row of the tables compared: not when it wrote to none of them
+    (its statements, `queries`, say so); otherwise it is sent again between two snapshots."""
+    tables = written_tables(queries)
+    if tables is not None and not tables & TRACKED:
+        return False
+    before = snapshot()
+    with transaction.atomic():
+        send_again()
+        after = snapshot()
+        transaction.set_rollback(True)
+    return after != before
 
 
 def send(world: World, route: str, method: str, role: str, path: str, body):
@@ -246,14 +265,18 @@ def test_route_permissions(world, route):
                     continue
                 path, body = request_for(world, route, method, role, target)
                 if route in HTML_ROUTES:
-                    world.browser(role)
-                before = snapshot()
+                    world.browser(role)  # logged in before: logging in writes
+
+                def send_it(route=route, method=method, role=role, path=path, body=body):
+                    return send(world, route, method, role, path, body)
+
                 with transaction.atomic():
-                    response = send(world, route, method, role, path, body)
+                    with CaptureQueriesContext(connection) as queries:
+                        response = send_it()
                     refused = response.status_code >= 400 or target == "other" or _sent_to_login(response)
-                    changed = refused and route != "login" and snapshot() != before
                     leaked = _other_rows_shown(world, route, role, response)
                     transaction.set_rollback(True)
+                changed = refused and route != "login" and rows_changed(queries, send_it)
                 if response.status_code != status or changed or leaked:
                     wrong.append(
                         f"{method} {path} as {role} ({target}): {response.status_code} (expected {status})"
@@ -274,3 +297,22 @@ def test_every_route_and_method_is_in_the_matrix():
     )
     assert not missing, f"routes missing from tests/api/matrix.py: {missing}"
     assert set(MATRIX) == api_route_names(), f"stale matrix entries: {set(MATRIX) - api_route_names()}"
+
+
+def test_a_change_is_seen_and_a_read_is_not(world):
+    """rows_changed sends again and compares what a request wrote; one that wrote nothing of the
+    tables compared is not sent again."""
+    branch = world.net["WH-QK-01"]
+
+    def write():
+        Staff.objects.create(branch=branch, name="赵六")
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        write()
+        transaction.set_rollback(True)
+    assert rows_changed(queries, write)
+    assert not Staff.objects.filter(name="赵六").exists()  # the second sending was rolled back too
+
+    with CaptureQueriesContext(connection) as queries:
+        list(Staff.objects.all())
+    assert not rows_changed(queries, lambda: pytest.fail("a read is not sent again"))

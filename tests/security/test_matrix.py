@@ -10,7 +10,6 @@ before it (tests/security/world.py: branch_rows).
 """
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,11 @@ from tests.security.cases import request_for, send
 from tests.security.matrix import MATRIX, METHODS, SUCCESS
 from tests.security.routes import all_routes
 from tests.security.world import CODES, MARKERS, OUTSIDE, ROLES, TARGETS, snapshot
+from tests.writes import written_tables
 
 pytestmark = pytest.mark.django_db
 
 ROUTES = {route.key: route for route in all_routes()}
-WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
-UNTRACKED = {"django_session"}  # the session's own row is saved on every request
 TEXT_TYPES = ("text/html", "application/json", "text/csv", "text/plain")
 
 
@@ -51,9 +49,12 @@ def label(response) -> str:
     return "302"
 
 
-def written_tables(queries) -> set[str]:
-    tables = {m[1] for q in queries.captured_queries if (m := WRITE.match(q["sql"]))}
-    return tables - UNTRACKED
+def baseline_of(world) -> dict:
+    """The rows of both targets before any request: the same for every test of the module (each
+    request, and each test, is rolled back), so read once."""
+    if getattr(world, "baseline", None) is None:
+        world.baseline = snapshot(world)
+    return world.baseline
 
 
 def body_text(response) -> str:
@@ -84,9 +85,10 @@ def run_case(world, baseline, role: str, request):
         with CaptureQueriesContext(connection) as queries:
             response = send(world, role, request)
         changed = []
-        if written_tables(queries):
-            after = snapshot(world)
-            changed = [t for t in TARGETS if after[t] != baseline[t]]
+        tables = written_tables(queries)
+        if tables != set():
+            after = snapshot(world, tables)  # the written tables' rows: no other row can have changed
+            changed = [t for t in TARGETS if any(rows != baseline[t][key] for key, rows in after[t].items())]
         transaction.set_rollback(True)
     return response, changed
 
@@ -95,7 +97,7 @@ def run_case(world, baseline, role: str, request):
 def test_route_permissions(in_world, key):
     world, route = in_world, ROUTES[key]
     assert key in MATRIX, f"{key} is missing from tests/security/matrix.py"
-    baseline = snapshot(world)
+    baseline = baseline_of(world)
     wrong = []
     for method in METHODS:
         for role in ROLES:
@@ -143,7 +145,8 @@ def test_the_checks_can_fail(in_world):
     """A write at WH-BBT shows in its rows; an answer holding a WH-BBT record counts as shown to
     a role outside WH-BBT; a read changes nothing."""
     world = in_world
-    baseline = snapshot(world)
+    baseline = baseline_of(world)
+    assert snapshot(world) == baseline
     route = ROUTES["api:home-visits-detail"]
     response, changed = run_case(world, baseline, "mgr_bbt", request_for(world, route, "PATCH", "mgr_bbt", "bbt"))
     assert response.status_code == 200 and changed == ["bbt"]
@@ -151,3 +154,14 @@ def test_the_checks_can_fail(in_world):
     assert response.status_code == 200 and changed == []
     assert MARKERS["bbt"] in shown_outside(world, "staff", response)
     assert snapshot(world) == baseline
+
+
+def test_only_writes_it_can_name_narrow_the_comparison():
+    def queries(*statements):
+        return type("Captured", (), {"captured_queries": [{"sql": sql} for sql in statements]})
+
+    named = queries('SAVEPOINT "s1"', 'UPDATE "services_homevisit" SET "notes" = %s', 'UPDATE "django_session" SET x')
+    assert written_tables(named) == {"services_homevisit"}
+    assert written_tables(queries("SELECT 1", 'RELEASE SAVEPOINT "s1"')) == set()
+    assert written_tables(queries("WITH moved AS (SELECT 1) UPDATE t SET a = 1")) is None
+    assert written_tables(queries("REPLACE INTO t VALUES (1)")) is None

@@ -249,35 +249,49 @@ class World:
         return client
 
 
-def branch_rows(path: str) -> dict[str, list]:
+def branch_rows(path: str, tables: set[str] | None = None) -> dict[str, list]:
     """Every row that belongs to the subtree at `path`, by table: the rows of every model with a
     `branch` (records, submissions, targets, audit entries, the roll-up store, staff, roles...),
     the records' photos and staff links, the branches, and the ledger imports and API tokens of
-    the users who hold roles there."""
+    the users who hold roles there. `tables`: only the rows of these database tables (those a
+    request wrote: the rows of any other table cannot have changed)."""
+
+    def wanted(model) -> bool:
+        return tables is None or model._meta.db_table in tables
+
     under = {"branch__path__startswith": path}
     rows: dict[str, list] = {}
     for model in apps.get_models():
         field = next((f for f in model._meta.concrete_fields if f.name == "branch"), None)
-        if field is not None and field.related_model is Branch:
+        if field is not None and field.related_model is Branch and wanted(model):
             rows[model._meta.label] = list(model.objects.filter(**under).order_by("pk").values())
     for kind in record_kinds():
-        ids = [r["id"] for r in rows[kind.model._meta.label]]
-        content_type = ContentType.objects.get_for_model(kind.model)
-        rows[kind.slug + ".photos"] = list(
-            Photo.objects.filter(content_type=content_type, object_id__in=ids).order_by("pk").values()
-        )
-        for m2m in kind.model._meta.many_to_many:
+        links = [m2m for m2m in kind.model._meta.many_to_many if wanted(m2m.remote_field.through)]
+        if not (wanted(Photo) or links):
+            continue
+        ids = list(kind.model.objects.filter(**under).values_list("pk", flat=True))
+        if wanted(Photo):
+            content_type = ContentType.objects.get_for_model(kind.model)
+            rows[kind.slug + ".photos"] = list(
+                Photo.objects.filter(content_type=content_type, object_id__in=ids).order_by("pk").values()
+            )
+        for m2m in links:
             through = m2m.remote_field.through
             rows[f"{kind.slug}.{m2m.name}"] = list(
                 through.objects.filter(**{f"{m2m.m2m_field_name()}_id__in": ids}).order_by("pk").values()
             )
-    rows["branches"] = list(Branch.objects.filter(path__startswith=path).order_by("pk").values())
+    if wanted(Branch):
+        rows["branches"] = list(Branch.objects.filter(path__startswith=path).order_by("pk").values())
     users = Membership.objects.filter(**under).values("user_id")
-    rows["import_jobs"] = list(ImportJob.objects.filter(user_id__in=users).order_by("pk").values())
-    rows["tokens"] = list(AuthToken.objects.filter(user_id__in=users).order_by("digest").values())
-    rows["users"] = list(get_user_model().objects.filter(pk__in=users).order_by("pk").values())
+    if wanted(ImportJob):
+        rows["import_jobs"] = list(ImportJob.objects.filter(user_id__in=users).order_by("pk").values())
+    if wanted(AuthToken):
+        rows["tokens"] = list(AuthToken.objects.filter(user_id__in=users).order_by("digest").values())
+    if wanted(get_user_model()):
+        rows["users"] = list(get_user_model().objects.filter(pk__in=users).order_by("pk").values())
     return rows
 
 
-def snapshot(world: World) -> dict[str, dict]:
-    return {target: branch_rows(world.branch(target).path) for target in TARGETS}
+def snapshot(world: World, tables: set[str] | None = None) -> dict[str, dict]:
+    """branch_rows of both targets (of `tables` only, when given)."""
+    return {target: branch_rows(world.branch(target).path, tables) for target in TARGETS}
