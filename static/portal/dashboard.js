@@ -10,8 +10,11 @@
   // 亿元; yuan, million or billion yuan in English) and says whether ticks are whole counts.
   const LOCALE = document.documentElement.lang && document.documentElement.lang.startsWith("en") ? "en" : "zh-CN";
 
+  // One formatter for every label (toLocaleString would build one per call).
+  const NUMBER_FORMAT = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
+
   function grouped(value) {
-    return (Number(value) || 0).toLocaleString(LOCALE, { maximumFractionDigits: 2 });
+    return NUMBER_FORMAT.format(Number(value) || 0);
   }
 
   // The tick label: the value in the axis unit, no unit (the axis is named by it).
@@ -27,6 +30,11 @@
       return axis.unit && Number(value) ? number + space + axis.unit : number;
     };
   }
+
+  // The page's own font stack (portal.css: the Chinese fonts named before the browser's
+  // fallback) for the text drawn on the canvas too: ECharts' default "sans-serif" makes the
+  // browser look for a font with each Chinese character, on every label measured.
+  let fontFamily = "sans-serif";
 
   // Tooltips drawn on the chart's canvas: ECharts' HTML tooltips write style attributes into
   // their markup, which the Content-Security-Policy (style-src 'self') blocks.
@@ -55,6 +63,7 @@
     return {
       animation: false,
       color: PALETTE,
+      textStyle: { fontFamily: fontFamily },
       tooltip: { trigger: "axis", renderMode: TOOLTIP_MODE, valueFormatter: format },
       legend: { bottom: 0, textStyle: { fontSize: 11 } },
       grid: { left: 8, right: 12, top: metric.axis.unit ? 28 : 16, bottom: 36, containLabel: true },
@@ -69,6 +78,7 @@
     return {
       animation: false,
       color: PALETTE,
+      textStyle: { fontFamily: fontFamily },
       tooltip: { trigger: "item", renderMode: TOOLTIP_MODE, valueFormatter: format },
       series: [
         {
@@ -123,6 +133,7 @@
       console.error("ECharts (vendor/echarts/echarts-portal.min.js) did not load: the charts cannot be drawn.");
       return;
     }
+    fontFamily = getComputedStyle(document.body).fontFamily || fontFamily;
     const data = JSON.parse(source.textContent);
     const charts = [];
     for (const el of document.querySelectorAll("[data-trend]")) {

@@ -183,8 +183,10 @@ def test_head_office_finds_the_lagging_branches_of_wh(browse):
             table.locator("thead a[href*='sort=attainment']").click()
         checked(page, f"WH dashboard sorted by attainment ({size})")
         first = table.locator("tbody tr").first
+        first.scroll_into_view_if_needed()  # laid out once near the screen (content-visibility)
         assert first.get_attribute("data-attainment") == "behind"
-        assert "落后" in first.locator("[data-standing=attainment]").inner_text()  # words, not colour alone
+        # Words, not colour alone (the text as shown: innerText, once the table is laid out).
+        expect(first.locator("[data-standing=attainment]")).to_contain_text("落后", use_inner_text=True)
         assert first.locator("th a").first.get_attribute("href").split("?")[0] in lagging  # named at home too
         # The submissions grid keeps one line per branch (it scrolls sideways on a phone).
         heights = page.locator(".completeness-table tr").evaluate_all(

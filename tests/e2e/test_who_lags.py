@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -41,8 +42,11 @@ def test_analyst_finds_who_lags_at_desktop_size(browse):
     with page.expect_navigation():
         table.locator("thead a[href*='sort=attainment']").click()
     first = table.locator("tbody tr").first
+    # The reader scrolls down to the table: only then is it laid out (content-visibility), and
+    # its text is what the page shows.
+    first.scroll_into_view_if_needed()
     assert first.get_attribute("data-attainment") == "behind"
-    assert "落后" in first.locator("[data-standing=attainment]").inner_text()
+    expect(first.locator("[data-standing=attainment]")).to_contain_text("落后", use_inner_text=True)
     assert page.locator("#standing-legend").inner_text().count("落后") == 1
     # The name column stays in view when the wide table scrolls sideways.
     scroller = page.locator(".children-scroll")
