@@ -53,7 +53,7 @@ def parse(argv=None):
         "--browser-loads", type=int, default=20, help="timed loads of the head-office dashboard in Chromium"
     )
     parser.add_argument("--routes", default="", help="only the routes whose names match this regular expression")
-    parser.add_argument("--route-requests", type=int, default=10, help="timed requests per route and user")
+    parser.add_argument("--route-requests", type=int, default=20, help="timed requests per route and user")
     parser.add_argument("--write-docs", action="store_true", help=f"write the table into {DOCS.relative_to(ROOT)}")
     return parser.parse_args(argv)
 
