@@ -11,9 +11,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from antifraud.models import Intervention
 from antifraud.services import intervention_create, intervention_delete, intervention_transition, intervention_update
 from branches.services import branch_update, staff_update, target_set
+from honours.models import Honour
 from honours.services import honour_create, honour_delete, honour_revoke, honour_update
+from records.models import Photo
 from records.photos import photo_add
 from services.services import home_visit_create
 from submissions.services import submission_submit
@@ -225,10 +228,6 @@ def records_part_html(client, code="WH") -> str:
 
 
 def record_reads(queries) -> list[str]:
-    from antifraud.models import Intervention
-    from honours.models import Honour
-    from records.models import Photo
-
     tables = [model._meta.db_table for model in (Intervention, Honour, Photo)]
     return [q["sql"] for q in queries if any(f'FROM "{table}"' in q["sql"] for table in tables)]
 
