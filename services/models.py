@@ -9,13 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.catalogue import Measure
-from core.dates import RECORD_DATES
 from core.privacy import validate_masked_name
 from core.validators import validate_amount, validate_credit_code
 from records.models import AgeBand, Record
 from services.rules import HOME_VISIT_TEAM, entities_covered_errors, home_visit_team_errors
 
 FOLLOW_UP_DAYS = 3  # a home visit is followed up within 72 hours
+LAST_VISIT_WITH_DUE_DATE = datetime.date.max - datetime.timedelta(days=FOLLOW_UP_DAYS)
 
 
 class HomeVisit(Record):
@@ -68,9 +68,11 @@ class HomeVisit(Record):
 
     def clean(self):
         super().clean()
-        # A date outside the portal's range is refused by clean_fields; no due date from it
-        # (9999-12-31 + 3 days cannot be represented).
-        if self.occurred_on and RECORD_DATES.contains(self.occurred_on):
+        # A date outside the portal's range is refused by clean_fields (which has run), and the
+        # write with it, so the due date is worked out from any date that has one (9999-12-31
+        # + 3 days cannot be represented). Not RECORD_DATES.contains(): an import checks 100,000
+        # visits, and it asks for today every time (a quarter of Python's time per row).
+        if isinstance(self.occurred_on, datetime.date) and self.occurred_on <= LAST_VISIT_WITH_DUE_DATE:
             self.follow_up_due = self.occurred_on + datetime.timedelta(days=FOLLOW_UP_DAYS)
         errors = {}
         if self.follow_up_done_on and self.occurred_on and self.follow_up_done_on < self.occurred_on:
