@@ -51,7 +51,7 @@ def write_entry(fields: dict, obj=None) -> AuditEntry:
     write changed, once it commits (core.freshness): every audited write passes here, a record's
     deletion too, whose entry is made before the record goes."""
     entry = AuditEntry(**fields)
-    data_changed(_changed_branches(obj, entry.branch, entry.changes), topic=_topic(entry))
+    data_changed(_changed_branches(obj, entry.branch, entry.changes), topic=_topic(entry), since=_since(obj, entry))
     entry.save(force_insert=True)
     return entry
 
@@ -63,6 +63,15 @@ def _topic(entry: AuditEntry) -> str | None:
         return None
     content_type = ContentType.objects.get_for_id(entry.content_type_id)
     return f"{content_type.app_label}.{content_type.model}"
+
+
+def _since(obj, entry: AuditEntry) -> int | None:
+    """The first year whose figures the write changes, for an object that knows it (a record,
+    a target, a submission: figures_since()); None (any year) otherwise."""
+    figures_since = getattr(obj, "figures_since", None)
+    if figures_since is None:
+        return None
+    return figures_since(entry.changes if isinstance(entry.changes, dict) else {})
 
 
 def _changed_branches(obj, branch, changes: dict) -> list[int] | None:

@@ -100,11 +100,13 @@ def forget_cached_parts() -> None:
 class Writer:
     """Saves a record at an outlet of the network through its kind's service, as outlet staff
     would (its roll-up deltas and the versions of the outlet and its ancestors replaced on
-    commit), and takes them all away again afterwards through the same services."""
+    commit), and takes them all away again afterwards through the same services. Dated `day`
+    (the last day of the period a page shows, so that the page shows the write), today when
+    not given (after the period of a past year's page: core.freshness keeps that page)."""
 
     SLUG = "outreach-events"
 
-    def __init__(self, root: Branch):
+    def __init__(self, root: Branch, day=None):
         from core.kinds import kind_for_slug
 
         self.kind = kind_for_slug(self.SLUG)
@@ -112,7 +114,7 @@ class Writer:
             Branch.objects.filter(path__startswith=root.path, level=Branch.Level.OUTLET).order_by("code").first()
         )
         self.user = _user(f"bench-writer-{self.outlet.code}", self.outlet, Role.OUTLET_STAFF)
-        self.day = timezone.localdate()  # this month: open, as a clerk's write usually is
+        self.day = min(day or timezone.localdate(), timezone.localdate())  # not locked: no submission at scale
         self.written: list = []
 
     def write(self) -> None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.scoping import ScopedQuerySet
 from core.catalogue import METRICS
+from core.freshness import earliest_year
 from core.privacy import validate_no_personal_identifiers
 
 PATH_SEGMENT_WIDTH = 7
@@ -185,3 +186,7 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.branch} {self.year} {self.get_metric_display()}"
+
+    def figures_since(self, changes: dict) -> int | None:
+        """The first year whose figures a write of this target changes (core.freshness)."""
+        return earliest_year(self.year, changes.get("year"))

@@ -9,6 +9,14 @@ the last write that committed:
   ancestors (a record, a target, a submission): a write at an outlet replaces the versions of the
   outlet, its sub-branch, city, province and the head office, and leaves the other 18,000
   branches' cached figures alone;
+- within a branch, a version per year the figures run through ("through" tokens), for writes
+  that know the first year they change (a record's dates, a target's year, a submission's month):
+  a write dated in year Y changes the figures of Y (sums) and of every later year (stocks are
+  running sums), so it replaces the branch's tokens from Y through this year, and the one of
+  every year after it; a page that shows figures through year T reads T's token. At national
+  scale writes arrive every few seconds, all dated this year: last year's dashboards, which
+  evaluations read, stay cached while they do (issue 19). A write that names no year replaces
+  the branch's version, which is part of every year's token;
 - beside it, a version per branch and topic (what was written: a model's label), for what shows
   only some tables: a dashboard's notable records are kept under the versions of the kinds they
   show, so saving a home visit leaves them cached. A write that names no topic replaces the
@@ -18,12 +26,16 @@ Writers at every layer (the audit log, the roll-up store, a rebuild) call data_c
 need not know who caches.
 """
 
+import datetime
 import logging
 import uuid
 from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
+
+from core.dates import EARLIEST_DATE
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +43,41 @@ EPOCH_KEY = "dashboard:epoch"
 VERSION_KEY = "dashboard:branch:%s"
 TOPIC_KEY = "dashboard:branch:%s:topic:%s"  # branch id, topic
 ANY_TOPIC = "*"
+THROUGH_KEY = "dashboard:branch:%s:through:%s"  # branch id, a year up to this one, or LATER
+LATER = "later"  # every year after this one: no write is dated there yet, targets may be
 
 
-def data_changed(branch_ids: Iterable[int] | None = None, topic: str | None = None) -> None:
+def data_changed(branch_ids: Iterable[int] | None = None, topic: str | None = None, since: int | None = None) -> None:
     """Call inside the writing transaction: cached parts stop being served once it commits.
 
     branch_ids: the branches whose subtree the write changed, each with every ancestor (a
     branch's path); None when the write may show anywhere. topic: what was written (the label
-    of its model, such as "honours.honour"); None when unknown, which every topic hears."""
+    of its model, such as "honours.honour"); None when unknown, which every topic hears. since:
+    the first year whose figures the write changes; None when it may change any year's."""
     if branch_ids is None:
         transaction.on_commit(new_epoch, robust=True)
         return
     ids = sorted(set(branch_ids))
     if ids:
-        transaction.on_commit(lambda: new_versions(ids, topic), robust=True)
+        transaction.on_commit(lambda: new_versions(ids, topic, since), robust=True)
+
+
+def earliest_year(*values) -> int | None:
+    """The earliest year among dates, years and ISO date texts (an audit entry's values before
+    and after a write), lists of them included; None when there is none. What a dated object's
+    figures_since() answers: the first year whose figures its write changes."""
+    years = []
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            found = earliest_year(*value)
+            years += [found] if found is not None else []
+        elif isinstance(value, datetime.date):
+            years.append(value.year)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            years.append(value)
+        elif isinstance(value, str) and value[:4].isdigit():
+            years.append(int(value[:4]))
+    return min(years, default=None)
 
 
 def new_epoch() -> None:
@@ -54,23 +87,32 @@ def new_epoch() -> None:
         log.warning("cache: could not replace the data epoch", exc_info=True)
 
 
-def new_versions(branch_ids: Iterable[int], topic: str | None = None) -> None:
+def new_versions(branch_ids: Iterable[int], topic: str | None = None, since: int | None = None) -> None:
+    this_year = timezone.localdate().year
+    years = [*range(max(since, EARLIEST_DATE.year), this_year + 1), LATER] if since is not None else []
     entries = {}
     for pk in branch_ids:
-        entries[VERSION_KEY % pk] = entries[TOPIC_KEY % (pk, topic or ANY_TOPIC)] = uuid.uuid4().hex
+        token = uuid.uuid4().hex
+        entries[TOPIC_KEY % (pk, topic or ANY_TOPIC)] = token
+        if since is None:
+            entries[VERSION_KEY % pk] = token
+        for year in years:
+            entries[THROUGH_KEY % (pk, year)] = token
     try:
         cache.set_many(entries, None)
     except Exception:  # the cache is down: cached parts expire on their own
         log.warning("cache: could not replace branch versions", exc_info=True)
 
 
-def current_versions(branch_ids: Iterable[int]) -> dict[int, str]:
-    """{branch id: its version, with the data epoch}: one round trip, plus one per token the
-    cache holds none of (never written, or evicted: a fresh one, so nothing kept under an older
-    one is served)."""
-    keys = {pk: VERSION_KEY % pk for pk in branch_ids}
-    found = _tokens(list(keys.values()))
-    return {pk: f"{found[EPOCH_KEY]}.{found[key]}" for pk, key in keys.items()}
+def current_versions(branch_ids: Iterable[int], *, through: int) -> dict[int, str]:
+    """{branch id: the token of its figures through the year `through` (the last year a page
+    shows: figures of earlier years are read with it), with the branch's version and the data
+    epoch}: one round trip, plus one per token the cache holds none of (never written, or
+    evicted: a fresh one, so nothing kept under an older one is served)."""
+    year = through if through <= timezone.localdate().year else LATER
+    keys = {pk: (VERSION_KEY % pk, THROUGH_KEY % (pk, year)) for pk in branch_ids}
+    found = _tokens([key for pair in keys.values() for key in pair])
+    return {pk: ".".join((found[EPOCH_KEY], found[branch], found[years])) for pk, (branch, years) in keys.items()}
 
 
 def topic_token(branch_id: int, topics: Iterable[str]) -> str:

@@ -2,11 +2,13 @@
 charts, sub-branches, completeness) and, inside it, each sub-branch's row (its figures, targets,
 completeness and the HTML written for them).
 
-Every key holds the data epoch and the versions of the branches the entry shows
-(core/freshness.py): a write at a branch replaces the versions of the branch and its ancestors
-when its transaction commits, so nothing is served older than the last committed write, and a
+Every key holds the data epoch and the versions of the branches the entry shows, for the
+figures through the last year it shows (core/freshness.py): a write at a branch replaces the
+versions of the branch and its ancestors when its transaction commits (for a dated write, those
+of the years from its date on), so nothing is served older than the last committed write; a
 write at one outlet leaves the rows of every other province of the head office's page cached
-(issue 19: the head office's dashboard right after a write). A write that may show anywhere (a
+(issue 19: the head office's dashboard right after a write), and a write dated this year leaves
+last year's pages cached. A write that may show anywhere (a
 rebuild, a change to the tree) replaces the epoch. Nothing kept holds anything of the user who
 asked (scope decides whether the page is shown at all; the user-scoped lists, notable records and
 lapsing titles, are never cached); keys also hold the period, the sort, the language and today's
@@ -41,9 +43,21 @@ def _digest(*parts) -> str:
 
 def cached_part(branch, period, sort: str | None, build: Callable[[], dict], *, drop=()) -> dict:
     """build() when the cache is off, unreachable, or holds no part for this key yet."""
+    through = last_year(period)
     return cached_section(
-        "part", lambda: current_versions([branch.pk])[branch.pk], branch.pk, period.text, build, sort or "", drop=drop
+        "part",
+        lambda: current_versions([branch.pk], through=through)[branch.pk],
+        branch.pk,
+        period.text,
+        build,
+        sort or "",
+        drop=drop,
     )
+
+
+def last_year(period) -> int:
+    """The last year a page over the period shows figures of (core.freshness: its token)."""
+    return period.last.year
 
 
 def cached_section(
@@ -69,20 +83,24 @@ def cached_section(
     return part
 
 
-def row_keys(kind: str, branch_ids: list[int], period_text: str, *extra, topics=()) -> dict[int, str] | None:
-    """{branch id: key} of one kind of kept row (a child's data, its HTML), or None when nothing
-    is kept (the cache off or unreachable). Kept under each branch's version, or under its token
-    of `topics` when given (core.freshness: what the row shows is written by those only)."""
+def row_keys(kind: str, branch_ids: list[int], period, *extra, topics=()) -> dict[int, str] | None:
+    """{branch id: key} of one kind of kept row (a child's data, its HTML) over the period, or
+    None when nothing is kept (the cache off or unreachable). Kept under each branch's token of
+    the figures through the period's last year, or under its token of `topics` when given
+    (core.freshness: what the row shows is written by those only)."""
     if not settings.DASHBOARD_CACHE or not branch_ids:
         return None
     try:
-        versions = topic_tokens(branch_ids, topics) if topics else current_versions(branch_ids)
+        if topics:
+            versions = topic_tokens(branch_ids, topics)
+        else:
+            versions = current_versions(branch_ids, through=last_year(period))
     except Exception:
         log.warning("dashboard cache: unreachable, building the rows", exc_info=True)
         return None
     language, today = translation.get_language() or "", timezone.localdate()
     return {
-        pk: f"dashboard:{kind}:{_digest(versions[pk], pk, period_text, language, today, *extra)}" for pk in branch_ids
+        pk: f"dashboard:{kind}:{_digest(versions[pk], pk, period.text, language, today, *extra)}" for pk in branch_ids
     }
 
 

@@ -54,8 +54,8 @@ def children_data(
     ids = [c.pk for c in children]
     by_id = {c.pk: c for c in children}
     keys = Keys(
-        row_keys("child", ids, period.text) or {},
-        row_keys("done", ids, period.text, topics=COMPLETENESS_TOPICS) or {},
+        row_keys("child", ids, period) or {},
+        row_keys("done", ids, period, topics=COMPLETENESS_TOPICS) or {},
     )
 
     def build_figures(missing: list[int]) -> dict[int, ChildData]:

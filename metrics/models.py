@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from branches.scoping import ScopedQuerySet
+from core.freshness import earliest_year
 
 MONTH_FIELDS = tuple(f"m{i}" for i in range(1, 13))
 QUARTER_FIELDS = tuple(f"q{i}" for i in range(1, 5))
@@ -171,6 +172,11 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.branch} {self.month:%Y-%m} {self.get_status_display()}"
+
+    def figures_since(self, changes: dict) -> int | None:
+        """The first year whose pages a write of this submission changes (core.freshness): its
+        month's, which the dashboards' completeness shows."""
+        return earliest_year(self.month, changes.get("month"))
 
     @property
     def due_at(self) -> datetime.datetime:

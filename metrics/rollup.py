@@ -18,7 +18,7 @@ from django.db.models import prefetch_related_objects
 
 from branches.models import path_ids
 from core.catalogue import DISTINCT, Measure, split_key
-from core.freshness import data_changed
+from core.freshness import data_changed, earliest_year
 from metrics.models import MONTH_FIELDS, QUARTER_FIELDS, DistinctCount, DistinctMember, MetricValue
 
 # (month, metric, split) -> store units
@@ -221,8 +221,12 @@ def add_to_store(sums: Counter, members: Counter) -> None:
             _upsert(cursor, MetricValue._meta.db_table, ("branch_id", "metric", "split", "month"), ("value",), sum_rows)
         if member_rows:
             _add_members(cursor, member_rows)
-    # Keys lead with the node: the record's branch and each of its ancestors.
-    data_changed({key[0] for key in sums} | {key[0] for key in members}, topic=MetricValue._meta.label_lower)
+    # Keys lead with the node (the record's branch and each of its ancestors), then the month.
+    data_changed(
+        {key[0] for key in sums} | {key[0] for key in members},
+        topic=MetricValue._meta.label_lower,
+        since=earliest_year(*(key[1] for key in [*sums, *members])),
+    )
 
 
 def _add_members(cursor, member_rows: list) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.scoping import ScopedQuerySet
 from core.catalogue import Measure
 from core.dates import RECORD_DATES, DateRange
+from core.freshness import earliest_year
 from core.privacy import validate_no_personal_identifiers
 from core.validators import validate_not_future
 
@@ -130,6 +131,13 @@ class Record(models.Model):
                 errors[name] = refused
         if errors:
             raise ValidationError(errors)
+
+    def figures_since(self, changes: dict) -> int | None:
+        """The first year whose figures a write of this record changes (core.freshness): the
+        earliest of its dates, as the write leaves them and as they were (`changes`, the audit
+        entry's)."""
+        names = [f.attname for f in self._meta.concrete_fields if type(f) is models.DateField]
+        return earliest_year(*(getattr(self, name) for name in names), *(changes.get(name) for name in names))
 
     def reference_errors(self, record) -> list:
         """Why `record` may not name this record in one of its fields ([] when it may). Every

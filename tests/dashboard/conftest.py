@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import reverse
 
 
@@ -22,6 +23,15 @@ def child_rows(page: str) -> dict[str, dict[str, str]]:
     for code, body in re.findall(r'<tr data-child="([^"]+)"[^>]*>(.*?)</tr>', page, re.S):
         rows[code] = dict(re.findall(r'data-metric="(\w+)" data-value="([^"]*)"', body))
     return rows
+
+
+@pytest.fixture
+def cached(settings):
+    """The dashboards' cache on (dashboards/cache.py), empty before and after."""
+    settings.DASHBOARD_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
