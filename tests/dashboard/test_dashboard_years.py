@@ -20,7 +20,7 @@ from volunteering.services import team_create
 
 pytestmark = pytest.mark.django_db
 
-THIS_YEAR = timezone.localdate().year
+THIS_YEAR = timezone.localdate().year  # its 1 January is never in the future
 LAST_YEAR = THIS_YEAR - 1
 
 
@@ -32,7 +32,7 @@ def test_a_write_dated_this_year_leaves_last_years_page_kept(
     cached, client, net, analyst_wh, staff_qk, django_capture_on_commit_callbacks
 ):
     client.force_login(analyst_wh)
-    fields = visit(net, datetime.date(THIS_YEAR, 1, 5))
+    fields = visit(net, datetime.date(THIS_YEAR, 1, 1))
     for period in (str(LAST_YEAR), str(THIS_YEAR)):
         page(client, period=period)
     _, warm = page(client, period=str(LAST_YEAR))
@@ -124,7 +124,7 @@ WRITES = {
         user=users["staff"], **visit(net, datetime.date(2025, 11, 30))
     ),
     "a later year": lambda net, users: home_visit_create(
-        user=users["staff"], **visit(net, datetime.date(THIS_YEAR, 1, 2))
+        user=users["staff"], **visit(net, datetime.date(THIS_YEAR, 1, 1))
     ),
     "a team founded earlier": lambda net, users: team_create(
         user=users["root"], **{**record_data("teams", net), "occurred_on": datetime.date(2023, 9, 9)}
