@@ -8,12 +8,13 @@ versions of the branch and its ancestors when its transaction commits (for a dat
 of the years from its date on), so nothing is served older than the last committed write; a
 write at one outlet leaves the rows of every other province of the head office's page cached
 (issue 19: the head office's dashboard right after a write), and a write dated this year leaves
-last year's pages cached. A write that may show anywhere (a
-rebuild, a change to the tree) replaces the epoch. Nothing kept holds anything of the user who
-asked (scope decides whether the page is shown at all; the user-scoped lists, notable records and
-lapsing titles, are never cached); keys also hold the period, the sort, the language and today's
-date (completeness depends on which months are due). Entries also expire after PART_SECONDS,
-which bounds staleness if the cache was unreachable when a version had to change.
+last year's pages cached. A write that may show anywhere (a rebuild, a change to the tree)
+replaces the epoch. Nothing kept holds anything of the user who asked (scope decides whether
+the page is shown at all; the notable records and lapsing titles are kept only where the user
+sees the whole subtree: dashboards/records_part.py); keys also hold the period, the sort, the
+language and today's date (completeness depends on which months are due). Entries also expire
+after PART_SECONDS, which bounds staleness if the cache was unreachable when a version had to
+change.
 
 On only when the cache is shared by every process (`DASHBOARD_CACHE`, by default whenever
 REDIS_URL is set): a per-process cache could not hear of a write made in another worker.
