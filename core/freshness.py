@@ -20,7 +20,11 @@ the last write that committed:
 - beside it, a version per branch and topic (what was written: a model's label), for what shows
   only some tables: a dashboard's notable records are kept under the versions of the kinds they
   show, so saving a home visit leaves them cached. A write that names no topic replaces the
-  branch's "any topic" version, which is part of every topic's token (topic_token()).
+  branch's "any topic" version, which is part of every topic's token (topic_token());
+- and a version per branch and catalogue metric, replaced by the roll-up store's writes of the
+  metric's rows: a node's own figures and charts are kept one metric at a time
+  (dashboards/node_metrics.py), so saving an outreach event leaves the head office's other
+  metrics cached.
 
 Writers at every layer (the audit log, the roll-up store, a rebuild) call data_changed(); they
 need not know who caches.
@@ -45,21 +49,28 @@ TOPIC_KEY = "dashboard:branch:%s:topic:%s"  # branch id, topic
 ANY_TOPIC = "*"
 THROUGH_KEY = "dashboard:branch:%s:through:%s"  # branch id, a year up to this one, or LATER
 LATER = "later"  # every year after this one: no write is dated there yet, targets may be
+METRIC_KEY = "dashboard:branch:%s:metric:%s"  # branch id, metric key
 
 
-def data_changed(branch_ids: Iterable[int] | None = None, topic: str | None = None, since: int | None = None) -> None:
+def data_changed(
+    branch_ids: Iterable[int] | None = None,
+    topic: str | None = None,
+    since: int | None = None,
+    metrics: Iterable[str] = (),
+) -> None:
     """Call inside the writing transaction: cached parts stop being served once it commits.
 
     branch_ids: the branches whose subtree the write changed, each with every ancestor (a
     branch's path); None when the write may show anywhere. topic: what was written (the label
     of its model, such as "honours.honour"); None when unknown, which every topic hears. since:
-    the first year whose figures the write changes; None when it may change any year's."""
+    the first year whose figures the write changes; None when it may change any year's. metrics:
+    the catalogue metrics whose roll-up rows the write changed (the store's writes name them)."""
     if branch_ids is None:
         transaction.on_commit(new_epoch, robust=True)
         return
-    ids = sorted(set(branch_ids))
+    ids, changed = sorted(set(branch_ids)), sorted(set(metrics))
     if ids:
-        transaction.on_commit(lambda: new_versions(ids, topic, since), robust=True)
+        transaction.on_commit(lambda: new_versions(ids, topic, since, changed), robust=True)
 
 
 def earliest_year(*values) -> int | None:
@@ -87,7 +98,9 @@ def new_epoch() -> None:
         log.warning("cache: could not replace the data epoch", exc_info=True)
 
 
-def new_versions(branch_ids: Iterable[int], topic: str | None = None, since: int | None = None) -> None:
+def new_versions(
+    branch_ids: Iterable[int], topic: str | None = None, since: int | None = None, metrics: Iterable[str] = ()
+) -> None:
     this_year = timezone.localdate().year
     years = [*range(max(since, EARLIEST_DATE.year), this_year + 1), LATER] if since is not None else []
     entries = {}
@@ -98,6 +111,8 @@ def new_versions(branch_ids: Iterable[int], topic: str | None = None, since: int
             entries[VERSION_KEY % pk] = token
         for year in years:
             entries[THROUGH_KEY % (pk, year)] = token
+        for metric in metrics:
+            entries[METRIC_KEY % (pk, metric)] = token
     try:
         cache.set_many(entries, None)
     except Exception:  # the cache is down: cached parts expire on their own
@@ -113,6 +128,18 @@ def current_versions(branch_ids: Iterable[int], *, through: int) -> dict[int, st
     keys = {pk: (VERSION_KEY % pk, THROUGH_KEY % (pk, year)) for pk in branch_ids}
     found = _tokens([key for pair in keys.values() for key in pair])
     return {pk: ".".join((found[EPOCH_KEY], found[branch], found[years])) for pk, (branch, years) in keys.items()}
+
+
+def metric_tokens(branch_id: int, metrics: Iterable[str]) -> dict[str, str]:
+    """{metric: the token of the branch's figures of the metric}, with the branch's version and
+    the data epoch: it changes whenever a write of the metric's roll-up rows in the branch's
+    subtree commits (of any year: a node's metric is read whole), and with everything that
+    changes every token; one round trip."""
+    metrics = list(metrics)
+    keys = {metric: METRIC_KEY % (branch_id, metric) for metric in metrics}
+    found = _tokens([VERSION_KEY % branch_id, *keys.values()])
+    base = f"{found[EPOCH_KEY]}.{found[VERSION_KEY % branch_id]}"
+    return {metric: f"{base}.{found[key]}" for metric, key in keys.items()}
 
 
 def topic_token(branch_id: int, topics: Iterable[str]) -> str:

@@ -1,6 +1,7 @@
 """What a dashboard keeps between writes: the store-derived part of a node's page (figures,
-charts, sub-branches, completeness) and, inside it, each sub-branch's row (its figures, targets,
-completeness and the HTML written for them).
+charts, sub-branches, completeness) and, inside it, each sub-branch's row (its figures, targets
+and the HTML written for them: dashboards/pieces.py), the completeness table of the sub-branches
+and the node's own data of each metric (dashboards/node_metrics.py).
 
 Every key holds the data epoch and the versions of the branches the entry shows, for the
 figures through the last year it shows (core/freshness.py): a write at a branch replaces the
@@ -28,14 +29,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from core.freshness import current_versions, topic_tokens
+from core.freshness import current_versions, metric_tokens, topic_tokens
 
 log = logging.getLogger(__name__)
 
 PART_SECONDS = 300
 # Part of every key: raise it when what is kept changes shape, so a deploy never reads entries
 # an older release kept (they would not unpickle into today's classes).
-KEY_FORMAT = 3
+KEY_FORMAT = 4
 
 
 def _digest(*parts) -> str:
@@ -80,7 +81,7 @@ def cached_section(
         return build()
     if part is None:
         part = build()
-        _keep({key: {name: value for name, value in part.items() if name not in drop}})
+        keep({key: {name: value for name, value in part.items() if name not in drop}})
     return part
 
 
@@ -105,9 +106,28 @@ def row_keys(kind: str, branch_ids: list[int], period, *extra, topics=()) -> dic
     }
 
 
-def cached_rows(keys: dict[int, str] | None, ids: list[int], build: Callable[[list[int]], dict]) -> dict:
+def metric_keys(branch_id: int, period, metrics: list[str]) -> dict[str, str] | None:
+    """{metric: key} of a node's kept data of each metric over the period (dashboards.node_metrics),
+    or None when nothing is kept: under the node's token of each metric (core.freshness: changed
+    by the writes of the metric in its subtree, whatever their year)."""
+    if not settings.DASHBOARD_CACHE or not metrics:
+        return None
+    try:
+        versions = metric_tokens(branch_id, metrics)
+    except Exception:
+        log.warning("dashboard cache: unreachable, reading the metrics", exc_info=True)
+        return None
+    language, today = translation.get_language() or "", timezone.localdate()
+    return {
+        metric: f"dashboard:metric:{_digest(versions[metric], branch_id, period.text, language, today, metric)}"
+        for metric in metrics
+    }
+
+
+def cached_rows(keys: dict | None, ids: list, build: Callable[[list], dict], *, keep_built: bool = True) -> dict:
     """{id: row} for every id: those kept under `keys` from the cache (one round trip), the
-    others from build(missing ids), which must build them all at once, and are then kept."""
+    others from build(missing ids), which must build them all at once, and are then kept
+    (unless `keep_built` is false: the caller keeps them once it has added to them)."""
     found: dict = {}
     if keys is not None:
         try:
@@ -119,13 +139,15 @@ def cached_rows(keys: dict[int, str] | None, ids: list[int], build: Callable[[li
     missing = [pk for pk in ids if pk not in found]
     if missing:
         built = build(missing)
-        if keys is not None:
-            _keep({keys[pk]: built[pk] for pk in missing})
+        if keys is not None and keep_built:
+            keep({keys[pk]: built[pk] for pk in missing})
         found.update(built)
     return found
 
 
-def _keep(entries: dict) -> None:
+def keep(entries: dict) -> None:
+    if not entries:
+        return
     try:
         cache.set_many(entries, PART_SECONDS)
     except Exception:

@@ -5,9 +5,8 @@ from django.utils.safestring import SafeString
 
 from core.catalogue import METRICS
 from core.numbers import format_figure, money_scale, unit_heading
-from core.periods import Period, period_between
-from dashboards.labels import dimension_label, split_label
-from metrics.selectors import TOTAL, query
+from core.periods import Period
+from dashboards.labels import dimension_label
 
 # Trends drawn side by side; any other metric can be picked in the chooser chart.
 HEADLINE_TRENDS = (
@@ -40,7 +39,8 @@ SPLIT_CHARTS = (
 )
 
 
-def _number(value):
+def number(value):
+    """A store value as JSON writes it."""
     return value if isinstance(value, int) else float(value)
 
 
@@ -54,52 +54,19 @@ def axis(metric_key: str, values: list) -> dict:
     return {"divisor": 1, "unit": unit_heading(metric_key), "integer": metric.decimals == 0}
 
 
-def monthly_rows(branch, period: Period, previous: Period | None) -> list:
-    """The node's rows by month of every metric (metrics.selectors.query), over the months from
-    the earlier period's first to the later's last: the charts' series, and the sums and stocks
-    of both periods' figures (metrics.selectors.totals_of_months)."""
-    span = period_between(min(period.first, previous.first), max(period.last, previous.last)) if previous else period
-    return query(branch_ids=[branch.pk], period=span, by=("month",))
-
-
-def _monthly(rows: list, period: Period, previous: Period | None) -> tuple[dict[str, list], dict[str, list]]:
-    """The monthly series of the period and of the one it is compared with (rows by
-    monthly_rows())."""
-    current: dict[str, list] = {key: [] for key in METRICS}
-    before: dict[str, list] = {key: [] for key in METRICS} if previous else {}
-    now_months, before_months = set(period.months), set(previous.months) if previous else set()
-    for row in rows:
-        if row.month in now_months:
-            current[row.metric].append(_number(row.value))
-        if row.month in before_months:
-            before[row.metric].append(_number(row.value))
-    return current, before
-
-
-def chart_data(branch, period: Period, previous_period: Period | None, rows: list | None = None) -> dict:
-    """Everything the charts draw; JSON-ready (Decimals become floats). rows: monthly_rows()
-    when read already."""
-    if rows is None:
-        rows = monthly_rows(branch, period, previous_period)
-    current, previous = _monthly(rows, period, previous_period)
-    split_metrics = sorted({metric for metric, _dim in SPLIT_CHARTS})
-    found: dict[tuple[str, str], list[dict]] = {}
-    for row in query(branch_ids=[branch.pk], period=period, metrics=split_metrics, splits="*"):
-        if row.split == TOTAL or not row.value:
-            continue
-        dimension = row.split.partition(":")[0]
-        found.setdefault((row.metric, dimension), []).append(
-            {"name": split_label(row.metric, row.split), "value": _number(row.value)}
-        )
+def chart_data(period: Period, previous_period: Period | None, data: dict) -> dict:
+    """Everything the charts draw, JSON-ready (Decimals become floats), from the node's metrics
+    (dashboards.node_metrics: {metric: MetricData} of every catalogue metric)."""
     splits = []
     for index, (metric, dimension) in enumerate(SPLIT_CHARTS):
-        items = sorted(found.get((metric, dimension), []), key=lambda item: -item["value"])
+        items = data[metric].splits.get(dimension)
         if not items:
             continue
         splits.append(
             {
                 "id": f"split-{index}",
                 "metric": metric,
+                "dimension": dimension,
                 "title": f"{METRICS[metric].label} · {dimension_label(metric, dimension)}",
                 "unit": METRICS[metric].unit,
                 "axis": axis(metric, [item["value"] for item in items]),
@@ -115,9 +82,9 @@ def chart_data(branch, period: Period, previous_period: Period | None, rows: lis
             key: {
                 "label": str(metric.label),
                 "unit": metric.unit,
-                "current": current[key],
-                "previous": previous.get(key, []),
-                "axis": axis(key, current[key] + previous.get(key, [])),
+                "current": data[key].current,
+                "previous": data[key].previous,
+                "axis": axis(key, data[key].current + data[key].previous),
             }
             for key, metric in METRICS.items()
         },

@@ -16,15 +16,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from branches.models import Branch, Target
-from core.catalogue import DISTINCT, METRICS, Metric
+from core.catalogue import METRICS, Metric
 from core.periods import Period, PeriodError
 from dashboards.standing import LEVEL_LABELS, Standing, cell_level
-from metrics.selectors import totals_by_branch, totals_of_months
+from metrics.selectors import totals_by_branch
 from metrics.templatetags.figures import format_figure, format_percent
 
 SORT_FIELDS = ("code", "name")
-# Metrics a node's figure cannot add up from its months (node_summary(monthly=...) reads them).
-DISTINCT_KEYS = [key for key, metric in METRICS.items() if metric.aggregation == DISTINCT]
 # Sub-branches by standing, lowest first on the first click (who lags comes to the top).
 STANDING_SORTS = {
     "attainment": lambda row: row.standing.attainment_key if row.standing else Decimal("Infinity"),
@@ -160,15 +158,18 @@ def build_summary(branch: Branch, period: Period, *, sort: str | None = None) ->
 
 
 def node_summary(
-    branch: Branch, period: Period, children: list["ChildRow"], *, sort: str | None = None, monthly=None
+    branch: Branch, period: Period, children: list["ChildRow"], *, sort: str | None = None, values=None
 ) -> Summary:
     """The node's own figures (with the preceding period's and its targets) over `children`, its
-    rows built by child_rows() or kept by the dashboard (dashboards/pieces.py). monthly: the
-    node's rows by month over both periods (dashboards.charts.monthly_rows), when read already:
-    only the distinct counts are read again."""
+    rows built by child_rows() or kept by the dashboard (dashboards/pieces.py). values: the node's
+    figures over the period and over the preceding one ({metric: value} each, the latter None
+    without one), when read already (dashboards.node_metrics)."""
     previous_period = previous_of(period)
-    now = _totals(branch, period, monthly)
-    before = _totals(branch, previous_period, monthly) if previous_period else None
+    if values is None:
+        now = totals_by_branch([branch.pk], period)[branch.pk]
+        before = totals_by_branch([branch.pk], previous_period)[branch.pk] if previous_period else None
+    else:
+        now, before = values
     summary = Summary(
         branch=branch,
         period=period,
@@ -179,15 +180,6 @@ def node_summary(
     )
     summary.children = sort_children(summary.children, sort)
     return summary
-
-
-def _totals(branch: Branch, period: Period, monthly) -> dict:
-    if monthly is None:
-        return totals_by_branch([branch.pk], period)[branch.pk]
-    found = totals_of_months(monthly, period)
-    if DISTINCT_KEYS:
-        found |= totals_by_branch([branch.pk], period, metrics=DISTINCT_KEYS)[branch.pk]
-    return {key: found[key] for key in METRICS}
 
 
 def child_rows(children: list[Branch], period: Period) -> list["ChildRow"]:

@@ -24,15 +24,17 @@ from core.errors import OutOfScope
 from core.periods import PeriodError, parse_period
 from dashboards.cache import cached_part
 from dashboards.cards import cards_html
-from dashboards.charts import HEADLINE_TRENDS, chart_data, monthly_rows, split_items_html
+from dashboards.charts import HEADLINE_TRENDS, chart_data
 from dashboards.context import completeness, dashboard_period, period_choices, sort_columns, weigh
 from dashboards.exports import csv_text, tables, workbook_bytes
 from dashboards.forms import TargetForm
+from dashboards.node_metrics import node_metrics
 from dashboards.periods import AUTO_ID, PeriodPickerForm, picker_for, picker_html
 from dashboards.pieces import children_data, write_rows
 from dashboards.records_part import records_part
 from dashboards.standing import LEVEL_LABELS, annotate
 from dashboards.summary import Figure, build_summary, node_summary, previous_of, sort_children
+from dashboards.table_html import metric_headings_html, totals_html
 from metrics.selectors import totals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -136,34 +138,40 @@ def dashboard(request, code: str):
 def _store_part(branch: Branch, period, sort: str | None) -> dict:
     """The figures, charts, sub-branches and completeness: the same for every user who may open
     the node, so rendered once here and kept by dashboards.cache, each child's row kept on its own
-    (dashboards.pieces): after a write only the node's own figures and the changed rows are built."""
+    (dashboards.pieces) and the node's own data one metric at a time (dashboards.node_metrics):
+    after a write only the metrics and the child rows it changed are read again."""
     today = timezone.localdate()
     children = list(Branch.objects.filter(parent=branch).order_by("path"))
-    rows, completeness_rows, keys = children_data(children, period, today)
+    rows, (completeness_rows, completeness_html), kept = children_data(branch, children, period, today)
     previous = previous_of(period)
-    monthly = monthly_rows(branch, period, previous)
-    summary = node_summary(branch, period, rows, monthly=monthly)
-    charts = chart_data(branch, period, previous, monthly)
+    data = node_metrics(branch, period, previous)
+    values = {key: d.now for key, d in data.items()}, {key: d.before for key, d in data.items()} if previous else None
+    summary = node_summary(branch, period, rows, values=values)
+    charts = chart_data(period, previous, data)
     completeness_data = completeness(completeness_rows, period)
     annotate(summary, completeness_data, today)
     summary.children = sort_children(summary.children, sort)
     weights = weigh(summary, HEADLINE_TRENDS)
-    write_rows(summary.children, completeness_data["rows"], keys, weights["compact"])
+    write_rows(summary.children, kept, weights["compact"])
     previous_label = str(summary.previous_period.label()) if summary.previous_period else None
+    columns = sort_columns(period.text, sort, weights["order"], weights["compact"])
     context = {
         "branch": branch,
         "period": period,
         "summary": summary,
         "sort": sort,
-        "columns": sort_columns(period.text, sort, weights["order"], weights["compact"]),
+        "columns": columns,
+        "metric_headings": metric_headings_html(columns["metrics"]),
+        "totals": totals_html(summary.figures, weights["compact"]),
         "weights": weights,
         "cards": {name: cards_html(weights[name], previous_label) for name in ("shown", "folded")},
         "levels": list(LEVEL_LABELS.items()),
         "charts": charts,
-        "split_cells": [(split, split_items_html(split)) for split in charts["splits"]],
+        "split_cells": [(split, data[split["metric"]].split_lists[split["dimension"]]) for split in charts["splits"]],
         "headline": [METRICS[key] for key in HEADLINE_TRENDS],
         "metrics": list(METRICS.values()),
         "completeness": completeness_data,
+        "completeness_html": completeness_html,
         "code_label": Branch._meta.get_field("code").verbose_name,
         "name_label": Branch._meta.get_field("name").verbose_name,
     }

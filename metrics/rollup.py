@@ -226,6 +226,7 @@ def add_to_store(sums: Counter, members: Counter) -> None:
         {key[0] for key in sums} | {key[0] for key in members},
         topic=MetricValue._meta.label_lower,
         since=earliest_year(*(key[1] for key in [*sums, *members])),
+        metrics={key[2] for key in [*sums, *members]},
     )
 
 

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from branches.services import target_set
+from core.catalogue import METRICS
 from core.kinds import kind_for_slug
 from core.periods import parse_period
 from dashboards.charts import axis, chart_data
+from dashboards.node_metrics import read_metrics
 from services.services import financing_create
 from tests.conftest import record_data
 
@@ -78,7 +80,7 @@ def test_an_axis_has_one_unit_and_counts_have_whole_ticks():
 def test_chart_data_carries_the_axis_of_every_metric(net):
     data = record_data("financing", net) | {"amount": Decimal("3000000.00")}
     financing_create(user=net.root_user, **data)
-    charts = chart_data(net["WH"], parse_period("2025"), None)
+    charts = chart_data(parse_period("2025"), None, read_metrics(net["WH"], parse_period("2025"), None, list(METRICS)))
     assert charts["metrics"]["financing_amount_cny"]["axis"]["unit"] == "万元"
     assert charts["metrics"]["home_visits"]["axis"]["integer"] is True
     assert all("axis" in split for split in charts["splits"])
@@ -87,8 +89,6 @@ def test_chart_data_carries_the_axis_of_every_metric(net):
 def test_export_headings_name_the_unit_of_each_measured_column(client, net, analyst_wh):
     import csv
     import io
-
-    from core.catalogue import METRICS
 
     client.force_login(analyst_wh)
     response = client.get(reverse("dashboard:export-csv", args=["WH"]), {"period": "2025", "table": "children"})
