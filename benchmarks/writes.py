@@ -4,6 +4,7 @@ same rows, and `rebuild_metrics --verify`, against the raw GROUP BY of the same 
 import csv
 import datetime
 import io
+import statistics
 import time
 from dataclasses import dataclass
 
@@ -32,6 +33,10 @@ class ImportResult:
     copy_fk_seconds: float | None  # the same COPY with the record table's foreign keys (PostgreSQL)
     copy_record_seconds: float | None  # COPY into the record and link tables (PostgreSQL): the goal's baseline
     copy_records_alone_seconds: float | None = None  # the records' COPY without their teams
+    rounds: int = 1  # the import and the goal's baseline timed in turn, each figure the median
+
+
+IMPORT_ROUNDS = 3
 
 
 def import_rows(branch: Branch, n: int, year: int) -> list[dict]:
@@ -180,17 +185,25 @@ def copy_seconds(rows: list[dict], *, foreign_keys: bool = False) -> tuple[float
     return seconds, method
 
 
-def measure_import(user, branch: Branch, n: int, year: int) -> ImportResult:
+def measure_import(user, branch: Branch, n: int, year: int, rounds: int = IMPORT_ROUNDS) -> ImportResult:
+    """The import of `n` rows and its baselines. On PostgreSQL the import and the goal's baseline
+    (COPY into the record table) are timed in turn, `rounds` times, and each figure is the median
+    of its rounds: the host's and the disk's speed drift by tens of percent within minutes, and
+    the two timed once, a minute apart, gave 0.41 to 0.76 × COPY for the same code."""
     rows = import_rows(branch, n, year)
-    seconds = import_seconds(user, rows)
-    copy, method = copy_seconds(rows)
     postgres = connection.vendor == "postgresql"
+    imports, copies = [], []
+    for _round in range(rounds if postgres else 1):
+        imports.append(import_seconds(user, rows))
+        if postgres:
+            copies.append(copy_into_record_table_seconds(rows))
+    copy, method = copy_seconds(rows)
     with_keys = copy_seconds(rows, foreign_keys=True)[0] if postgres else None
-    into_table = copy_into_record_table_seconds(rows) if postgres else None
     alone = copy_into_record_table_seconds(rows, teams_too=False) if postgres else None
     if postgres:
         vacuum_home_visits()
-    return ImportResult(n, seconds, copy, method, with_keys, into_table, alone)
+    into_table = statistics.median(copies) if copies else None
+    return ImportResult(n, statistics.median(imports), copy, method, with_keys, into_table, alone, len(imports))
 
 
 def vacuum_home_visits() -> None:
