@@ -6,10 +6,11 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.freshness import metric_tokens, new_epoch, new_versions
+from core.freshness import METRIC_KEY, metric_tokens, new_epoch, new_versions
 from core.kinds import kind_for_slug, record_kinds
 from services.models import HomeVisit
 from services.services import home_visit_create
@@ -112,3 +113,10 @@ def test_a_metric_token_changes_with_the_writes_of_its_metric_only(cached):
     assert metric_tokens(8, metrics) == elsewhere
     new_epoch()  # a change that shows everywhere
     assert all(metric_tokens(8, metrics)[m] != elsewhere[m] for m in metrics)
+
+
+def test_an_evicted_metric_version_is_never_read_as_an_older_one(cached):
+    before = metric_tokens(7, ["home_visits"])["home_visits"]
+    cache.delete(METRIC_KEY % (7, "home_visits"))  # evicted, or never written
+    after = metric_tokens(7, ["home_visits"])["home_visits"]
+    assert after != before and metric_tokens(7, ["home_visits"])["home_visits"] == after
