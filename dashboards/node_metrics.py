@@ -46,6 +46,13 @@ def node_metrics(branch: Branch, period: Period, previous: Period | None) -> dic
     return {key: found[key] for key in METRICS}
 
 
+def values_of(data: dict[str, MetricData], previous: Period | None) -> tuple[dict, dict | None]:
+    """The node's figures over the period and over the one it is compared with ({metric: value}
+    each, the latter None without one), as dashboards.summary.node_summary(values=...) takes them."""
+    now = {key: d.now for key, d in data.items()}
+    return now, ({key: d.before for key, d in data.items()} if previous else None)
+
+
 def read_metrics(branch: Branch, period: Period, previous: Period | None, keys: list[str]) -> dict[str, MetricData]:
     """The metrics' data from the store: at most five queries for any number of metrics (their
     rows by month over both periods, the distinct counts of each period, the splits)."""

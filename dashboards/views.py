@@ -28,7 +28,7 @@ from dashboards.charts import HEADLINE_TRENDS, chart_data
 from dashboards.context import completeness, dashboard_period, period_choices, sort_columns, weigh
 from dashboards.exports import csv_text, tables, workbook_bytes
 from dashboards.forms import TargetForm
-from dashboards.node_metrics import node_metrics
+from dashboards.node_metrics import node_metrics, values_of
 from dashboards.periods import AUTO_ID, PeriodPickerForm, picker_for, picker_html
 from dashboards.pieces import children_data, write_rows
 from dashboards.records_part import records_part
@@ -145,8 +145,7 @@ def _store_part(branch: Branch, period, sort: str | None) -> dict:
     rows, (completeness_rows, completeness_html), kept = children_data(branch, children, period, today)
     previous = previous_of(period)
     data = node_metrics(branch, period, previous)
-    values = {key: d.now for key, d in data.items()}, {key: d.before for key, d in data.items()} if previous else None
-    summary = node_summary(branch, period, rows, values=values)
+    summary = node_summary(branch, period, rows, values=values_of(data, previous))
     charts = chart_data(period, previous, data)
     completeness_data = completeness(completeness_rows, period)
     annotate(summary, completeness_data, today)

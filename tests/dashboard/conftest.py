@@ -25,6 +25,12 @@ def child_rows(page: str) -> dict[str, dict[str, str]]:
     return rows
 
 
+def committed(django_capture_on_commit_callbacks, write):
+    """write(), committed: its on-commit callbacks (core.freshness) run, as in a real request."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return write()
+
+
 @pytest.fixture
 def cached(settings):
     """The dashboards' cache on (dashboards/cache.py), empty before and after."""

@@ -21,7 +21,7 @@ from records.photos import photo_add
 from services.services import home_visit_create
 from submissions.services import submission_submit
 from tests.conftest import record_data
-from tests.dashboard.conftest import child_rows, dashboard_url, figures
+from tests.dashboard.conftest import child_rows, committed, dashboard_url, figures
 from tests.dashboard.test_notable import jpeg
 
 pytestmark = pytest.mark.django_db
@@ -117,11 +117,6 @@ def store_ids(queries) -> list[set[int]]:
     """The branch ids of each read of the roll-up store's sums, in the order made."""
     reads = [q["sql"] for q in queries if "FROM metrics_metricvalue WHERE branch_id IN (" in q["sql"]]
     return [{int(pk) for pk in re.search(r"branch_id IN \(([^)]*)\)", sql)[1].split(", ")} for sql in reads]
-
-
-def committed(django_capture_on_commit_callbacks, write):
-    with django_capture_on_commit_callbacks(execute=True):
-        return write()
 
 
 def test_after_a_write_only_the_changed_row_is_built_again(

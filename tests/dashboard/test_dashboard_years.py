@@ -14,8 +14,8 @@ from branches.services import staff_update, target_set
 from core.freshness import current_versions, new_versions
 from services.services import home_visit_create, home_visit_update
 from tests.conftest import record_data
-from tests.dashboard.conftest import dashboard_url, figures, previous_figures
-from tests.dashboard.test_dashboard_cache import committed, page
+from tests.dashboard.conftest import committed, dashboard_url, figures, previous_figures
+from tests.dashboard.test_dashboard_cache import page
 from volunteering.services import team_create
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from branches.models import Branch
 from core.catalogue import METRICS
 from core.periods import parse_period
-from dashboards.node_metrics import read_metrics
+from dashboards.node_metrics import read_metrics, values_of
 from dashboards.summary import node_summary, previous_of
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +18,6 @@ PERIODS = ["2025", "2024", "2025Q3", "2025-08", "2025-01", "2023..2025", "2024-1
 def figures(summary) -> list[tuple]:
     # The values themselves (Decimal("1.50") and Decimal("1.5") would write differently).
     return [(f.key, str(f.value), str(f.previous), f.target) for f in summary.figures]
-
-
-def values_of(data: dict, previous) -> tuple:
-    return {k: d.now for k, d in data.items()}, {k: d.before for k, d in data.items()} if previous else None
 
 
 @pytest.mark.parametrize("text", PERIODS)

@@ -15,7 +15,7 @@ from core.kinds import kind_for_slug, record_kinds
 from services.models import HomeVisit
 from services.services import home_visit_create
 from tests.conftest import record_data
-from tests.dashboard.conftest import dashboard_url, figures
+from tests.dashboard.conftest import committed, dashboard_url, figures
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +35,6 @@ def metrics_read(queries, branch_id: int) -> set[str]:
         for names in re.findall(r"metric IN \(([^)]*)\)", sql):
             found |= {name.strip().strip("'") for name in names.split(", ")}
     return found
-
-
-def committed(django_capture_on_commit_callbacks, write):
-    with django_capture_on_commit_callbacks(execute=True):
-        return write()
 
 
 def test_a_write_reads_again_only_the_metrics_it_changed(
